@@ -1,0 +1,82 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// CLI carries the streams every subcommand writes to, so tests can run
+// subcommands in-process and read what they print.
+type CLI struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+}
+
+// command is one subcommand: techwalk NAME [flags].
+type command struct {
+	name    string
+	summary string
+	run     func(cli *CLI, args []string) error
+}
+
+// errUsage marks an error whose message is usage help, already printed.
+var errUsage = errors.New("usage")
+
+func newCLI(in io.Reader, out, errOut io.Writer) *CLI {
+	return &CLI{In: in, Out: out, Err: errOut}
+}
+
+// commands lists the subcommands in the order help shows them.
+func commands() []command {
+	return []command{
+		{"gui", "open the app (the default with no subcommand)", runGUI},
+	}
+}
+
+// Run executes the subcommand named by args[0] and returns the exit code.
+func (c *CLI) Run(args []string) int {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		args = append([]string{"gui"}, args...)
+	}
+	name := args[0]
+	if name == "help" || name == "--help" || name == "-h" {
+		c.printHelp()
+		return 0
+	}
+	for _, cmd := range commands() {
+		if cmd.name != name {
+			continue
+		}
+		err := cmd.run(c, args[1:])
+		if err == nil {
+			return 0
+		}
+		if !errors.Is(err, errUsage) && !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(c.Err, "techwalk %s: %v\n", name, err)
+		}
+		return 1
+	}
+	fmt.Fprintf(c.Err, "techwalk: unknown command %q\n\n", name)
+	c.printHelp()
+	return 2
+}
+
+func (c *CLI) printHelp() {
+	fmt.Fprintln(c.Out, "Usage: techwalk [COMMAND] [FLAGS]")
+	fmt.Fprintln(c.Out, "With no command, techwalk opens the app. Commands:")
+	for _, cmd := range commands() {
+		fmt.Fprintf(c.Out, "  %-10s %s\n", cmd.name, cmd.summary)
+	}
+	fmt.Fprintln(c.Out, "Every command takes --db PATH (or TECHWALK_DB); run 'techwalk COMMAND -h' for its flags.")
+}
+
+// newFlags makes a flag set that prints its errors to the CLI's error stream.
+func (c *CLI) newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("techwalk "+name, flag.ContinueOnError)
+	fs.SetOutput(c.Err)
+	return fs
+}
