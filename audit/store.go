@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -23,6 +24,10 @@ const ApplicationID = 0x54574C4B
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
+
+// migrationSource holds the numbered migrations NNNN_name.sql in a
+// "migrations" folder; tests point it at a larger set to exercise upgrades.
+var migrationSource fs.FS = migrationFiles
 
 // ErrNewerSchema is returned when the file was written by a newer TechWalk.
 var ErrNewerSchema = errors.New("database written by a newer TechWalk")
@@ -193,7 +198,7 @@ func (s *Store) pragmaInt(ctx context.Context, name string) (int, error) {
 }
 
 func loadMigrations() ([]string, error) {
-	entries, err := migrationFiles.ReadDir("migrations")
+	entries, err := fs.ReadDir(migrationSource, "migrations")
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +212,7 @@ func loadMigrations() ([]string, error) {
 		if n, _ := strconv.Atoi(strings.SplitN(name, "_", 2)[0]); n != i+1 {
 			return nil, fmt.Errorf("migration %s is out of sequence (expected number %d)", name, i+1)
 		}
-		b, err := migrationFiles.ReadFile("migrations/" + name)
+		b, err := fs.ReadFile(migrationSource, "migrations/"+name)
 		if err != nil {
 			return nil, err
 		}

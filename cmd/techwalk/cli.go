@@ -34,6 +34,10 @@ func newCLI(in io.Reader, out, errOut io.Writer) *CLI {
 func commands() []command {
 	return []command{
 		{"gui", "open the app (the default with no subcommand)", runGUI},
+		{"demo", "create a sample district to explore: techwalk demo --db demo.db", runDemo},
+		{"schools", "list schools with their last visit and score [--json]", runSchools},
+		{"visits", "list visits [--school NAME] [--json]", runVisits},
+		{"template", "check or add a checklist: techwalk template validate|import FILE", runTemplate},
 	}
 }
 

@@ -1,0 +1,249 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Finding is a failing answer with where it is, what failed and what IT
+// added to it. Its ID is the answer's ID, stable across edits and devices.
+type Finding struct {
+	ID              string
+	VisitID         string
+	VisitStarted    time.Time
+	TemplateID      string
+	TemplateVersion string
+	SchoolID        string
+	SchoolName      string
+	SchoolCode      string
+	RoomID          string
+	RoomLabel       string
+	RoomKind        RoomKind
+	Teacher         string
+	ItemID          string
+	ItemLabel       string
+	Section         string
+	Category        string
+	Severity        Severity
+	Value           string
+	Reason          string
+	Note            string
+	PhotoCount      int
+	FirstSeen       time.Time // when the answer was first given
+	UpdatedAt       time.Time
+	Action          Action
+}
+
+// ShortID is the first eight hex digits of the finding id, for people.
+func (f Finding) ShortID() string {
+	return "TW-" + strings.ToUpper(strings.ReplaceAll(f.ID, "-", "")[:8])
+}
+
+// FindingFilter narrows Findings; zero fields do not filter.
+type FindingFilter struct {
+	VisitID  string
+	SchoolID string
+	Severity Severity
+	Category string
+	Status   Status
+	Since    time.Time // answers given at or after
+}
+
+// Findings lists the failing answers that match the filter, most severe first.
+func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]Finding, error) {
+	q, args := findingsQuery(f)
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Finding
+	for rows.Next() {
+		fd, value, err := scanFindingRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		t, err := s.Template(ctx, fd.TemplateID, fd.TemplateVersion)
+		if err != nil {
+			return nil, err
+		}
+		if s.completeFinding(t, &fd, value) && f.matchesItem(fd) {
+			out = append(out, fd)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	SortFindings(out)
+	return out, nil
+}
+
+func findingsQuery(f FindingFilter) (string, []any) {
+	q := `SELECT a.id, a.visit_id, v.started_at, v.template_id, v.template_version, v.school_id, sc.name, sc.code,
+		a.room_id, r.number, r.name, r.kind, r.teacher, a.item_id, a.value, a.note, a.created_at, a.updated_at,
+		COALESCE(p.n, 0), COALESCE(ac.owner_team, ''), COALESCE(ac.priority, ''), COALESCE(ac.due_date, ''),
+		COALESCE(ac.status, 'open'), COALESCE(ac.ticket_key, ''), COALESCE(ac.updated_at, ''), COALESCE(ac.device, '')
+	FROM answers a
+	JOIN visits v ON v.id = a.visit_id AND v.deleted = 0
+	JOIN schools sc ON sc.id = v.school_id AND sc.deleted = 0
+	JOIN rooms r ON r.id = a.room_id AND r.deleted = 0
+	LEFT JOIN actions ac ON ac.finding_id = a.id
+	LEFT JOIN (SELECT visit_id, room_id, item_id, count(*) AS n FROM photos WHERE deleted = 0 GROUP BY 1, 2, 3) p
+		ON p.visit_id = a.visit_id AND p.room_id = a.room_id AND p.item_id = a.item_id
+	WHERE a.deleted = 0 AND a.value != ''`
+	var args []any
+	if f.VisitID != "" {
+		q += " AND a.visit_id = ?"
+		args = append(args, f.VisitID)
+	}
+	if f.SchoolID != "" {
+		q += " AND v.school_id = ?"
+		args = append(args, f.SchoolID)
+	}
+	if f.Status != "" {
+		q += " AND COALESCE(ac.status, 'open') = ?"
+		args = append(args, string(f.Status))
+	}
+	if !f.Since.IsZero() {
+		q += " AND a.created_at >= ?"
+		args = append(args, formatTime(f.Since))
+	}
+	return q, args
+}
+
+func scanFindingRow(rows *sql.Rows) (Finding, string, error) {
+	var fd Finding
+	var started, kind, number, name, value, created, updated, priority, status, actionUpdated string
+	err := rows.Scan(&fd.ID, &fd.VisitID, &started, &fd.TemplateID, &fd.TemplateVersion, &fd.SchoolID, &fd.SchoolName, &fd.SchoolCode,
+		&fd.RoomID, &number, &name, &kind, &fd.Teacher, &fd.ItemID, &value, &fd.Note, &created, &updated,
+		&fd.PhotoCount, &fd.Action.OwnerTeam, &priority, &fd.Action.DueDate, &status, &fd.Action.TicketKey, &actionUpdated, &fd.Action.Device)
+	fd.VisitStarted, fd.FirstSeen, fd.UpdatedAt = parseTime(started), parseTime(created), parseTime(updated)
+	fd.RoomLabel = Room{Number: number, Name: name}.Label()
+	fd.RoomKind = RoomKind(kind)
+	fd.Action.FindingID, fd.Action.Priority, fd.Action.Status = fd.ID, Severity(priority), Status(status)
+	fd.Action.UpdatedAt = parseTime(actionUpdated)
+	return fd, value, err
+}
+
+// completeFinding fills the item's fields; false when the answer does not fail.
+func (s *Store) completeFinding(t *Template, fd *Finding, value string) bool {
+	for _, sec := range t.Sections {
+		for _, it := range sec.Items {
+			if it.ID != fd.ItemID {
+				continue
+			}
+			out, reason := it.Evaluate(value)
+			if out != Fail {
+				return false
+			}
+			fd.Value, fd.Reason = value, reason
+			fd.ItemLabel, fd.Section, fd.Category, fd.Severity = it.Label, sec.Title, it.Category, it.Severity
+			if fd.Action.Priority == "" {
+				fd.Action.Priority = it.Severity
+			}
+			return true
+		}
+	}
+	return false
+}
+
+func (f FindingFilter) matchesItem(fd Finding) bool {
+	if f.Severity != "" && fd.Severity != f.Severity {
+		return false
+	}
+	return f.Category == "" || strings.EqualFold(fd.Category, f.Category)
+}
+
+// SortFindings orders findings by severity, school, room, then item.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Severity.Rank() != b.Severity.Rank() {
+			return a.Severity.Rank() < b.Severity.Rank()
+		}
+		if a.SchoolName != b.SchoolName {
+			return a.SchoolName < b.SchoolName
+		}
+		if a.RoomLabel != b.RoomLabel {
+			return naturalLess(a.RoomLabel, b.RoomLabel)
+		}
+		return a.ItemID < b.ItemID
+	})
+}
+
+// SaveAction records what IT decided about a finding.
+func (s *Store) SaveAction(ctx context.Context, a *Action) error {
+	if a.Status == "" {
+		a.Status = StatusOpen
+	}
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	a.UpdatedAt, a.Device = s.now().UTC(), s.device
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO actions(finding_id, owner_team, priority, due_date, status, ticket_key, updated_at, device)
+			VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(finding_id) DO UPDATE SET owner_team=excluded.owner_team, priority=excluded.priority,
+			due_date=excluded.due_date, status=excluded.status, ticket_key=excluded.ticket_key, updated_at=excluded.updated_at,
+			device=excluded.device`,
+			a.FindingID, a.OwnerTeam, string(a.Priority), a.DueDate, string(a.Status), a.TicketKey, formatTime(a.UpdatedAt), a.Device)
+		if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+			return fmt.Errorf("action: finding %s does not exist", a.FindingID)
+		}
+		return err
+	})
+}
+
+// VisitData is everything known about one visit: what the report and the
+// finish screen need, loaded in one call.
+type VisitData struct {
+	Visit     Visit
+	School    School
+	Template  *Template
+	Rooms     []Room
+	RoomsDone map[string]bool
+	Answers   []Answer
+	Feedback  []Feedback
+	Photos    []Photo
+	Findings  []Finding
+	Score     VisitScore
+}
+
+// LoadVisit loads a visit with its school, template, rooms, answers,
+// feedback, photos (without bytes), findings and score.
+func (s *Store) LoadVisit(ctx context.Context, visitID string) (*VisitData, error) {
+	d := &VisitData{}
+	var err error
+	if d.Visit, err = s.Visit(ctx, visitID); err != nil {
+		return nil, err
+	}
+	if d.School, err = s.School(ctx, d.Visit.SchoolID); err != nil {
+		return nil, err
+	}
+	if d.Template, err = s.Template(ctx, d.Visit.TemplateID, d.Visit.TemplateVersion); err != nil {
+		return nil, err
+	}
+	if d.Rooms, err = s.Rooms(ctx, d.School.ID); err != nil {
+		return nil, err
+	}
+	if d.RoomsDone, err = s.RoomsDone(ctx, visitID); err != nil {
+		return nil, err
+	}
+	if d.Answers, err = s.Answers(ctx, visitID); err != nil {
+		return nil, err
+	}
+	if d.Feedback, err = s.Feedback(ctx, visitID); err != nil {
+		return nil, err
+	}
+	if d.Photos, err = s.Photos(ctx, visitID); err != nil {
+		return nil, err
+	}
+	if d.Findings, err = s.Findings(ctx, FindingFilter{VisitID: visitID}); err != nil {
+		return nil, err
+	}
+	d.Score = ScoreVisit(d.Template, d.Rooms, d.Answers, d.Feedback)
+	return d, nil
+}

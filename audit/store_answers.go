@@ -1,0 +1,162 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+const answerColumns = "id, visit_id, room_id, item_id, value, note, created_at, updated_at, device, deleted"
+
+// SaveAnswer stores the answer for one item in one room of a visit, in its
+// own transaction, replacing an earlier answer to the same item. The value
+// is checked against the visit's template; the answer's id is kept stable
+// across changes so its finding keeps its id.
+func (s *Store) SaveAnswer(ctx context.Context, a *Answer) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	t, err := s.visitTemplate(ctx, a.VisitID)
+	if err != nil {
+		return err
+	}
+	item, ok := t.Item(a.ItemID)
+	if !ok {
+		return fmt.Errorf("answer: item %q is not in template %s %s", a.ItemID, t.ID, t.Version)
+	}
+	if err := item.CheckValue(a.Value); err != nil {
+		return err
+	}
+	s.stamp(&a.Record)
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var created string
+		err := tx.QueryRowContext(ctx, `INSERT INTO answers(`+answerColumns+`) VALUES (?,?,?,?,?,?,?,?,?,0)
+			ON CONFLICT(visit_id, room_id, item_id) DO UPDATE SET value=excluded.value, note=excluded.note,
+			updated_at=excluded.updated_at, device=excluded.device, deleted=0
+			RETURNING id, created_at`,
+			a.ID, a.VisitID, a.RoomID, a.ItemID, a.Value, a.Note, formatTime(a.CreatedAt), formatTime(a.UpdatedAt), a.Device).
+			Scan(&a.ID, &created)
+		if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+			return errors.New("answer: its visit or room does not exist")
+		}
+		a.CreatedAt = parseTime(created)
+		return err
+	})
+}
+
+// Answers lists the answers of a visit.
+func (s *Store) Answers(ctx context.Context, visitID string) ([]Answer, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+answerColumns+" FROM answers WHERE visit_id = ? AND deleted = 0 ORDER BY room_id, item_id", visitID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Answer
+	for rows.Next() {
+		a, err := scanAnswer(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func scanAnswer(row scanner) (Answer, error) {
+	var a Answer
+	var created, updated string
+	err := row.Scan(&a.ID, &a.VisitID, &a.RoomID, &a.ItemID, &a.Value, &a.Note, &created, &updated, &a.Device, &a.Deleted)
+	a.CreatedAt, a.UpdatedAt = parseTime(created), parseTime(updated)
+	return a, err
+}
+
+const feedbackColumns = "id, visit_id, room_id, teacher_name, supports_teaching, help_easy, choose_again, inconveniences, frustration, consent, created_at, updated_at, device, deleted"
+
+// SaveFeedback stores a teacher's feedback for a room of a visit, replacing
+// earlier feedback for the same room.
+func (s *Store) SaveFeedback(ctx context.Context, f *Feedback) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	s.stamp(&f.Record)
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var created string
+		err := tx.QueryRowContext(ctx, `INSERT INTO feedback(`+feedbackColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0)
+			ON CONFLICT(visit_id, room_id) DO UPDATE SET teacher_name=excluded.teacher_name,
+			supports_teaching=excluded.supports_teaching, help_easy=excluded.help_easy, choose_again=excluded.choose_again,
+			inconveniences=excluded.inconveniences, frustration=excluded.frustration, consent=excluded.consent,
+			updated_at=excluded.updated_at, device=excluded.device, deleted=0
+			RETURNING id, created_at`,
+			f.ID, f.VisitID, f.RoomID, f.TeacherName, f.SupportsTeaching, f.HelpEasy, string(f.ChooseAgain), f.Inconveniences,
+			f.Frustration, f.ConsentToQuote, formatTime(f.CreatedAt), formatTime(f.UpdatedAt), f.Device).Scan(&f.ID, &created)
+		if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+			return errors.New("feedback: its visit or room does not exist")
+		}
+		f.CreatedAt = parseTime(created)
+		return err
+	})
+}
+
+// Feedback lists the teacher feedback of a visit.
+func (s *Store) Feedback(ctx context.Context, visitID string) ([]Feedback, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+feedbackColumns+" FROM feedback WHERE visit_id = ? AND deleted = 0 ORDER BY created_at, id", visitID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Feedback
+	for rows.Next() {
+		var f Feedback
+		var choose, created, updated string
+		if err := rows.Scan(&f.ID, &f.VisitID, &f.RoomID, &f.TeacherName, &f.SupportsTeaching, &f.HelpEasy, &choose, &f.Inconveniences,
+			&f.Frustration, &f.ConsentToQuote, &created, &updated, &f.Device, &f.Deleted); err != nil {
+			return nil, err
+		}
+		f.ChooseAgain = ChooseAgain(choose)
+		f.CreatedAt, f.UpdatedAt = parseTime(created), parseTime(updated)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
+// Setting keys the app and reports use.
+const (
+	SettingDistrict  = "district_name"
+	SettingLogo      = "district_logo" // base64 PNG/JPEG, already downscaled
+	SettingAuditor   = "auditor_name"
+	SettingAnonymise = "anonymise_teachers" // "true" (default) or "false"
+	SettingPaper     = "paper"              // "a4" or "letter"
+	SettingWifiURL   = "wifi_test_url"
+)
+
+// Setting returns a setting's value, or def when it is not set.
+func (s *Store) Setting(ctx context.Context, key, def string) (string, error) {
+	var v string
+	err := s.r.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return def, nil
+	}
+	return v, err
+}
+
+// SetSetting stores a setting.
+func (s *Store) SetSetting(ctx context.Context, key, value string) error {
+	if err := checkText("setting "+key, value, 4<<20); err != nil {
+		return err
+	}
+	now := formatTime(s.now())
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value, updated_at, device) VALUES (?,?,?,?)
+			ON CONFLICT(key) DO UPDATE SET value=excluded.value, updated_at=excluded.updated_at, device=excluded.device`,
+			key, value, now, s.device)
+		return err
+	})
+}
+
+// Anonymise reports whether teacher names are hidden in reports (the default).
+func (s *Store) Anonymise(ctx context.Context) bool {
+	v, err := s.Setting(ctx, SettingAnonymise, "true")
+	return err != nil || v != "false"
+}

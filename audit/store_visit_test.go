@@ -1,0 +1,207 @@
+package audit
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestAnswerUpsertKeepsFindingID(t *testing.T) {
+	s, _ := openFixtureStore(t)
+	ctx := context.Background()
+	v, rooms := fixtureVisit(t, s)
+	a := Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "hdmi", Value: CheckMissing, Note: "walked off again"}
+	if err := s.SaveAnswer(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	firstID := a.ID
+	again := Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "hdmi", Value: CheckBroken}
+	if err := s.SaveAnswer(ctx, &again); err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != firstID {
+		t.Errorf("re-answering changed the id from %s to %s", firstID, again.ID)
+	}
+	answers, err := s.Answers(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(answers) != 1 || answers[0].Value != CheckBroken || answers[0].Note != "" {
+		t.Fatalf("answers = %+v, want one broken hdmi answer", answers)
+	}
+	findings, err := s.Findings(ctx, FindingFilter{VisitID: v.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(findings) != 1 || findings[0].ID != firstID || findings[0].Reason != "broken" || findings[0].Severity != High {
+		t.Fatalf("findings = %+v", findings)
+	}
+	if findings[0].RoomLabel != "101" || findings[0].SchoolName != "Lincoln Elementary" || findings[0].Action.Status != StatusOpen {
+		t.Errorf("finding context = %+v", findings[0])
+	}
+}
+
+func TestSaveAnswerRefusesBadInput(t *testing.T) {
+	s, _ := openFixtureStore(t)
+	ctx := context.Background()
+	v, rooms := fixtureVisit(t, s)
+	cases := []struct {
+		answer Answer
+		want   string
+	}{
+		{Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "hdmi", Value: "lost"}, `item "hdmi": "lost" is not ok, missing, broken or na`},
+		{Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "boot", Value: "slow"}, `item "boot": "slow" is not a number`},
+		{Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "apps", Value: `["Fortnite"]`}, `app "Fortnite" is not in the expected list`},
+		{Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "nope", Value: "ok"}, `item "nope" is not in template fixture 1`},
+		{Answer{VisitID: v.ID, RoomID: "no-such-room", ItemID: "hdmi", Value: "ok"}, "its visit or room does not exist"},
+		{Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "notes", Value: "a\x00b"}, "NUL"},
+		{Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "notes", Note: strings.Repeat("é", MaxNoteLen+1)}, "the limit is 20000"},
+	}
+	for _, c := range cases {
+		err := s.SaveAnswer(ctx, &c.answer)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("SaveAnswer(%s=%q): err = %v, want %q", c.answer.ItemID, c.answer.Value, err, c.want)
+		}
+	}
+	answers, _ := s.Answers(ctx, v.ID)
+	if len(answers) != 0 {
+		t.Errorf("refused answers left %d rows", len(answers))
+	}
+}
+
+func TestLoadVisitScoresAndFeedback(t *testing.T) {
+	s, _ := openFixtureStore(t)
+	ctx := context.Background()
+	v, rooms := fixtureVisit(t, s)
+	class, office := rooms[0], rooms[1]
+	save := func(room Room, item, value string) {
+		t.Helper()
+		if err := s.SaveAnswer(ctx, &Answer{VisitID: v.ID, RoomID: room.ID, ItemID: item, Value: value}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save(class, "display", CheckMissing) // critical fail: 10
+	save(class, "hdmi", CheckOK)         // high: 5
+	save(class, "pens", CheckOK)         // low: 1
+	save(class, "boot", "95")            // medium pass: 2
+	save(class, "notes", "busy room")    // unscored
+	save(office, "display", CheckOK)
+	save(office, "wifi", WifiReading{SignalDBM: floatPtr(-75), LatencyMS: floatPtr(20)}.Encode()) // high fail
+	fb := Feedback{VisitID: v.ID, RoomID: class.ID, TeacherName: "Nguyễn Thị Hoa", SupportsTeaching: 4, HelpEasy: 2,
+		ChooseAgain: ChooseNo, Inconveniences: 3, Frustration: "Adapters walk off.", ConsentToQuote: true}
+	if err := s.SaveFeedback(ctx, &fb); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.LoadVisit(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	classScore := 100 * (1 - 10.0/18)
+	officeScore := 100 * (1 - 5.0/15)
+	if got := d.Score.Rooms[0].Score; !near(got, classScore) {
+		t.Errorf("classroom score %.3f, want %.3f", got, classScore)
+	}
+	if !near(d.Score.Score, (classScore+officeScore)/2) {
+		t.Errorf("visit score %.3f, want %.3f", d.Score.Score, (classScore+officeScore)/2)
+	}
+	if d.Score.RoomsReady != 0 || d.Score.Failures != 2 || len(d.Findings) != 2 {
+		t.Errorf("ready %d failures %d findings %d, want 0, 2, 2", d.Score.RoomsReady, d.Score.Failures, len(d.Findings))
+	}
+	if d.Findings[0].Severity != Critical || !strings.Contains(d.Findings[1].Reason, "signal -75 dBm") {
+		t.Errorf("findings not ranked by severity or reason missing: %+v", d.Findings)
+	}
+	if d.Score.MeanSupportsTeaching != 4 || d.Score.ChooseAgainShare != 0 || d.Score.ReportedInconveniences != 3 {
+		t.Errorf("feedback KPIs = %+v", d.Score)
+	}
+	if len(d.Feedback) != 1 || d.Feedback[0].TeacherName != "Nguyễn Thị Hoa" {
+		t.Errorf("feedback = %+v", d.Feedback)
+	}
+}
+
+func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
+
+func TestActionsAndFilters(t *testing.T) {
+	s, _ := openFixtureStore(t)
+	ctx := context.Background()
+	v, rooms := fixtureVisit(t, s)
+	for _, item := range []string{"display", "hdmi", "pens"} {
+		if err := s.SaveAnswer(ctx, &Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: item, Value: CheckMissing}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := s.Findings(ctx, FindingFilter{VisitID: v.ID})
+	if err != nil || len(all) != 3 {
+		t.Fatalf("findings = %d (%v), want 3", len(all), err)
+	}
+	act := Action{FindingID: all[1].ID, OwnerTeam: "Field services", DueDate: "2026-12-01", Status: StatusInBacklog, TicketKey: "IT-42"}
+	if err := s.SaveAction(ctx, &act); err != nil {
+		t.Fatal(err)
+	}
+	backlog, _ := s.Findings(ctx, FindingFilter{Status: StatusInBacklog})
+	if len(backlog) != 1 || backlog[0].Action.TicketKey != "IT-42" || backlog[0].Action.OwnerTeam != "Field services" {
+		t.Fatalf("in-backlog findings = %+v", backlog)
+	}
+	display, _ := s.Findings(ctx, FindingFilter{Category: "display"})
+	if len(display) != 2 {
+		t.Errorf("category filter found %d, want 2", len(display))
+	}
+	low, _ := s.Findings(ctx, FindingFilter{Severity: Low})
+	if len(low) != 1 || low[0].ItemID != "pens" {
+		t.Errorf("severity filter = %+v", low)
+	}
+	bad := Action{FindingID: all[0].ID, DueDate: "next week"}
+	if err := s.SaveAction(ctx, &bad); err == nil || !strings.Contains(err.Error(), "YYYY-MM-DD") {
+		t.Errorf("bad due date: err = %v", err)
+	}
+}
+
+func TestTemplateVersionsAreImmutable(t *testing.T) {
+	s, _ := openFixtureStore(t)
+	ctx := context.Background()
+	tpl := fixtureTemplate()
+	if err := s.SaveTemplate(ctx, tpl); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveTemplate(ctx, tpl); err != nil {
+		t.Errorf("saving the same version twice: %v", err)
+	}
+	tpl.Sections[0].Items[0].Label = "Changed label"
+	if err := s.SaveTemplate(ctx, tpl); err == nil || !strings.Contains(err.Error(), "new version") {
+		t.Errorf("changing a stored version: err = %v", err)
+	}
+}
+
+func TestDemoDistrict(t *testing.T) {
+	s, _ := openFixtureStore(t)
+	ctx := context.Background()
+	res, err := s.CreateDemo(ctx, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Schools < 3 || res.Rooms < 20 || res.Visits < 3 || res.Photos == 0 || res.Feedback == 0 {
+		t.Fatalf("demo = %+v", res)
+	}
+	schools, _ := s.Schools(ctx)
+	names := ""
+	for _, sc := range schools {
+		v, err := s.LatestVisit(ctx, sc.ID, true)
+		if err != nil {
+			t.Fatalf("%s has no finished visit: %v", sc.Name, err)
+		}
+		d, err := s.LoadVisit(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Findings) == 0 || d.Score.Score <= 0 || d.Score.Score >= 100 {
+			t.Errorf("%s: %d findings, score %.1f", sc.Name, len(d.Findings), d.Score.Score)
+		}
+		for _, f := range d.Feedback {
+			names += f.TeacherName + ";"
+		}
+	}
+	for _, want := range []string{"Nguyễn Thị Hoa", "José Muñoz"} {
+		if !strings.Contains(names, want) {
+			t.Errorf("demo feedback lacks %s", want)
+		}
+	}
+}

@@ -1,0 +1,264 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"techwalk/audit"
+)
+
+// dbFlag adds --db to a flag set.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "", "database file (default: $"+audit.EnvDB+" or the user's data folder)")
+}
+
+// openStore opens the database named by --db, TECHWALK_DB or the default location.
+func openStore(dbPath string) (*audit.Store, error) {
+	path, err := audit.ResolvePath(dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("find the data folder: %w", err)
+	}
+	return audit.Open(path)
+}
+
+// parseFlags parses args and refuses stray positional arguments beyond want.
+func parseFlags(fs *flag.FlagSet, args []string, want int) error {
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() != want {
+		fmt.Fprintf(fs.Output(), "%s: expected %d argument(s), got %d\n", fs.Name(), want, fs.NArg())
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+func (c *CLI) printJSON(v any) error {
+	enc := json.NewEncoder(c.Out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func runDemo(c *CLI, args []string) error {
+	fs := c.newFlags("demo")
+	db := dbFlag(fs)
+	seed := fs.Uint64("seed", 2026, "random seed (the same seed makes the same district)")
+	if err := parseFlags(fs, args, 0); err != nil {
+		return err
+	}
+	store, err := openStore(*db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	existing, err := store.Schools(context.Background())
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		return fmt.Errorf("%s already holds %d schools; run demo on a new file (--db demo.db)", store.Path(), len(existing))
+	}
+	res, err := store.CreateDemo(context.Background(), *seed)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Out, "%s: %d schools, %d rooms, %d visits, %d answers, %d photos, %d teacher feedback forms\n",
+		store.Path(), res.Schools, res.Rooms, res.Visits, res.Answers, res.Photos, res.Feedback)
+	return nil
+}
+
+// schoolRow is one line of `techwalk schools`.
+type schoolRow struct {
+	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Code      string   `json:"code,omitempty"`
+	Principal string   `json:"principal,omitempty"`
+	Rooms     int      `json:"rooms"`
+	LastVisit string   `json:"last_visit,omitempty"`
+	Score     *float64 `json:"score,omitempty"`
+}
+
+func runSchools(c *CLI, args []string) error {
+	fs := c.newFlags("schools")
+	db := dbFlag(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args, 0); err != nil {
+		return err
+	}
+	store, err := openStore(*db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	rows, err := schoolRows(context.Background(), store)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return c.printJSON(rows)
+	}
+	tw := tabwriter.NewWriter(c.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SCHOOL\tCODE\tROOMS\tLAST VISIT\tSCORE")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", r.Name, r.Code, r.Rooms, orDash(r.LastVisit), scoreText(r.Score))
+	}
+	return tw.Flush()
+}
+
+func schoolRows(ctx context.Context, store *audit.Store) ([]schoolRow, error) {
+	schools, err := store.Schools(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []schoolRow{}
+	for _, sc := range schools {
+		rooms, err := store.Rooms(ctx, sc.ID)
+		if err != nil {
+			return nil, err
+		}
+		row := schoolRow{ID: sc.ID, Name: sc.Name, Code: sc.Code, Principal: sc.Principal, Rooms: len(rooms)}
+		if v, err := store.LatestVisit(ctx, sc.ID, true); err == nil {
+			data, err := store.LoadVisit(ctx, v.ID)
+			if err != nil {
+				return nil, err
+			}
+			row.LastVisit = v.StartedAt.Format("2006-01-02")
+			score := data.Score.Score
+			row.Score = &score
+		} else if !errors.Is(err, audit.ErrNotFound) {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// visitRow is one line of `techwalk visits`.
+type visitRow struct {
+	ID       string  `json:"id"`
+	School   string  `json:"school"`
+	Started  string  `json:"started"`
+	Finished string  `json:"finished,omitempty"`
+	Auditor  string  `json:"auditor,omitempty"`
+	Template string  `json:"template"`
+	Rooms    int     `json:"rooms_visited"`
+	Findings int     `json:"findings"`
+	Score    float64 `json:"score"`
+}
+
+func runVisits(c *CLI, args []string) error {
+	fs := c.newFlags("visits")
+	db := dbFlag(fs)
+	school := fs.String("school", "", "only visits of this school (name, code or id)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args, 0); err != nil {
+		return err
+	}
+	store, err := openStore(*db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	rows, err := visitRows(context.Background(), store, *school)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return c.printJSON(rows)
+	}
+	tw := tabwriter.NewWriter(c.Out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VISIT\tSCHOOL\tSTARTED\tFINISHED\tROOMS\tFINDINGS\tSCORE")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%.0f\n", r.ID, r.School, r.Started, orDash(r.Finished), r.Rooms, r.Findings, r.Score)
+	}
+	return tw.Flush()
+}
+
+func visitRows(ctx context.Context, store *audit.Store, schoolKey string) ([]visitRow, error) {
+	filter := audit.VisitFilter{}
+	if schoolKey != "" {
+		sc, err := store.FindSchool(ctx, schoolKey)
+		if err != nil {
+			return nil, err
+		}
+		filter.SchoolID = sc.ID
+	}
+	visits, err := store.Visits(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	out := []visitRow{}
+	for _, v := range visits {
+		d, err := store.LoadVisit(ctx, v.ID)
+		if err != nil {
+			return nil, err
+		}
+		row := visitRow{ID: v.ID, School: d.School.Name, Started: v.StartedAt.Format(time.RFC3339), Auditor: v.Auditor,
+			Template: v.TemplateID + " " + v.TemplateVersion, Rooms: d.Score.RoomsVisited, Findings: len(d.Findings), Score: d.Score.Score}
+		if v.Finished() {
+			row.Finished = v.FinishedAt.Format(time.RFC3339)
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+func runTemplate(c *CLI, args []string) error {
+	if len(args) == 0 || (args[0] != "validate" && args[0] != "import") {
+		fmt.Fprintln(c.Err, "usage: techwalk template validate FILE | techwalk template import FILE [--db PATH]")
+		return errUsage
+	}
+	fs := c.newFlags("template " + args[0])
+	db := dbFlag(fs)
+	if err := parseFlags(fs, args[1:], 1); err != nil {
+		return err
+	}
+	file := fs.Arg(0)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	t, err := audit.ParseTemplate(file, data)
+	if err != nil {
+		return err
+	}
+	items := 0
+	for _, s := range t.Sections {
+		items += len(s.Items)
+	}
+	if args[0] == "validate" {
+		fmt.Fprintf(c.Out, "%s: template %q (%s) version %s is valid: %d sections, %d items\n", file, t.Name, t.ID, t.Version, len(t.Sections), items)
+		return nil
+	}
+	store, err := openStore(*db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.SaveTemplate(context.Background(), t); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Out, "imported template %q (%s) version %s into %s\n", t.Name, t.ID, t.Version, store.Path())
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func scoreText(score *float64) string {
+	if score == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", *score)
+}
