@@ -9,10 +9,10 @@ import (
 	"fmt"
 	"image"
 	"image/draw"
-	"io"
 	_ "image/gif" // decoder registration
 	"image/jpeg"
 	_ "image/png" // decoder registration
+	"io"
 )
 
 // Photo limits: what a walkthrough device's camera produces, with room to spare.
