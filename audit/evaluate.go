@@ -96,6 +96,9 @@ func (it Item) Evaluate(value string) (Outcome, string) {
 	if err != nil {
 		return Unanswered, ""
 	}
+	if !it.Scored() {
+		return NotApplicable, ""
+	}
 	return out, reason
 }
 

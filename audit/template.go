@@ -98,13 +98,20 @@ func (it Item) AppliesTo(kind RoomKind) bool {
 	return false
 }
 
-// Scored reports whether answers to the item can pass or fail.
+// Scored reports whether answers to the item can pass or fail. Items that
+// can never fail (text, photo, a rating without pass_min, a number without
+// bounds, a choice without fail options) only record context: counting them
+// as passes would lift every room's score.
 func (it Item) Scored() bool {
 	switch it.Kind {
 	case ItemText, ItemPhoto:
 		return false
 	case ItemRating:
 		return it.PassMin != nil
+	case ItemNumber:
+		return it.PassMin != nil || it.PassMax != nil
+	case ItemChoice:
+		return len(it.FailOptions) > 0
 	}
 	return true
 }
