@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // ItemKind is the kind of answer a checklist item asks for.
@@ -180,8 +182,11 @@ func ParseTemplate(source string, data []byte) (*Template, error) {
 	if err := dec.Decode(&t); err != nil {
 		return nil, fmt.Errorf("%s: %s", source, describeJSONError(data, err))
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("%s: extra data after the template object", source)
+	// Decoder.More stops at a stray ']' or '}', so look at the bytes themselves.
+	end := int(dec.InputOffset())
+	if extra := len(data) - end - len(bytes.TrimLeft(data[end:], " \t\r\n")); end+extra < len(data) {
+		line, col := lineCol(data, int64(end+extra))
+		return nil, fmt.Errorf("%s: line %d, column %d: extra data after the template object", source, line, col)
 	}
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
@@ -192,24 +197,69 @@ func ParseTemplate(source string, data []byte) (*Template, error) {
 func describeJSONError(data []byte, err error) string {
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
-		line, col := lineCol(data, syn.Offset)
+		// Offset counts the bytes read, the offending one included.
+		line, col := lineCol(data, syn.Offset-1)
 		return fmt.Sprintf("line %d, column %d: %v", line, col, err)
 	}
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &typ) {
-		line, col := lineCol(data, typ.Offset)
+		line, col := lineCol(data, valueStart(data, typ.Offset))
 		return fmt.Sprintf("line %d, column %d: field %q must be %s, not %s", line, col, typ.Field, typ.Type, typ.Value)
+	}
+	if errors.Is(err, io.EOF) {
+		return "the file is empty; a template is a JSON object"
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		line, col := lineCol(data, int64(len(data)))
+		return fmt.Sprintf("line %d, column %d: the JSON ends before the template is complete (is the file cut short?)", line, col)
 	}
 	return err.Error()
 }
 
+// valueStart finds where the JSON value that a type error reports begins.
+// The decoder gives the offset just past the opening '{' or '[' of an object
+// or array, and just past the end of a string, number or literal.
+func valueStart(data []byte, offset int64) int64 {
+	if offset <= 0 || offset > int64(len(data)) {
+		return offset
+	}
+	i := offset - 1
+	switch data[i] {
+	case '{', '[':
+		return i
+	case '"':
+		for j := i - 1; j >= 0; j-- {
+			if data[j] != '"' {
+				continue
+			}
+			backslashes := 0
+			for k := j - 1; k >= 0 && data[k] == '\\'; k-- {
+				backslashes++
+			}
+			if backslashes%2 == 0 {
+				return j
+			}
+		}
+		return i
+	}
+	for i > 0 && !bytes.ContainsRune([]byte(" \t\r\n:,[{"), rune(data[i-1])) {
+		i--
+	}
+	return i
+}
+
+// lineCol gives the 1-based line and column of the byte at offset; the
+// column counts characters, as editors do, not bytes.
 func lineCol(data []byte, offset int64) (int, int) {
 	if offset > int64(len(data)) {
 		offset = int64(len(data))
 	}
+	if offset < 0 {
+		offset = 0
+	}
 	before := data[:offset]
 	line := bytes.Count(before, []byte("\n")) + 1
-	col := int(offset) - bytes.LastIndexByte(before, '\n')
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
 	return line, col
 }
 
