@@ -274,7 +274,8 @@ func (t *Template) Validate() error {
 	if strings.TrimSpace(t.Version) == "" {
 		return errors.New("template version is empty; give a version such as 1.0")
 	}
-	if err := firstError(checkText("template name", t.Name, MaxNameLen), checkText("template version", t.Version, 40)); err != nil {
+	if err := firstError(checkText("template name", t.Name, MaxNameLen), checkText("template version", t.Version, 40),
+		checkText("template description", t.Description, MaxNoteLen)); err != nil {
 		return err
 	}
 	if len(t.Sections) == 0 {
@@ -296,6 +297,9 @@ func (t *Template) Validate() error {
 		sections[s.ID] = true
 		if strings.TrimSpace(s.Title) == "" {
 			return fmt.Errorf("%s: title is empty", where)
+		}
+		if err := checkText("title", s.Title, MaxNameLen); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
 		}
 		if len(s.Items) == 0 {
 			return fmt.Errorf("%s: has no items", where)
@@ -352,7 +356,7 @@ func (it Item) validate() error {
 		}
 	}
 	if err := firstError(checkText("label", it.Label, MaxNameLen), checkText("category", it.Category, MaxNameLen),
-		checkText("guidance", it.Guidance, MaxNoteLen)); err != nil {
+		checkText("guidance", it.Guidance, MaxNoteLen), checkText("unit", it.Unit, MaxNameLen)); err != nil {
 		return err
 	}
 	return it.validateKind()
@@ -376,7 +380,7 @@ func (it Item) validateKind() error {
 		}
 		return uniqueNonEmpty("app", it.Apps)
 	case ItemWifi:
-		if it.Wifi == nil {
+		if it.Wifi == nil || *it.Wifi == (WifiThresholds{}) {
 			return errors.New("wifi item has no thresholds; add \"wifi\": {\"min_signal_dbm\": -67, ...}")
 		}
 	}
