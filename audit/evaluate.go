@@ -3,6 +3,7 @@ package audit
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -150,7 +151,7 @@ func (it Item) evaluateRating(value string) (Outcome, string, error) {
 
 func (it Item) evaluateNumber(value string) (Outcome, string, error) {
 	v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-	if err != nil {
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return Unanswered, "", fmt.Errorf("%q is not a number", value)
 	}
 	if it.PassMin != nil && v < *it.PassMin {
