@@ -191,7 +191,30 @@ func ParseTemplate(source string, data []byte) (*Template, error) {
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
+	t.canonicalize()
 	return &t, nil
+}
+
+// canonicalize drops empty lists, which "omitempty" would not write back, so a
+// stored template reads back exactly as it was parsed.
+func (t *Template) canonicalize() {
+	for i := range t.Sections {
+		for j := range t.Sections[i].Items {
+			it := &t.Sections[i].Items[j]
+			if len(it.RoomKinds) == 0 {
+				it.RoomKinds = nil
+			}
+			if len(it.Options) == 0 {
+				it.Options = nil
+			}
+			if len(it.FailOptions) == 0 {
+				it.FailOptions = nil
+			}
+			if len(it.Apps) == 0 {
+				it.Apps = nil
+			}
+		}
+	}
 }
 
 func describeJSONError(data []byte, err error) string {
