@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
@@ -175,7 +176,7 @@ func (m *meter) latency(ctx context.Context, n *Network) error {
 		m.progress(weightLatency*float64(i+1)/float64(m.cfg.Pings), progressTotal, "latency")
 	}
 	n.LatencySamplesMS = samples
-	med, jit := Median(samples), Jitter(samples)
+	med, jit := round2(Median(samples)), round2(Jitter(samples))
 	n.LatencyMS, n.JitterMS = &med, &jit
 	return nil
 }
@@ -278,7 +279,11 @@ func (m *meter) stageProblem(ctx context.Context, n *Network, stage string, err 
 		n.Problems = append(n.Problems, stage+": the test URL did not answer in time")
 		return nil
 	}
-	n.Problems = append(n.Problems, fmt.Sprintf("%s: %v", stage, err))
+	hint := ""
+	if stage == "upload" {
+		hint = " (the test URL needs to accept POST)"
+	}
+	n.Problems = append(n.Problems, fmt.Sprintf("%s failed: %v%s", stage, err, hint))
 	return nil
 }
 
@@ -350,11 +355,14 @@ func mbps(bytes int64, d time.Duration) *float64 {
 	if bytes <= 0 || d <= 0 {
 		return nil
 	}
-	v := float64(bytes) * 8 / d.Seconds() / 1e6
+	v := round2(float64(bytes) * 8 / d.Seconds() / 1e6)
 	return &v
 }
 
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+// round2 rounds to two decimals, finer than any of the figures is accurate.
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+func ms(d time.Duration) float64 { return round2(float64(d) / float64(time.Millisecond)) }
 
 // Median returns the middle value of samples (the mean of the two middle
 // ones for an even count), or 0 for none.

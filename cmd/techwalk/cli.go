@@ -34,6 +34,7 @@ func newCLI(in io.Reader, out, errOut io.Writer) *CLI {
 func commands() []command {
 	return []command{
 		{"gui", "open the app (the default with no subcommand)", runGUI},
+		{"wifi", "measure Wi-Fi where you stand: techwalk wifi measure [--url URL] [--json]", runWifi},
 	}
 }
 
