@@ -2,11 +2,21 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"image/color"
+	"io"
+	"strconv"
+	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/assets"
@@ -16,41 +26,405 @@ import (
 // AppID identifies TechWalk to the operating system (preferences, data folders).
 const AppID = "org.techwalk.app"
 
+// The screens Options.Open can name.
+const (
+	OpenHome      = "home"
+	OpenChecklist = "checklist"
+	OpenFindings  = "findings"
+	OpenSettings  = "settings"
+)
+
+// Options say how the window opens.
+type Options struct {
+	// Open names the first screen: home (default), checklist, findings or settings.
+	// The checklist opens the latest unfinished visit (or, failing that, the
+	// latest visit) at its first room not yet done.
+	Open string
+	// Size is the window size; zero means 1280x800.
+	Size fyne.Size
+}
+
 // Run opens the main window on the store and blocks until it is closed.
-func Run(store *audit.Store) error {
+func Run(store *audit.Store, opts Options) error {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	w := a.NewWindow("TechWalk")
-	home, err := newHome(store)
-	if err != nil {
+	u := newUI(a, store)
+	if err := u.open(opts.Open); err != nil {
 		return err
 	}
-	w.SetContent(home.buildUI())
-	w.Resize(fyne.NewSize(1280, 800))
-	w.ShowAndRun()
+	size := opts.Size
+	if size.Width <= 0 || size.Height <= 0 {
+		size = fyne.NewSize(1280, 800)
+	}
+	u.win.Resize(size)
+	u.win.ShowAndRun()
 	return nil
 }
 
-// home lists the schools with their last visit.
-type home struct {
+// ui owns the window, the navigation bar and the screen on show.
+type ui struct {
+	app     fyne.App
+	win     fyne.Window
 	store   *audit.Store
-	schools []audit.School
-	list    *widget.List
+	ctx     context.Context
+	content *fyne.Container
+	nav     map[string]*widget.Button
+	visitID string // the visit the Visit button returns to
+
+	home     *home
+	school   *schoolEditor
+	visit    *visitScreen
+	feedback *feedbackForm
+	finish   *finishScreen
+	findings *findingsScreen
+	settings *settingsScreen
+	showing  string
 }
 
-func newHome(store *audit.Store) (*home, error) {
-	h := &home{store: store}
-	var err error
-	h.schools, err = store.Schools(context.Background())
-	return h, err
+func newUI(a fyne.App, store *audit.Store) *ui {
+	u := &ui{app: a, store: store, ctx: context.Background(), nav: map[string]*widget.Button{}}
+	u.win = a.NewWindow("TechWalk")
+	u.content = container.NewStack()
+	u.win.SetContent(container.NewBorder(u.buildNav(), nil, nil, nil, u.content))
+	u.addShortcuts()
+	return u
 }
 
-func (h *home) buildUI() fyne.CanvasObject {
-	h.list = widget.NewList(
-		func() int { return len(h.schools) },
-		func() fyne.CanvasObject { return widget.NewLabel("school") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(h.schools[i].Name) },
+// buildNav makes the top bar: Home, Visit, Findings, Settings.
+func (u *ui) buildNav() fyne.CanvasObject {
+	add := func(name, label string, icon fyne.Resource, tapped func()) *widget.Button {
+		b := widget.NewButtonWithIcon(label, icon, tapped)
+		u.nav[name] = b
+		return b
+	}
+	bar := container.NewGridWithColumns(4,
+		add("home", "Home", theme.HomeIcon(), func() { u.showHome() }),
+		add("visit", "Visit", theme.DocumentIcon(), func() { u.onNavVisit() }),
+		add("findings", "Findings", theme.WarningIcon(), func() { u.showFindings("") }),
+		add("settings", "Settings", theme.SettingsIcon(), func() { u.showSettings() }),
 	)
-	title := widget.NewLabelWithStyle(fmt.Sprintf("Schools (%d)", len(h.schools)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	return container.NewBorder(title, nil, nil, nil, h.list)
+	u.nav["visit"].Disable()
+	return container.NewVBox(bar, widget.NewSeparator())
+}
+
+// setScreen swaps the content and highlights the matching nav button.
+func (u *ui) setScreen(name, navName string, obj fyne.CanvasObject) {
+	u.showing = name
+	u.content.Objects = []fyne.CanvasObject{obj}
+	u.content.Refresh()
+	for n, b := range u.nav {
+		imp := widget.MediumImportance
+		if n == navName {
+			imp = widget.HighImportance
+		}
+		if b.Importance != imp {
+			b.Importance = imp
+			b.Refresh()
+		}
+	}
+}
+
+// setCurrentVisit makes the Visit button open visitID.
+func (u *ui) setCurrentVisit(visitID string) {
+	u.visitID = visitID
+	if visitID == "" {
+		u.nav["visit"].Disable()
+		return
+	}
+	u.nav["visit"].Enable()
+}
+
+func (u *ui) onNavVisit() {
+	if u.visitID == "" {
+		return
+	}
+	if u.visit != nil && u.visit.visit.ID == u.visitID {
+		u.setScreen("visit", "visit", u.visit.root)
+		return
+	}
+	u.showVisit(u.visitID)
+}
+
+// open shows the screen named on the command line.
+func (u *ui) open(name string) error {
+	switch name {
+	case "", OpenHome:
+		u.showHome()
+	case OpenChecklist:
+		return u.openLatestChecklist()
+	case OpenFindings:
+		u.showFindings("")
+	case OpenSettings:
+		u.showSettings()
+	default:
+		return fmt.Errorf("--open %q: use home, checklist, findings or settings", name)
+	}
+	return nil
+}
+
+// openLatestChecklist resumes the latest unfinished visit, or the latest visit.
+func (u *ui) openLatestChecklist() error {
+	visits, err := u.store.Visits(u.ctx, audit.VisitFilter{})
+	if err != nil {
+		return err
+	}
+	if len(visits) == 0 {
+		u.showHome()
+		return nil
+	}
+	pick := visits[0]
+	for _, v := range visits {
+		if !v.Finished() {
+			pick = v
+			break
+		}
+	}
+	vs := u.showVisit(pick.ID)
+	if vs != nil {
+		vs.onNextRoom()
+	}
+	return nil
+}
+
+func (u *ui) showHome() *home {
+	h := newHome(u)
+	u.home = h
+	u.setScreen("home", "home", h.buildUI())
+	return h
+}
+
+func (u *ui) showSchool(schoolID string) *schoolEditor {
+	s, err := newSchoolEditor(u, schoolID)
+	if err != nil {
+		u.showError(err)
+		return nil
+	}
+	u.school = s
+	u.setScreen("school", "home", s.buildUI())
+	return s
+}
+
+func (u *ui) showVisit(visitID string) *visitScreen {
+	vs, err := newVisitScreen(u, visitID)
+	if err != nil {
+		u.showError(err)
+		return nil
+	}
+	u.visit = vs
+	u.setCurrentVisit(visitID)
+	u.setScreen("visit", "visit", vs.buildUI())
+	return vs
+}
+
+func (u *ui) showFeedback(vs *visitScreen, room audit.Room) *feedbackForm {
+	f := newFeedbackForm(u, vs, room)
+	u.feedback = f
+	u.setScreen("feedback", "visit", f.buildUI())
+	return f
+}
+
+func (u *ui) showFinish(visitID string) *finishScreen {
+	f, err := newFinishScreen(u, visitID)
+	if err != nil {
+		u.showError(err)
+		return nil
+	}
+	u.finish = f
+	u.setScreen("finish", "visit", f.buildUI())
+	return f
+}
+
+func (u *ui) showFindings(visitID string) *findingsScreen {
+	if visitID == "" {
+		visitID = u.visitID
+	}
+	f := newFindingsScreen(u, visitID)
+	u.findings = f
+	u.setScreen("findings", "findings", f.buildUI())
+	return f
+}
+
+func (u *ui) showSettings() *settingsScreen {
+	s := newSettingsScreen(u)
+	u.settings = s
+	u.setScreen("settings", "settings", s.buildUI())
+	return s
+}
+
+// showError shows an error in a dialog on the window.
+func (u *ui) showError(err error) {
+	if err == nil {
+		return
+	}
+	dialog.ShowError(err, u.win)
+}
+
+// activeChecklist is the checklist on show, if any.
+func (u *ui) activeChecklist() *checklist {
+	if u.showing != "visit" || u.visit == nil {
+		return nil
+	}
+	return u.visit.checklist
+}
+
+// addShortcuts registers the checklist's keyboard shortcuts on the window.
+func (u *ui) addShortcuts() {
+	for _, sc := range checklistShortcuts {
+		sc := sc
+		shortcut := &desktop.CustomShortcut{KeyName: sc.key, Modifier: fyne.KeyModifierShortcutDefault}
+		u.win.Canvas().AddShortcut(shortcut, func(fyne.Shortcut) {
+			if cl := u.activeChecklist(); cl != nil {
+				sc.run(cl)
+			}
+		})
+		alt := &desktop.CustomShortcut{KeyName: sc.key, Modifier: fyne.KeyModifierAlt}
+		u.win.Canvas().AddShortcut(alt, func(fyne.Shortcut) {
+			if cl := u.activeChecklist(); cl != nil {
+				sc.run(cl)
+			}
+		})
+	}
+}
+
+// --- small shared widgets and helpers ---
+
+// wrapLabel is a label that wraps at word boundaries, so nothing is cut off.
+func wrapLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// heading is a bold wrapping label.
+func heading(text string) *widget.Label {
+	l := wrapLabel(text)
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	return l
+}
+
+// smallLabel is a wrapping label in the caption size, for guidance and hints.
+func smallLabel(text string) *widget.Label {
+	l := wrapLabel(text)
+	l.SizeName = theme.SizeNameCaptionText
+	return l
+}
+
+// statusLabel shows "Saved hh:mm:ss" or an error in red.
+type statusLabel struct {
+	*widget.Label
+}
+
+func newStatusLabel() statusLabel {
+	l := wrapLabel("")
+	l.Hide()
+	return statusLabel{l}
+}
+
+// saved shows the time of the last save, or err in red.
+func (s statusLabel) saved(err error) {
+	if err != nil {
+		s.failed(err)
+		return
+	}
+	s.Importance = widget.SuccessImportance
+	s.show("Saved " + time.Now().Format("15:04:05"))
+}
+
+// failed shows err in red.
+func (s statusLabel) failed(err error) {
+	s.Importance = widget.DangerImportance
+	s.show(err.Error())
+}
+
+// info shows a neutral message.
+func (s statusLabel) info(msg string) {
+	s.Importance = widget.MediumImportance
+	s.show(msg)
+}
+
+// show sets the text and makes the label visible.
+func (s statusLabel) show(msg string) {
+	s.SetText(msg)
+	s.Show()
+}
+
+// clear empties and hides the label, so it takes no room.
+func (s statusLabel) clear() {
+	s.SetText("")
+	s.Hide()
+}
+
+// tall gives its content a minimum height so buttons are easy to hit with a finger.
+type tall struct{ height float32 }
+
+func (t tall) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (t tall) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	min := fyne.NewSize(0, t.height)
+	for _, o := range objs {
+		min = min.Max(o.MinSize())
+	}
+	return min
+}
+
+// tallBox wraps objects so they are at least touchHeight tall.
+func tallBox(obj fyne.CanvasObject) *fyne.Container {
+	return container.New(tall{touchHeight}, obj)
+}
+
+// touchHeight is the minimum height of a tap target.
+const touchHeight = 48
+
+// highlight is a background that marks the current item.
+func highlight() *canvas.Rectangle {
+	r := canvas.NewRectangle(color.Transparent)
+	r.CornerRadius = 6
+	return r
+}
+
+// formatNumber prints a float without trailing zeros.
+func formatNumber(v float64) string {
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// parseOptionalNumber reads a number; an empty string is nil.
+func parseOptionalNumber(field, s string) (*float64, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, ",", "."))
+	if s == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %q is not a number", field, s)
+	}
+	return &v, nil
+}
+
+// readAll reads a file the file dialog opened and closes it.
+func readAll(rc fyne.URIReadCloser, err error) (string, []byte, error) {
+	if err != nil {
+		return "", nil, err
+	}
+	if rc == nil {
+		return "", nil, errCancelled
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, audit.MaxPhotoBytes+1))
+	return rc.URI().Name(), data, err
+}
+
+// errCancelled marks a file dialog the user closed without choosing.
+var errCancelled = errors.New("cancelled")
+
+// formatDate prints a date for people: "6 Oct 2026".
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2 Jan 2006")
 }

@@ -1,19 +1,34 @@
 package main
 
 import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+
 	"techwalk/app"
 )
 
 func runGUI(cli *CLI, args []string) error {
 	fs := cli.newFlags("gui")
 	db := dbFlag(fs)
+	open := fs.String("open", app.OpenHome, "screen to open: home, checklist (resume the latest visit), findings or settings")
+	size := fs.String("size", "1280x800", "window size WIDTHxHEIGHT")
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
+	}
+	var w, h float32
+	if _, err := fmt.Sscanf(*size, "%gx%g", &w, &h); err != nil || w < 200 || h < 200 {
+		return fmt.Errorf("--size %q: write it as WIDTHxHEIGHT, e.g. 1024x768", *size)
+	}
+	switch *open {
+	case app.OpenHome, app.OpenChecklist, app.OpenFindings, app.OpenSettings:
+	default:
+		return fmt.Errorf("--open %q: use home, checklist, findings or settings", *open)
 	}
 	store, err := openStore(*db)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	return app.Run(store)
+	return app.Run(store, app.Options{Open: *open, Size: fyne.NewSize(w, h)})
 }

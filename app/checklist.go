@@ -1,0 +1,319 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"techwalk/audit"
+)
+
+// checklistHelp lists the keyboard shortcuts of the checklist.
+const checklistHelp = "Keys: Ctrl+O ok · Ctrl+M missing · Ctrl+B broken · Ctrl+J / Ctrl+K next / previous item · Ctrl+N next room (Alt works too)"
+
+// checklistShortcuts are the checklist's keyboard shortcuts (Ctrl or Alt + key).
+var checklistShortcuts = []struct {
+	key fyne.KeyName
+	run func(c *checklist)
+}{
+	{fyne.KeyO, func(c *checklist) { c.onShortcutCheck(audit.CheckOK) }},
+	{fyne.KeyM, func(c *checklist) { c.onShortcutCheck(audit.CheckMissing) }},
+	{fyne.KeyB, func(c *checklist) { c.onShortcutCheck(audit.CheckBroken) }},
+	{fyne.KeyJ, func(c *checklist) { c.onNextItem() }},
+	{fyne.KeyK, func(c *checklist) { c.onPrevItem() }},
+	{fyne.KeyN, func(c *checklist) { c.vs.onNextRoom() }},
+}
+
+// checklist is the checklist of one room, shown a section at a time.
+type checklist struct {
+	store *audit.Store
+	u     *ui
+	vs    *visitScreen
+	room  audit.Room
+
+	rows      []*itemRow
+	sections  []string
+	sectionOf []int // section index of each row
+	section   int
+	current   int
+
+	title         *widget.Label
+	sectionSelect *widget.Select
+	prevBtn       *widget.Button
+	nextBtn       *widget.Button
+	sectionEnd    *widget.Button
+	doneBtn       *widget.Button
+	nextRoomBtn   *widget.Button
+	feedbackBtn   *widget.Button
+	roomPhotoBtn  *widget.Button
+	roomsBtn      *widget.Button
+	sectionBox    *fyne.Container
+	scroll        *container.Scroll
+	saved         statusLabel
+	root          fyne.CanvasObject
+}
+
+func newChecklist(vs *visitScreen, room audit.Room) *checklist {
+	c := &checklist{store: vs.store, u: vs.u, vs: vs, room: room}
+	wifiURL, _ := c.store.Setting(c.u.ctx, audit.SettingWifiURL, "")
+	for i, it := range vs.tmpl.ItemsFor(room.Kind) {
+		if len(c.sections) == 0 || c.sections[len(c.sections)-1] != it.Section {
+			c.sections = append(c.sections, it.Section)
+		}
+		r := newItemRow(it, i, vs.answer(room.ID, it.ID), vs.photoCount(room.ID, it.ID), wifiURL)
+		r.onChange, r.onPhoto, r.onFocus = c.onAnswer, c.onAddPhoto, c.onRowFocus
+		c.rows = append(c.rows, r)
+		c.sectionOf = append(c.sectionOf, len(c.sections)-1)
+	}
+	return c
+}
+
+func (c *checklist) buildUI() fyne.CanvasObject {
+	for _, r := range c.rows {
+		r.buildUI()
+	}
+	c.title = heading(c.roomTitle())
+	c.roomsBtn = widget.NewButtonWithIcon("Rooms", theme.NavigateBackIcon(), c.vs.onRooms)
+	c.feedbackBtn = widget.NewButtonWithIcon("Feedback", theme.AccountIcon(), c.onFeedback)
+	c.roomPhotoBtn = widget.NewButtonWithIcon("Photo", theme.FileImageIcon(), func() { c.openPhotoDialog("") })
+	c.doneBtn = widget.NewButtonWithIcon("Room done", theme.ConfirmIcon(), c.onMarkDone)
+	c.nextRoomBtn = widget.NewButtonWithIcon("Next room", theme.NavigateNextIcon(), c.vs.onNextRoom)
+	actions := container.NewGridWithColumns(5, tallBox(c.roomsBtn), tallBox(c.feedbackBtn), tallBox(c.roomPhotoBtn),
+		tallBox(c.doneBtn), tallBox(c.nextRoomBtn))
+	c.sectionSelect = widget.NewSelect(c.sectionNames(), c.onSectionSelected)
+	c.prevBtn = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), c.onPrevSection)
+	c.nextBtn = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), c.onNextSection)
+	nav := container.NewBorder(nil, nil, tallBox(c.prevBtn), tallBox(c.nextBtn), c.sectionSelect)
+	c.sectionEnd = widget.NewButton("", c.onSectionEnd)
+	c.sectionEnd.Importance = widget.HighImportance
+	c.sectionBox = container.NewVBox()
+	c.scroll = container.NewVScroll(c.sectionBox)
+	c.saved = newStatusLabel()
+	c.updateDone()
+	top := container.NewVBox(c.title, actions, nav)
+	bottom := container.NewVBox(widget.NewSeparator(), c.saved, smallLabel(checklistHelp))
+	c.root = container.NewBorder(top, bottom, nil, nil, c.scroll)
+	c.showSection(0)
+	c.setCurrent(0)
+	return c.root
+}
+
+func (c *checklist) roomTitle() string {
+	t := "Room " + c.room.Label() + " · " + string(c.room.Kind)
+	if c.room.Teacher != "" {
+		t += " · " + c.room.Teacher
+	}
+	return t
+}
+
+func (c *checklist) sectionNames() []string {
+	out := make([]string, len(c.sections))
+	for i, s := range c.sections {
+		out[i] = fmt.Sprintf("Section %d of %d: %s", i+1, len(c.sections), s)
+	}
+	return out
+}
+
+// showSection puts the rows of section i on screen.
+func (c *checklist) showSection(i int) {
+	if i < 0 || i >= len(c.sections) {
+		return
+	}
+	c.section = i
+	objs := []fyne.CanvasObject{}
+	for k, r := range c.rows {
+		if c.sectionOf[k] == i {
+			objs = append(objs, r.root, widget.NewSeparator())
+		}
+	}
+	if i == len(c.sections)-1 {
+		c.sectionEnd.SetText("Room done — next room")
+	} else {
+		c.sectionEnd.SetText("Next section: " + c.sections[i+1])
+	}
+	objs = append(objs, tallBox(c.sectionEnd))
+	c.sectionBox.Objects = objs
+	c.sectionBox.Refresh()
+	c.sectionSelect.SetSelectedIndex(i) // fires onSectionSelected, which is a no-op for the same section
+	c.prevBtn.Disable()
+	if i > 0 {
+		c.prevBtn.Enable()
+	}
+	c.nextBtn.Disable()
+	if i < len(c.sections)-1 {
+		c.nextBtn.Enable()
+	}
+	c.scroll.ScrollToTop()
+}
+
+func (c *checklist) onSectionSelected(string) {
+	if i := c.sectionSelect.SelectedIndex(); i >= 0 && i != c.section {
+		c.showSection(i)
+		c.setCurrent(c.firstRowOf(i))
+	}
+}
+
+func (c *checklist) onPrevSection() {
+	c.showSection(c.section - 1)
+	c.setCurrent(c.firstRowOf(c.section))
+}
+
+func (c *checklist) onNextSection() {
+	c.showSection(c.section + 1)
+	c.setCurrent(c.firstRowOf(c.section))
+}
+
+// onSectionEnd moves on: to the next section, or at the last one, marks the room done and opens the next.
+func (c *checklist) onSectionEnd() {
+	if c.section < len(c.sections)-1 {
+		c.onNextSection()
+		return
+	}
+	if !c.vs.done[c.room.ID] {
+		c.onMarkDone()
+	}
+	c.vs.onNextRoom()
+}
+
+func (c *checklist) firstRowOf(section int) int {
+	for k := range c.rows {
+		if c.sectionOf[k] == section {
+			return k
+		}
+	}
+	return 0
+}
+
+// setCurrent makes row i the one the keyboard shortcuts act on.
+func (c *checklist) setCurrent(i int) {
+	if i < 0 || i >= len(c.rows) {
+		return
+	}
+	if c.current < len(c.rows) {
+		c.rows[c.current].setCurrent(false)
+	}
+	c.current = i
+	if c.sectionOf[i] != c.section {
+		c.showSection(c.sectionOf[i])
+	}
+	r := c.rows[i]
+	r.setCurrent(true)
+	c.scroll.ScrollToOffset(fyne.NewPos(0, r.root.Position().Y))
+}
+
+func (c *checklist) onRowFocus(r *itemRow) {
+	if r.index != c.current {
+		c.setCurrent(r.index)
+	}
+}
+
+func (c *checklist) onNextItem() { c.setCurrent(c.current + 1) }
+func (c *checklist) onPrevItem() { c.setCurrent(c.current - 1) }
+
+// onShortcutCheck answers the current check item and moves to the next item.
+func (c *checklist) onShortcutCheck(value string) {
+	r := c.rows[c.current]
+	if r.item.Kind != audit.ItemCheck {
+		c.saved.info("The current item is not an ok / missing / broken item; tap its answer instead.")
+		return
+	}
+	r.choice.onTap(value)
+	c.onNextItem()
+}
+
+// onAnswer saves one item's value and note at once.
+func (c *checklist) onAnswer(r *itemRow) {
+	a := audit.Answer{VisitID: c.vs.visit.ID, RoomID: c.room.ID, ItemID: r.item.ID, Value: r.value, Note: r.note}
+	err := c.store.SaveAnswer(c.u.ctx, &a)
+	c.saved.saved(err)
+	if err == nil {
+		c.vs.recordAnswer(a)
+	}
+}
+
+func (c *checklist) onMarkDone() {
+	err := c.vs.setRoomDone(c.room.ID, !c.vs.done[c.room.ID])
+	c.saved.saved(err)
+	c.updateDone()
+}
+
+func (c *checklist) updateDone() {
+	if c.vs.done[c.room.ID] {
+		c.doneBtn.SetText("Done ✓")
+		c.doneBtn.Importance = widget.SuccessImportance
+	} else {
+		c.doneBtn.SetText("Room done")
+		c.doneBtn.Importance = widget.MediumImportance
+	}
+	c.doneBtn.Refresh()
+	n := c.vs.photoCount(c.room.ID, "")
+	c.roomPhotoBtn.SetText(fmt.Sprintf("Photo (%d)", n))
+}
+
+func (c *checklist) onFeedback() {
+	c.u.showFeedback(c.vs, c.room)
+}
+
+func (c *checklist) onAddPhoto(r *itemRow) {
+	c.setCurrent(r.index)
+	c.openPhotoDialog(r.item.ID)
+}
+
+// openPhotoDialog lets the user pick an image for the room (itemID "") or an item.
+func (c *checklist) openPhotoDialog(itemID string) {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) { c.onPhotoFile(itemID, rc, err) }, c.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".gif", ".JPG", ".JPEG", ".PNG", ".GIF"}))
+	d.Resize(c.u.win.Canvas().Size())
+	d.Show()
+}
+
+// onPhotoFile stores the photo the file dialog returned.
+func (c *checklist) onPhotoFile(itemID string, rc fyne.URIReadCloser, err error) {
+	name, data, err := readAll(rc, err)
+	if err == errCancelled {
+		return
+	}
+	if err != nil {
+		c.photoFailed(err)
+		return
+	}
+	caption := "Room " + c.room.Label()
+	if it, ok := c.vs.tmpl.Item(itemID); ok {
+		caption = it.Label
+	}
+	_, err = c.store.AddPhoto(c.u.ctx, audit.PhotoInput{VisitID: c.vs.visit.ID, RoomID: c.room.ID, ItemID: itemID,
+		Caption: truncateRunes(caption, audit.MaxNameLen), Name: name, Data: data})
+	if err != nil {
+		c.photoFailed(err)
+		return
+	}
+	c.vs.addPhoto(c.room.ID, itemID)
+	for _, r := range c.rows {
+		if r.item.ID == itemID {
+			r.photos++
+			r.updatePhotoButton()
+		}
+	}
+	c.updateDone()
+	c.saved.info("Photo " + name + " added " + time.Now().Format("15:04:05"))
+}
+
+func (c *checklist) photoFailed(err error) {
+	c.saved.failed(err)
+	dialog.ShowError(err, c.u.win)
+}
+
+// truncateRunes shortens s to at most n characters.
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}

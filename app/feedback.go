@@ -1,0 +1,143 @@
+package app
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"techwalk/audit"
+)
+
+// feedbackForm is the short form a teacher fills in about their room's
+// technology, on the device, in the template's wording.
+type feedbackForm struct {
+	store *audit.Store
+	u     *ui
+	vs    *visitScreen
+	room  audit.Room
+	fb    audit.Feedback
+
+	name           *widget.Entry
+	supports       *choiceRow
+	helpEasy       *choiceRow
+	chooseAgain    *choiceRow
+	inconveniences *widget.Entry
+	frustration    *widget.Entry
+	consent        *widget.Check
+	saved          statusLabel
+	backBtn        *widget.Button
+	loading        bool
+}
+
+func newFeedbackForm(u *ui, vs *visitScreen, room audit.Room) *feedbackForm {
+	f := &feedbackForm{store: u.store, u: u, vs: vs, room: room}
+	f.fb = vs.feedback[room.ID]
+	f.fb.VisitID, f.fb.RoomID = vs.visit.ID, room.ID
+	return f
+}
+
+func (f *feedbackForm) buildUI() fyne.CanvasObject {
+	p := f.vs.tmpl.Feedback
+	ratings := []string{"1", "2", "3", "4", "5"}
+	f.name = widget.NewEntry()
+	f.name.SetPlaceHolder("Your name (optional)")
+	f.name.OnChanged = func(s string) { f.fb.TeacherName = s; f.onChanged() }
+	f.supports = newChoiceRow(ratings, ratings, func(v string) { f.fb.SupportsTeaching, _ = strconv.Atoi(v); f.onChanged() })
+	f.helpEasy = newChoiceRow(ratings, ratings, func(v string) { f.fb.HelpEasy, _ = strconv.Atoi(v); f.onChanged() })
+	f.chooseAgain = newChoiceRow([]string{"Yes", "No", "Not sure"},
+		[]string{string(audit.ChooseYes), string(audit.ChooseNo), string(audit.ChooseUnsure)},
+		func(v string) { f.fb.ChooseAgain = audit.ChooseAgain(v); f.onChanged() })
+	f.inconveniences = widget.NewEntry()
+	f.inconveniences.SetPlaceHolder("0")
+	f.inconveniences.OnChanged = f.onInconveniences
+	minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { f.stepInconveniences(-1) })
+	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { f.stepInconveniences(1) })
+	f.frustration = widget.NewMultiLineEntry()
+	f.frustration.Wrapping = fyne.TextWrapWord
+	f.frustration.SetMinRowsVisible(3)
+	f.frustration.OnChanged = func(s string) { f.fb.Frustration = s; f.onChanged() }
+	f.consent = widget.NewCheck("Yes, you may quote me", func(b bool) { f.fb.ConsentToQuote = b; f.onChanged() })
+	f.saved = newStatusLabel()
+	f.backBtn = widget.NewButtonWithIcon("Back to the checklist", theme.NavigateBackIcon(), f.onBack)
+	f.backBtn.Importance = widget.HighImportance
+	f.load()
+	form := container.NewVBox(
+		heading("Teacher feedback — room "+f.room.Label()),
+		smallLabel("Please answer for your own classroom. Every answer is saved as you give it."),
+		wrapLabel(p.SupportsTeaching), f.supports.box,
+		wrapLabel(p.HelpEasy), f.helpEasy.box,
+		wrapLabel(p.ChooseAgain), f.chooseAgain.box,
+		wrapLabel(p.Inconveniences), container.NewBorder(nil, nil, tallBox(minus), tallBox(plus), f.inconveniences),
+		wrapLabel(p.Frustration), f.frustration,
+		wrapLabel(p.Consent), tallBox(f.consent),
+		f.name,
+	)
+	bottom := container.NewVBox(widget.NewSeparator(), f.saved, tallBox(f.backBtn))
+	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(container.NewPadded(form)))
+}
+
+// load fills the form from stored feedback without saving.
+func (f *feedbackForm) load() {
+	f.loading = true
+	defer func() { f.loading = false }()
+	f.name.SetText(f.fb.TeacherName)
+	if f.fb.SupportsTeaching > 0 {
+		f.supports.set(strconv.Itoa(f.fb.SupportsTeaching))
+	}
+	if f.fb.HelpEasy > 0 {
+		f.helpEasy.set(strconv.Itoa(f.fb.HelpEasy))
+	}
+	f.chooseAgain.set(string(f.fb.ChooseAgain))
+	if f.fb.Inconveniences > 0 {
+		f.inconveniences.SetText(strconv.Itoa(f.fb.Inconveniences))
+	}
+	f.frustration.SetText(f.fb.Frustration)
+	f.consent.SetChecked(f.fb.ConsentToQuote)
+}
+
+func (f *feedbackForm) onInconveniences(s string) {
+	if s == "" {
+		f.fb.Inconveniences = 0
+		f.onChanged()
+		return
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		f.saved.failed(errNotCount)
+		return
+	}
+	f.fb.Inconveniences = n
+	f.onChanged()
+}
+
+func (f *feedbackForm) stepInconveniences(d int) {
+	n := max(0, f.fb.Inconveniences+d)
+	f.inconveniences.SetText(strconv.Itoa(n)) // saves through OnChanged
+}
+
+// onChanged saves the feedback at once.
+func (f *feedbackForm) onChanged() {
+	if f.loading {
+		return
+	}
+	fb := f.fb
+	err := f.store.SaveFeedback(f.u.ctx, &fb)
+	f.saved.saved(err)
+	if err == nil {
+		f.fb = fb
+		f.vs.feedback[f.room.ID] = fb
+	}
+}
+
+func (f *feedbackForm) onBack() {
+	f.u.setScreen("visit", "visit", f.vs.root)
+}
+
+type feedbackError string
+
+func (e feedbackError) Error() string { return string(e) }
+
+const errNotCount = feedbackError("Times held up this week: type a whole number, 0 or more")

@@ -1,0 +1,244 @@
+package app
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"techwalk/audit"
+)
+
+// maxFindingCards caps how many findings are laid out at once; filters narrow the rest.
+const maxFindingCards = 60
+
+const (
+	allOption   = "All"
+	scopeVisit  = "This visit"
+	scopeAll    = "All visits"
+	noPriority  = "(item's severity)"
+	findingHelp = "Each change is saved at once. Due date as YYYY-MM-DD."
+)
+
+// findingsScreen lists failing answers and lets IT set owner, priority, due date and status.
+type findingsScreen struct {
+	store   *audit.Store
+	u       *ui
+	visitID string
+
+	scope    *widget.Select
+	category *widget.Select
+	severity *widget.Select
+	status   *widget.Select
+	count    *widget.Label
+	list     *fyne.Container
+	cards    []*findingCard
+	saved    statusLabel
+}
+
+// findingCard is one finding with its action editors.
+type findingCard struct {
+	f        audit.Finding
+	owner    *widget.Entry
+	priority *widget.Select
+	due      *widget.Entry
+	status   *widget.Select
+	ticket   *widget.Entry
+	problem  statusLabel
+}
+
+func newFindingsScreen(u *ui, visitID string) *findingsScreen {
+	return &findingsScreen{store: u.store, u: u, visitID: visitID}
+}
+
+func (s *findingsScreen) buildUI() fyne.CanvasObject {
+	scopes := []string{scopeAll}
+	if s.visitID != "" {
+		scopes = []string{scopeVisit, scopeAll}
+	}
+	s.scope = widget.NewSelect(scopes, func(string) { s.refresh() })
+	s.category = widget.NewSelect(append([]string{allOption}, s.categories()...), func(string) { s.refresh() })
+	sevs := []string{allOption}
+	for _, v := range audit.Severities {
+		sevs = append(sevs, string(v))
+	}
+	s.severity = widget.NewSelect(sevs, func(string) { s.refresh() })
+	stats := []string{allOption}
+	for _, v := range audit.Statuses {
+		stats = append(stats, string(v))
+	}
+	s.status = widget.NewSelect(stats, func(string) { s.refresh() })
+	s.category.SetSelected(allOption)
+	s.severity.SetSelected(allOption)
+	s.status.SetSelected(allOption)
+	s.count = wrapLabel("")
+	s.saved = newStatusLabel()
+	s.list = container.NewVBox()
+	s.scope.SetSelectedIndex(0) // refreshes the list
+	filters := container.NewGridWithColumns(2,
+		labelled("Visits", s.scope), labelled("Category", s.category),
+		labelled("Severity", s.severity), labelled("Status", s.status))
+	top := container.NewVBox(heading("Findings"), filters, s.count, s.saved, widget.NewSeparator())
+	return container.NewBorder(top, smallLabel(findingHelp), nil, nil, container.NewVScroll(s.list))
+}
+
+// labelled puts a small label above a widget.
+func labelled(label string, obj fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVBox(smallLabel(label), obj)
+}
+
+// categories lists the categories of the default template, for the filter.
+func (s *findingsScreen) categories() []string {
+	t, err := s.store.LatestTemplate(s.u.ctx, "")
+	if err != nil {
+		return nil
+	}
+	cats := t.Categories()
+	sort.Strings(cats)
+	return cats
+}
+
+func (s *findingsScreen) filter() audit.FindingFilter {
+	f := audit.FindingFilter{}
+	if s.scope.Selected == scopeVisit {
+		f.VisitID = s.visitID
+	}
+	if v := s.category.Selected; v != allOption && v != "" {
+		f.Category = v
+	}
+	if v := s.severity.Selected; v != allOption && v != "" {
+		f.Severity = audit.Severity(v)
+	}
+	if v := s.status.Selected; v != allOption && v != "" {
+		f.Status = audit.Status(v)
+	}
+	return f
+}
+
+// refresh reloads the findings that match the filters.
+func (s *findingsScreen) refresh() {
+	if s.list == nil || s.scope.Selected == "" {
+		return
+	}
+	fs, err := s.store.Findings(s.u.ctx, s.filter())
+	if err != nil {
+		s.saved.failed(err)
+		return
+	}
+	s.cards = nil
+	objs := []fyne.CanvasObject{}
+	for i, f := range fs {
+		if i == maxFindingCards {
+			break
+		}
+		c := s.newCard(f)
+		s.cards = append(s.cards, c)
+		objs = append(objs, c.buildUI(), widget.NewSeparator())
+	}
+	s.list.Objects = objs
+	s.list.Refresh()
+	text := fmt.Sprintf("%d finding(s)", len(fs))
+	if len(fs) > maxFindingCards {
+		text += fmt.Sprintf("; showing the %d most severe — narrow the filters to see the rest", maxFindingCards)
+	}
+	s.count.SetText(text)
+}
+
+func (s *findingsScreen) newCard(f audit.Finding) *findingCard {
+	c := &findingCard{f: f}
+	c.owner = widget.NewEntry()
+	c.owner.SetPlaceHolder("Owner team")
+	c.owner.SetText(f.Action.OwnerTeam)
+	c.owner.OnChanged = func(v string) { c.f.Action.OwnerTeam = v; s.onActionChanged(c) }
+	c.ticket = widget.NewEntry()
+	c.ticket.SetPlaceHolder("Ticket key")
+	c.ticket.SetText(f.Action.TicketKey)
+	c.ticket.OnChanged = func(v string) { c.f.Action.TicketKey = v; s.onActionChanged(c) }
+	c.due = widget.NewEntry()
+	c.due.SetPlaceHolder("Due YYYY-MM-DD")
+	c.due.SetText(f.Action.DueDate)
+	c.due.OnChanged = func(v string) { s.onDueChanged(c, v) }
+	pris := []string{noPriority}
+	for _, v := range audit.Severities {
+		pris = append(pris, string(v))
+	}
+	c.priority = widget.NewSelect(pris, nil)
+	c.priority.SetSelected(noPriority)
+	if f.Action.Priority != "" {
+		c.priority.SetSelected(string(f.Action.Priority))
+	}
+	c.priority.OnChanged = func(v string) { s.onPriorityChanged(c, v) }
+	stats := make([]string, len(audit.Statuses))
+	for i, v := range audit.Statuses {
+		stats[i] = string(v)
+	}
+	c.status = widget.NewSelect(stats, nil)
+	c.status.SetSelected(string(orOpen(f.Action.Status)))
+	c.status.OnChanged = func(v string) { c.f.Action.Status = audit.Status(v); s.onActionChanged(c) }
+	c.problem = newStatusLabel()
+	return c
+}
+
+func orOpen(st audit.Status) audit.Status {
+	if st == "" {
+		return audit.StatusOpen
+	}
+	return st
+}
+
+func (c *findingCard) buildUI() fyne.CanvasObject {
+	f := c.f
+	where := f.SchoolName + " · room " + f.RoomLabel + " · " + formatDate(f.VisitStarted)
+	what := strings.ToUpper(string(f.Severity)) + " · " + f.Category
+	if f.Reason != "" {
+		what += " · " + f.Reason
+	}
+	if f.Note != "" {
+		what += " · note: " + f.Note
+	}
+	if f.PhotoCount > 0 {
+		what += fmt.Sprintf(" · %d photo(s)", f.PhotoCount)
+	}
+	editors := container.NewGridWithColumns(3,
+		labelled("Owner team", c.owner), labelled("Priority", c.priority), labelled("Status", c.status),
+		labelled("Due date", c.due), labelled("Ticket", c.ticket))
+	return container.NewPadded(container.NewVBox(heading(f.ShortID()+"  "+f.ItemLabel), smallLabel(where),
+		wrapLabel(what), editors, c.problem))
+}
+
+func (s *findingsScreen) onDueChanged(c *findingCard, v string) {
+	v = strings.TrimSpace(v)
+	if v != "" && len(v) != len("2006-01-02") {
+		c.problem.info("Due date: keep typing, as YYYY-MM-DD")
+		return
+	}
+	c.f.Action.DueDate = v
+	s.onActionChanged(c)
+}
+
+func (s *findingsScreen) onPriorityChanged(c *findingCard, v string) {
+	c.f.Action.Priority = ""
+	if v != noPriority {
+		c.f.Action.Priority = audit.Severity(v)
+	}
+	s.onActionChanged(c)
+}
+
+// onActionChanged saves the finding's action at once.
+func (s *findingsScreen) onActionChanged(c *findingCard) {
+	a := c.f.Action
+	a.FindingID = c.f.ID
+	a.Status = orOpen(a.Status)
+	err := s.store.SaveAction(s.u.ctx, &a)
+	if err != nil {
+		c.problem.failed(err)
+		s.saved.failed(fmt.Errorf("%s not saved: %w", c.f.ShortID(), err))
+		return
+	}
+	c.f.Action = a
+	c.problem.clear()
+	s.saved.saved(nil)
+}

@@ -1,0 +1,179 @@
+package app
+
+import (
+	"bytes"
+	"encoding/base64"
+	"image"
+	_ "image/jpeg" // logo previews
+	_ "image/png"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"techwalk/audit"
+)
+
+// paperSizes maps the paper choices on screen to their setting values.
+var paperSizes = []struct{ label, value string }{{"A4", "a4"}, {"US Letter", "letter"}}
+
+// settingsScreen edits the district-wide settings; each change is saved at once.
+type settingsScreen struct {
+	store *audit.Store
+	u     *ui
+
+	district  *widget.Entry
+	auditor   *widget.Entry
+	wifiURL   *widget.Entry
+	anonymise *widget.Check
+	paper     *widget.Select
+	logoBtn   *widget.Button
+	logo      *canvas.Image
+	saved     statusLabel
+	loading   bool
+}
+
+func newSettingsScreen(u *ui) *settingsScreen {
+	return &settingsScreen{store: u.store, u: u}
+}
+
+func (s *settingsScreen) buildUI() fyne.CanvasObject {
+	s.saved = newStatusLabel()
+	s.district = s.textSetting(audit.SettingDistrict, "District name")
+	s.auditor = s.textSetting(audit.SettingAuditor, "Your name, as it appears on reports")
+	s.wifiURL = s.textSetting(audit.SettingWifiURL, "https://speedtest.example.org/ (your district's test server)")
+	s.anonymise = widget.NewCheck("Anonymise teacher names in reports", s.onAnonymise)
+	labels := make([]string, len(paperSizes))
+	for i, p := range paperSizes {
+		labels[i] = p.label
+	}
+	s.paper = widget.NewSelect(labels, s.onPaper)
+	s.logo = canvas.NewImageFromResource(nil)
+	s.logo.FillMode = canvas.ImageFillContain
+	s.logo.SetMinSize(fyne.NewSize(160, 80))
+	s.logoBtn = widget.NewButtonWithIcon("Choose logo…", theme.FileImageIcon(), s.openLogoDialog)
+	s.load()
+	form := container.NewVBox(
+		heading("Settings"),
+		labelled("District name", s.district),
+		labelled("District logo (JPEG, PNG or GIF; shown on reports)", container.NewBorder(nil, nil, tallBox(s.logoBtn), nil, s.logo)),
+		labelled("Auditor", s.auditor),
+		tallBox(s.anonymise),
+		smallLabel("On by default: reports say \"a teacher\" instead of the teacher's name."),
+		labelled("Paper size for reports", s.paper),
+		labelled("Wi-Fi test URL", s.wifiURL),
+		smallLabel("TechWalk contacts nothing else: the Wi-Fi test is the only network use, and only when you press Measure Wi-Fi."),
+		labelled("Data file", selectableLabel(s.store.Path())),
+		smallLabel("Every answer is saved in this file the moment it is given."),
+		labelled("Theme", wrapLabel("Follows your system's light or dark setting.")),
+		s.saved,
+	)
+	return container.NewVScroll(container.NewPadded(form))
+}
+
+// selectableLabel is a wrapping label whose text can be copied.
+func selectableLabel(text string) *widget.Label {
+	l := wrapLabel(text)
+	l.Selectable = true
+	return l
+}
+
+func (s *settingsScreen) textSetting(key, placeholder string) *widget.Entry {
+	e := widget.NewEntry()
+	e.SetPlaceHolder(placeholder)
+	e.OnChanged = func(v string) { s.save(key, v) }
+	return e
+}
+
+func (s *settingsScreen) load() {
+	s.loading = true
+	defer func() { s.loading = false }()
+	get := func(key, def string) string {
+		v, err := s.store.Setting(s.u.ctx, key, def)
+		if err != nil {
+			s.saved.failed(err)
+		}
+		return v
+	}
+	s.district.SetText(get(audit.SettingDistrict, ""))
+	s.auditor.SetText(get(audit.SettingAuditor, ""))
+	s.wifiURL.SetText(get(audit.SettingWifiURL, ""))
+	s.anonymise.SetChecked(s.store.Anonymise(s.u.ctx))
+	paper := get(audit.SettingPaper, "a4")
+	for _, p := range paperSizes {
+		if p.value == paper {
+			s.paper.SetSelected(p.label)
+		}
+	}
+	s.showLogo(get(audit.SettingLogo, ""))
+}
+
+func (s *settingsScreen) save(key, value string) {
+	if s.loading {
+		return
+	}
+	s.saved.saved(s.store.SetSetting(s.u.ctx, key, value))
+}
+
+func (s *settingsScreen) onAnonymise(on bool) {
+	v := "false"
+	if on {
+		v = "true"
+	}
+	s.save(audit.SettingAnonymise, v)
+}
+
+func (s *settingsScreen) onPaper(label string) {
+	for _, p := range paperSizes {
+		if p.label == label {
+			s.save(audit.SettingPaper, p.value)
+		}
+	}
+}
+
+func (s *settingsScreen) openLogoDialog() {
+	d := dialog.NewFileOpen(s.onLogoFile, s.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".gif", ".JPG", ".JPEG", ".PNG", ".GIF"}))
+	d.Resize(s.u.win.Canvas().Size())
+	d.Show()
+}
+
+// onLogoFile downsizes the chosen image and stores it as base64.
+func (s *settingsScreen) onLogoFile(rc fyne.URIReadCloser, err error) {
+	name, data, err := readAll(rc, err)
+	if err == errCancelled {
+		return
+	}
+	if err == nil {
+		var p audit.ProcessedPhoto
+		p, err = audit.ProcessPhoto(name, data)
+		if err == nil {
+			enc := base64.StdEncoding.EncodeToString(p.Data)
+			if err = s.store.SetSetting(s.u.ctx, audit.SettingLogo, enc); err == nil {
+				s.showLogo(enc)
+			}
+		}
+	}
+	s.saved.saved(err)
+	if err != nil {
+		dialog.ShowError(err, s.u.win)
+	}
+}
+
+func (s *settingsScreen) showLogo(b64 string) {
+	data, err := base64.StdEncoding.DecodeString(b64)
+	if b64 == "" || err != nil {
+		s.logo.Hide()
+		return
+	}
+	if img, _, err := image.Decode(bytes.NewReader(data)); err == nil {
+		s.logo.Image = img
+		s.logo.Resource = nil
+		s.logo.Show()
+		s.logo.Refresh()
+	}
+}

@@ -1,0 +1,210 @@
+package app
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"techwalk/audit"
+)
+
+// visitScreen is a visit under way: the room picker, then a room's checklist,
+// with the visit's progress on top.
+type visitScreen struct {
+	store *audit.Store
+	u     *ui
+
+	visit    audit.Visit
+	school   audit.School
+	tmpl     *audit.Template
+	rooms    []audit.Room
+	done     map[string]bool
+	answers  map[string]map[string]audit.Answer // room -> item -> answer
+	photos   map[string]int                     // "room/item" -> count
+	feedback map[string]audit.Feedback          // room -> feedback
+
+	title       *widget.Label
+	progress    *widget.Label
+	body        *fyne.Container
+	roomButtons map[string]*widget.Button
+	checklist   *checklist
+	root        fyne.CanvasObject
+}
+
+func newVisitScreen(u *ui, visitID string) (*visitScreen, error) {
+	d, err := u.store.LoadVisit(u.ctx, visitID)
+	if err != nil {
+		return nil, err
+	}
+	vs := &visitScreen{store: u.store, u: u, visit: d.Visit, school: d.School, tmpl: d.Template, rooms: d.Rooms,
+		done: d.RoomsDone, answers: map[string]map[string]audit.Answer{}, photos: map[string]int{},
+		feedback: map[string]audit.Feedback{}}
+	for _, a := range d.Answers {
+		vs.recordAnswer(a)
+	}
+	for _, p := range d.Photos {
+		vs.photos[p.RoomID+"/"+p.ItemID]++
+	}
+	for _, f := range d.Feedback {
+		vs.feedback[f.RoomID] = f
+	}
+	return vs, nil
+}
+
+func (vs *visitScreen) buildUI() fyne.CanvasObject {
+	status := "started " + formatDate(vs.visit.StartedAt)
+	if vs.visit.Finished() {
+		status = "finished " + formatDate(vs.visit.FinishedAt)
+	}
+	vs.title = heading(vs.school.Name + " — visit " + status)
+	vs.progress = wrapLabel("")
+	vs.updateProgress()
+	vs.body = container.NewStack()
+	vs.root = container.NewBorder(container.NewVBox(vs.title, vs.progress, widget.NewSeparator()), nil, nil, nil, vs.body)
+	vs.showPicker()
+	return vs.root
+}
+
+// showPicker shows the rooms as big buttons.
+func (vs *visitScreen) showPicker() {
+	vs.checklist = nil
+	vs.roomButtons = map[string]*widget.Button{}
+	grid := container.NewGridWithColumns(3)
+	for _, r := range vs.rooms {
+		r := r
+		b := widget.NewButton(vs.roomButtonText(r), func() { vs.onPickRoom(r.ID) })
+		if vs.done[r.ID] {
+			b.Importance = widget.SuccessImportance
+		}
+		vs.roomButtons[r.ID] = b
+		grid.Add(tallBox(b))
+	}
+	addRoom := widget.NewButtonWithIcon("Add or edit rooms", theme.ContentAddIcon(), func() { vs.u.showSchool(vs.school.ID) })
+	finish := widget.NewButtonWithIcon("Summary and finish…", theme.ConfirmIcon(), func() { vs.u.showFinish(vs.visit.ID) })
+	finish.Importance = widget.HighImportance
+	hint := "Pick a room to walk. Rooms marked done are green."
+	if len(vs.rooms) == 0 {
+		hint = "This school has no rooms yet: add them first."
+	}
+	content := container.NewVBox(wrapLabel(hint), grid,
+		container.NewGridWithColumns(2, tallBox(addRoom), tallBox(finish)))
+	vs.setBody(container.NewVScroll(content))
+}
+
+func (vs *visitScreen) setBody(obj fyne.CanvasObject) {
+	vs.body.Objects = []fyne.CanvasObject{obj}
+	vs.body.Refresh()
+}
+
+func (vs *visitScreen) roomButtonText(r audit.Room) string {
+	t := r.Label()
+	if r.Teacher != "" {
+		t += " · " + r.Teacher
+	}
+	if vs.done[r.ID] {
+		t += " ✓"
+	}
+	return truncateRunes(t, 34)
+}
+
+// onPickRoom opens a room's checklist.
+func (vs *visitScreen) onPickRoom(roomID string) *checklist {
+	for _, r := range vs.rooms {
+		if r.ID == roomID {
+			vs.checklist = newChecklist(vs, r)
+			vs.setBody(vs.checklist.buildUI())
+			return vs.checklist
+		}
+	}
+	return nil
+}
+
+// onRooms goes back to the room picker.
+func (vs *visitScreen) onRooms() { vs.showPicker() }
+
+// onNextRoom opens the next room not yet done after the current one; when
+// every room is done it shows the summary.
+func (vs *visitScreen) onNextRoom() {
+	start := 0
+	if vs.checklist != nil {
+		for i, r := range vs.rooms {
+			if r.ID == vs.checklist.room.ID {
+				start = i + 1
+			}
+		}
+	}
+	for k := 0; k < len(vs.rooms); k++ {
+		r := vs.rooms[(start+k)%len(vs.rooms)]
+		if !vs.done[r.ID] && (vs.checklist == nil || r.ID != vs.checklist.room.ID) {
+			vs.onPickRoom(r.ID)
+			return
+		}
+	}
+	if len(vs.rooms) > 0 && vs.checklist == nil {
+		vs.onPickRoom(vs.rooms[0].ID)
+		return
+	}
+	vs.u.showFinish(vs.visit.ID)
+}
+
+// setRoomDone records a room as done (or not) and updates the progress.
+func (vs *visitScreen) setRoomDone(roomID string, done bool) error {
+	if err := vs.store.SetRoomDone(vs.u.ctx, vs.visit.ID, roomID, done); err != nil {
+		return err
+	}
+	vs.done[roomID] = done
+	vs.updateProgress()
+	return nil
+}
+
+// recordAnswer keeps a saved answer and updates the progress line.
+func (vs *visitScreen) recordAnswer(a audit.Answer) {
+	m := vs.answers[a.RoomID]
+	if m == nil {
+		m = map[string]audit.Answer{}
+		vs.answers[a.RoomID] = m
+	}
+	m[a.ItemID] = a
+	vs.updateProgress()
+}
+
+func (vs *visitScreen) answer(roomID, itemID string) audit.Answer {
+	return vs.answers[roomID][itemID]
+}
+
+func (vs *visitScreen) photoCount(roomID, itemID string) int { return vs.photos[roomID+"/"+itemID] }
+
+func (vs *visitScreen) addPhoto(roomID, itemID string) { vs.photos[roomID+"/"+itemID]++ }
+
+// progressCounts counts rooms done, items answered and failures so far.
+func (vs *visitScreen) progressCounts() (roomsDone, answered, items, failures int) {
+	for _, r := range vs.rooms {
+		if vs.done[r.ID] {
+			roomsDone++
+		}
+		for _, it := range vs.tmpl.ItemsFor(r.Kind) {
+			items++
+			a, ok := vs.answers[r.ID][it.ID]
+			if !ok || a.Value == "" {
+				continue
+			}
+			answered++
+			if out, _ := it.Evaluate(a.Value); out == audit.Fail {
+				failures++
+			}
+		}
+	}
+	return
+}
+
+func (vs *visitScreen) updateProgress() {
+	if vs.progress == nil {
+		return
+	}
+	done, answered, items, fails := vs.progressCounts()
+	vs.progress.SetText(fmt.Sprintf("Rooms done %d of %d · items answered %d of %d · findings so far %d",
+		done, len(vs.rooms), answered, items, fails))
+}
