@@ -100,7 +100,7 @@ func (c *checklist) buildUI() fyne.CanvasObject {
 	bottom := container.NewVBox(widget.NewSeparator(), c.saved, smallLabel(checklistHelp))
 	c.root = container.NewBorder(top, bottom, nil, nil, c.scroll)
 	c.showSection(0)
-	c.setCurrent(0)
+	c.setCurrent(c.firstUnanswered())
 	return c.root
 }
 
@@ -181,6 +181,16 @@ func (c *checklist) onSectionEnd() {
 	c.vs.onNextRoom()
 }
 
+// firstUnanswered is where to resume: the first item without an answer, or the first item.
+func (c *checklist) firstUnanswered() int {
+	for k, r := range c.rows {
+		if r.value == "" && r.item.Kind != audit.ItemPhoto {
+			return k
+		}
+	}
+	return 0
+}
+
 func (c *checklist) firstRowOf(section int) int {
 	for k := range c.rows {
 		if c.sectionOf[k] == section {
@@ -245,7 +255,7 @@ func (c *checklist) onMarkDone() {
 
 func (c *checklist) updateDone() {
 	if c.vs.done[c.room.ID] {
-		c.doneBtn.SetText("Done ✓")
+		c.doneBtn.SetText("Room is done")
 		c.doneBtn.Importance = widget.SuccessImportance
 	} else {
 		c.doneBtn.SetText("Room done")

@@ -78,7 +78,7 @@ func (s *findingsScreen) buildUI() fyne.CanvasObject {
 	s.saved = newStatusLabel()
 	s.list = container.NewVBox()
 	s.scope.SetSelectedIndex(0) // refreshes the list
-	filters := container.NewGridWithColumns(2,
+	filters := container.NewGridWithColumns(4,
 		labelled("Visits", s.scope), labelled("Category", s.category),
 		labelled("Severity", s.severity), labelled("Status", s.status))
 	top := container.NewVBox(heading("Findings"), filters, s.count, s.saved, widget.NewSeparator())
@@ -205,8 +205,8 @@ func (c *findingCard) buildUI() fyne.CanvasObject {
 	editors := container.NewGridWithColumns(3,
 		labelled("Owner team", c.owner), labelled("Priority", c.priority), labelled("Status", c.status),
 		labelled("Due date", c.due), labelled("Ticket", c.ticket))
-	return container.NewPadded(container.NewVBox(heading(f.ShortID()+"  "+f.ItemLabel), smallLabel(where),
-		wrapLabel(what), editors, c.problem))
+	return container.NewPadded(container.NewVBox(heading(f.ShortID()+"  "+f.ItemLabel), smallLabel(what+" — "+where),
+		editors, c.problem))
 }
 
 func (s *findingsScreen) onDueChanged(c *findingCard, v string) {

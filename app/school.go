@@ -1,7 +1,6 @@
 package app
 
 import (
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -192,4 +191,3 @@ func (s *schoolEditor) onDone() {
 	}
 	s.u.showHome()
 }
-

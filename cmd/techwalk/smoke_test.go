@@ -84,9 +84,9 @@ type appRun struct {
 	x      *xvfbSession
 }
 
-func startApp(t *testing.T, bin, db string, x *xvfbSession) *appRun {
+func startApp(t *testing.T, bin, db string, x *xvfbSession, extra ...string) *appRun {
 	t.Helper()
-	cmd := exec.Command(bin, "--db", db)
+	cmd := exec.Command(bin, append([]string{"--db", db}, extra...)...)
 	cmd.Env = append(os.Environ(), "DISPLAY="+x.display, "LANG=en_US.UTF-8", "LIBGL_ALWAYS_SOFTWARE=1")
 	var stderr bytes.Buffer
 	cmd.Stderr, cmd.Stdout = &stderr, &stderr
@@ -94,9 +94,17 @@ func startApp(t *testing.T, bin, db string, x *xvfbSession) *appRun {
 		t.Fatal(err)
 	}
 	run := &appRun{cmd: cmd, stderr: &stderr, x: x}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(run.stop)
 	run.waitWindow(t)
 	return run
+}
+
+// stop ends the app this test started.
+func (r *appRun) stop() {
+	if r.cmd.ProcessState == nil {
+		r.cmd.Process.Kill()
+		r.cmd.Wait()
+	}
 }
 
 // xdo runs xdotool on the app's display.
@@ -185,6 +193,8 @@ func shotDir(t *testing.T) string {
 	return t.TempDir()
 }
 
+// TestSmokeRealWindow runs the real binary on a demo district and captures
+// home, a room checklist and the findings at a laptop and a tablet size.
 func TestSmokeRealWindow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real binary under Xvfb")
@@ -196,8 +206,15 @@ func TestSmokeRealWindow(t *testing.T) {
 		t.Fatalf("demo: %s", errOut.String())
 	}
 	bin := buildBinary(t)
-	x := startXvfb(t, 1280, 800)
-	run := startApp(t, bin, db, x)
-	run.screenshot(t, filepath.Join(shotDir(t), "home-1280x800.png"))
-	run.checkLog(t)
+	dir := shotDir(t)
+	for _, size := range [][2]int{{1280, 800}, {1024, 768}} {
+		x := startXvfb(t, size[0], size[1])
+		geometry := fmt.Sprintf("%dx%d", size[0], size[1])
+		for _, screen := range []string{"home", "checklist", "findings"} {
+			run := startApp(t, bin, db, x, "--open", screen, "--size", geometry)
+			run.screenshot(t, filepath.Join(dir, screen+"-"+geometry+".png"))
+			run.checkLog(t)
+			run.stop()
+		}
+	}
 }
