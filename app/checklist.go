@@ -327,3 +327,13 @@ func truncateRunes(s string, n int) string {
 	}
 	return string(r[:n])
 }
+
+// rowFor returns the row of an item, or nil when the item does not apply to the room.
+func (c *checklist) rowFor(itemID string) *itemRow {
+	for _, r := range c.rows {
+		if r.item.ID == itemID {
+			return r
+		}
+	}
+	return nil
+}

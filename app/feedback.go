@@ -72,7 +72,7 @@ func (f *feedbackForm) buildUI() fyne.CanvasObject {
 		wrapLabel(p.ChooseAgain), f.chooseAgain.box,
 		wrapLabel(p.Inconveniences), container.NewBorder(nil, nil, tallBox(minus), tallBox(plus), f.inconveniences),
 		wrapLabel(p.Frustration), f.frustration,
-		wrapLabel(p.Consent), tallBox(f.consent),
+		wrapLabel(p.Consent), f.consent,
 		f.name,
 	)
 	bottom := container.NewVBox(widget.NewSeparator(), f.saved, tallBox(f.backBtn))

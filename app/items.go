@@ -143,7 +143,6 @@ func (r *itemRow) buildUI() fyne.CanvasObject {
 	r.outcome, r.problem = newStatusLabel(), newStatusLabel()
 	r.noteEntry = widget.NewEntry()
 	r.noteEntry.SetPlaceHolder("Note (optional)")
-	r.noteEntry.Wrapping = fyne.TextWrapWord
 	r.noteEntry.OnChanged = r.onNoteChanged
 	r.photoBtn = widget.NewButtonWithIcon("", theme.FileImageIcon(), func() { r.onPhoto(r) })
 	r.photoBtn.Importance = widget.LowImportance
@@ -247,7 +246,7 @@ func (r *itemRow) buildApps() fyne.CanvasObject {
 	for _, name := range r.item.Apps {
 		c := widget.NewCheck(name, func(bool) { r.onAppsChanged() })
 		r.apps[name] = c
-		grid.Add(tallBox(c))
+		grid.Add(c)
 	}
 	r.allApps = widget.NewButton("All present", func() { r.onAllAppsPresent() })
 	return container.NewVBox(append(objs, grid, tallBox(r.allApps))...)
@@ -477,7 +476,7 @@ func (r *itemRow) onMeasured(res wifi.Result, err error) {
 	f := r.wifi
 	f.cancel()
 	f.cancel = nil
-	close(f.done)
+	defer close(f.done)
 	f.measureBtn.Enable()
 	f.cancelBtn.Hide()
 	f.progress.Hide()

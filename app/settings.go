@@ -62,7 +62,7 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		labelled("District name", s.district),
 		labelled("District logo (JPEG, PNG or GIF; shown on reports)", container.NewBorder(nil, nil, tallBox(s.logoBtn), nil, s.logo)),
 		labelled("Auditor", s.auditor),
-		tallBox(s.anonymise),
+		s.anonymise,
 		smallLabel("On by default: reports say \"a teacher\" instead of the teacher's name."),
 		labelled("Paper size for reports", s.paper),
 		labelled("Wi-Fi test URL", s.wifiURL),

@@ -1,0 +1,458 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+
+	"techwalk/audit"
+)
+
+var ctx = context.Background()
+
+func openStore(t *testing.T, path string) *audit.Store {
+	t.Helper()
+	s, err := audit.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// newTestUI opens a window on a real database file in a temp dir.
+func newTestUI(t *testing.T) (*ui, *audit.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "techwalk.db")
+	store := openStore(t, path)
+	t.Cleanup(func() { store.Close() })
+	u := newUI(test.NewTempApp(t), store)
+	u.win.Resize(fyne.NewSize(1024, 768))
+	return u, store, path
+}
+
+// writePNG writes a real 64x48 PNG and returns its path.
+func writePNG(t *testing.T, name string) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for x := 0; x < 64; x++ {
+		for y := 0; y < 48; y++ {
+			img.Set(x, y, color.RGBA{uint8(x * 4), uint8(y * 5), 90, 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// fileReader opens a file the way the file dialog hands it over.
+func fileReader(t *testing.T, path string) fyne.URIReadCloser {
+	t.Helper()
+	rc, err := storage.Reader(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rc
+}
+
+// answer returns the stored answer of an item in a room.
+func answer(t *testing.T, s *audit.Store, visitID, roomID, itemID string) audit.Answer {
+	t.Helper()
+	as, err := s.Answers(ctx, visitID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range as {
+		if a.RoomID == roomID && a.ItemID == itemID {
+			return a
+		}
+	}
+	return audit.Answer{}
+}
+
+func row(t *testing.T, c *checklist, itemID string) *itemRow {
+	t.Helper()
+	r := c.rowFor(itemID)
+	if r == nil {
+		t.Fatalf("item %s is not on the checklist of room %s", itemID, c.room.Label())
+	}
+	return r
+}
+
+// setUpSchool adds a school and rooms through the school screen.
+func setUpSchool(t *testing.T, u *ui, s *audit.Store) (audit.School, []audit.Room) {
+	t.Helper()
+	h := u.showHome()
+	test.Tap(h.addBtn)
+	se := u.school
+	test.Type(se.name, "Jefferson Elementary")
+	schools, _ := s.Schools(ctx)
+	if len(schools) != 1 || schools[0].Name != "Jefferson Elementary" {
+		t.Fatalf("schools after typing the name: %+v", schools)
+	}
+	test.Type(se.roomNumber, "101")
+	test.Tap(se.addRoomBtn)
+	test.Type(se.roomNumber, "102")
+	test.Type(se.roomTeacher, "José Muñoz")
+	test.Tap(se.addRoomBtn)
+	se.roomKind.SetSelected(string(audit.KindLab))
+	test.Type(se.roomNumber, "110")
+	test.Tap(se.addRoomBtn)
+	rooms, err := s.Rooms(ctx, schools[0].ID)
+	if err != nil || len(rooms) != 3 {
+		t.Fatalf("rooms: %v %+v", err, rooms)
+	}
+	if rooms[0].Kind != audit.KindClassroom || rooms[1].Teacher != "José Muñoz" || rooms[2].Kind != audit.KindLab {
+		t.Fatalf("rooms not as typed: %+v", rooms)
+	}
+	if se.roomNumber.Text != "" {
+		t.Errorf("the room number was not cleared for the next room: %q", se.roomNumber.Text)
+	}
+	return schools[0], rooms
+}
+
+func TestWholeVisit(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	school, rooms := setUpSchool(t, u, s)
+
+	h := u.showHome()
+	test.Tap(h.startBtns[school.ID])
+	visits, _ := s.Visits(ctx, audit.VisitFilter{SchoolID: school.ID})
+	if len(visits) != 1 || visits[0].Finished() || u.visit == nil {
+		t.Fatalf("start visit: %+v", visits)
+	}
+	vid := visits[0].ID
+	vs := u.visit
+	test.Tap(vs.roomButtons[rooms[0].ID])
+	c := vs.checklist
+	room := rooms[0].ID
+
+	// check
+	test.Tap(row(t, c, "disp-power").choice.button(audit.CheckBroken))
+	if a := answer(t, s, vid, room, "disp-power"); a.Value != audit.CheckBroken {
+		t.Fatalf("disp-power = %q", a.Value)
+	}
+	if !strings.HasPrefix(c.saved.Text, "Saved ") {
+		t.Errorf("save status says %q", c.saved.Text)
+	}
+	// number, then a typo that must not be saved
+	num := row(t, c, "disp-seconds")
+	test.Type(num.number, "45")
+	if a := answer(t, s, vid, room, "disp-seconds"); a.Value != "45" {
+		t.Fatalf("disp-seconds = %q", a.Value)
+	}
+	test.Type(num.number, "x")
+	if a := answer(t, s, vid, room, "disp-seconds"); a.Value != "45" || !num.problem.Visible() {
+		t.Fatalf("a typo was saved or not reported: %q, problem %q", a.Value, num.problem.Text)
+	}
+	// choice
+	test.Tap(row(t, c, "ctx-in-use").choice.button("Room empty"))
+	if a := answer(t, s, vid, room, "ctx-in-use"); a.Value != "Room empty" {
+		t.Fatalf("ctx-in-use = %q", a.Value)
+	}
+	// apps: tick what is missing
+	apps := row(t, c, "apps-teacher")
+	test.Tap(apps.apps["Seesaw"])
+	if missing, _ := audit.ParseMissingApps(answer(t, s, vid, room, "apps-teacher").Value); len(missing) != 1 || missing[0] != "Seesaw" {
+		t.Fatalf("apps-teacher missing = %v", missing)
+	}
+	test.Tap(apps.allApps)
+	if a := answer(t, s, vid, room, "apps-teacher"); a.Value != "[]" {
+		t.Fatalf("all present gave %q", a.Value)
+	}
+	// wifi typed by hand
+	wf := row(t, c, "wifi-front")
+	test.Type(wf.wifi.signal, "-75")
+	test.Type(wf.wifi.down, "12.5")
+	w, err := audit.ParseWifi(answer(t, s, vid, room, "wifi-front").Value)
+	if err != nil || w.SignalDBM == nil || *w.SignalDBM != -75 || w.DownMbps == nil || *w.DownMbps != 12.5 || w.Source != "manual" {
+		t.Fatalf("wifi-front = %+v %v", w, err)
+	}
+	// a note
+	hdmi := row(t, c, "cab-hdmi")
+	test.Tap(hdmi.choice.button(audit.CheckMissing))
+	test.Type(hdmi.noteEntry, "adapter in the drawer")
+	if a := answer(t, s, vid, room, "cab-hdmi"); a.Value != audit.CheckMissing || a.Note != "adapter in the drawer" {
+		t.Fatalf("cab-hdmi = %+v", a)
+	}
+	// photos: a real PNG, then a file that is not an image
+	c.onPhotoFile("saf-photo", fileReader(t, writePNG(t, "station.png")), nil)
+	photos, _ := s.Photos(ctx, vid)
+	if len(photos) != 1 || photos[0].ItemID != "saf-photo" || photos[0].RoomID != room {
+		t.Fatalf("photos: %+v", photos)
+	}
+	if got := row(t, c, "saf-photo").photoBtn.Text; got != "1 photo" {
+		t.Errorf("photo button says %q", got)
+	}
+	bad := filepath.Join(t.TempDir(), "notes.png")
+	os.WriteFile(bad, []byte("not an image"), 0o600)
+	c.onPhotoFile("", fileReader(t, bad), nil)
+	if photos, _ = s.Photos(ctx, vid); len(photos) != 1 {
+		t.Fatalf("a non-image was stored: %d photos", len(photos))
+	}
+	if !strings.Contains(c.saved.Text, "notes.png") {
+		t.Errorf("the error does not name the file: %q", c.saved.Text)
+	}
+	fds, _ := s.Findings(ctx, audit.FindingFilter{VisitID: vid})
+	if len(fds) != 4 || !strings.Contains(vs.progress.Text, "items answered 6 of") || !strings.HasSuffix(vs.progress.Text, "findings so far 4") {
+		t.Errorf("progress: %q", vs.progress.Text)
+	}
+
+	// mark done, next room
+	test.Tap(c.doneBtn)
+	done, _ := s.RoomsDone(ctx, vid)
+	if !done[room] {
+		t.Fatal("room 101 not marked done")
+	}
+	test.Tap(c.nextRoomBtn)
+	c = vs.checklist
+	if c.room.ID != rooms[1].ID {
+		t.Fatalf("next room is %s, want 102", c.room.Label())
+	}
+
+	// keyboard: Ctrl+M answers the current check item and moves on
+	c.setCurrent(row(t, c, "disp-power").index)
+	sc := u.win.Canvas().(fyne.Shortcutable)
+	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyM, Modifier: fyne.KeyModifierShortcutDefault})
+	if a := answer(t, s, vid, rooms[1].ID, "disp-power"); a.Value != audit.CheckMissing {
+		t.Fatalf("Ctrl+M gave %q", a.Value)
+	}
+	if c.current != row(t, c, "disp-power").index+1 {
+		t.Errorf("Ctrl+M did not move to the next item: current %d", c.current)
+	}
+	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyJ, Modifier: fyne.KeyModifierShortcutDefault})
+	if c.rows[c.current].item.ID != "disp-touch" {
+		t.Fatalf("Ctrl+J moved to %s", c.rows[c.current].item.ID)
+	}
+	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierAlt})
+	if a := answer(t, s, vid, rooms[1].ID, "disp-touch"); a.Value != audit.CheckOK {
+		t.Fatalf("Ctrl+O gave %q", a.Value)
+	}
+
+	// teacher feedback
+	test.Tap(c.feedbackBtn)
+	f := u.feedback
+	test.Tap(f.supports.button("4"))
+	test.Tap(f.helpEasy.button("2"))
+	test.Tap(f.chooseAgain.button(string(audit.ChooseNo)))
+	f.stepInconveniences(1)
+	f.stepInconveniences(1)
+	test.Type(f.frustration, "The projector remote is always missing.")
+	test.Tap(f.consent)
+	fbs, _ := s.Feedback(ctx, vid)
+	if len(fbs) != 1 {
+		t.Fatalf("feedback rows: %d", len(fbs))
+	}
+	fb := fbs[0]
+	if fb.RoomID != rooms[1].ID || fb.SupportsTeaching != 4 || fb.HelpEasy != 2 || fb.ChooseAgain != audit.ChooseNo ||
+		fb.Inconveniences != 2 || fb.Frustration != "The projector remote is always missing." || !fb.ConsentToQuote || fb.TeacherName != "" {
+		t.Fatalf("feedback: %+v", fb)
+	}
+	test.Tap(f.backBtn)
+	if u.showing != "visit" || u.visit.checklist.room.ID != rooms[1].ID {
+		t.Fatalf("back from feedback shows %s", u.showing)
+	}
+	test.Tap(u.visit.checklist.doneBtn)
+
+	// finish
+	fs := u.showFinish(vid)
+	if !strings.Contains(fs.notDone.Text, "110") || strings.Contains(fs.notDone.Text, "101") {
+		t.Errorf("rooms not done: %q", fs.notDone.Text)
+	}
+	test.Tap(fs.finishBtn)
+	v, _ := s.Visit(ctx, vid)
+	if !v.Finished() || !fs.finishBtn.Disabled() {
+		t.Fatal("visit not finished")
+	}
+}
+
+func TestWifiMeasureWithoutWifi(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	school, rooms := setUpSchool(t, u, s)
+	vs := u.showHome().onStartVisit(school.ID)
+	c := vs.onPickRoom(rooms[0].ID)
+	wf := row(t, c, "wifi-front")
+	test.Tap(wf.wifi.measureBtn)
+	select {
+	case <-wf.wifi.done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("measurement did not end")
+	}
+	msg := wf.wifi.msg.Text
+	if !strings.Contains(strings.ToLower(msg), "wi-fi") || !strings.Contains(msg, "by hand") {
+		t.Errorf("the message does not say why or offer manual entry: %q", msg)
+	}
+	if a := answer(t, s, vs.visit.ID, rooms[0].ID, "wifi-front"); a.Value != "" {
+		t.Errorf("a failed measurement saved %q", a.Value)
+	}
+	if wf.wifi.measureBtn.Disabled() || wf.wifi.cancelBtn.Visible() {
+		t.Error("measure controls not reset")
+	}
+}
+
+func TestRatingItem(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	school, rooms := setUpSchool(t, u, s)
+	tmpl, err := audit.DefaultTemplate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	three := 3.0
+	tmpl.Version += "-rating"
+	tmpl.Sections[0].Items = append(tmpl.Sections[0].Items, audit.Item{ID: "ctx-rate", Kind: audit.ItemRating,
+		Label: "Teacher rates the room's setup", Category: "Room context", Severity: audit.Medium, PassMin: &three})
+	if err := s.SaveTemplate(ctx, tmpl); err != nil {
+		t.Fatal(err)
+	}
+	v := audit.Visit{SchoolID: school.ID, TemplateID: tmpl.ID, TemplateVersion: tmpl.Version}
+	if err := s.StartVisit(ctx, &v); err != nil {
+		t.Fatal(err)
+	}
+	c := u.showVisit(v.ID).onPickRoom(rooms[0].ID)
+	r := row(t, c, "ctx-rate")
+	test.Tap(r.choice.button("2"))
+	if a := answer(t, s, v.ID, rooms[0].ID, "ctx-rate"); a.Value != "2" {
+		t.Fatalf("rating = %q", a.Value)
+	}
+	if !strings.Contains(r.outcome.Text, "rated 2") {
+		t.Errorf("outcome says %q", r.outcome.Text)
+	}
+}
+
+// TestNoteSurvivesClose types a note, closes the window at once, and reopens the store.
+func TestNoteSurvivesClose(t *testing.T) {
+	u, s, path := newTestUI(t)
+	school, rooms := setUpSchool(t, u, s)
+	vs := u.showHome().onStartVisit(school.ID)
+	c := vs.onPickRoom(rooms[0].ID)
+	start := time.Now()
+	test.Type(row(t, c, "td-boots").noteEntry, "Takes 4 minutes; Nguyễn says it's been like this since May")
+	u.win.Close()
+	if d := time.Since(start); d > 100*time.Millisecond {
+		t.Logf("typing and closing took %v", d)
+	}
+	s.Close()
+	s2 := openStore(t, path)
+	defer s2.Close()
+	if a := answer(t, s2, vs.visit.ID, rooms[0].ID, "td-boots"); a.Note != "Takes 4 minutes; Nguyễn says it's been like this since May" {
+		t.Fatalf("note after reopening: %q", a.Note)
+	}
+}
+
+func TestFindingsEdits(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	if _, err := s.CreateDemo(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	visits, _ := s.Visits(ctx, audit.VisitFilter{})
+	vid := visits[0].ID
+	fs := u.showFindings(vid)
+	want, _ := s.Findings(ctx, audit.FindingFilter{VisitID: vid})
+	if fs.scope.Selected != scopeVisit || len(fs.cards) != min(len(want), maxFindingCards) || len(want) == 0 {
+		t.Fatalf("cards %d, findings %d, scope %q", len(fs.cards), len(want), fs.scope.Selected)
+	}
+	fs.severity.SetSelected(string(audit.Critical))
+	for _, c := range fs.cards {
+		if c.f.Severity != audit.Critical {
+			t.Fatalf("severity filter let %s through", c.f.Severity)
+		}
+	}
+	fs.severity.SetSelected(allOption)
+	card := fs.cards[0]
+	test.Type(card.owner, "Network team")
+	card.status.SetSelected(string(audit.StatusInBacklog))
+	test.Type(card.due, "2026-11-30")
+	test.Type(card.ticket, "IT-42")
+	card.priority.SetSelected(string(audit.Low))
+	got, _ := s.Findings(ctx, audit.FindingFilter{VisitID: vid})
+	var a audit.Action
+	for _, f := range got {
+		if f.ID == card.f.ID {
+			a = f.Action
+		}
+	}
+	if a.OwnerTeam != "Network team" || a.Status != audit.StatusInBacklog || a.DueDate != "2026-11-30" ||
+		a.TicketKey != "IT-42" || a.Priority != audit.Low {
+		t.Fatalf("action: %+v", a)
+	}
+	fs.status.SetSelected(string(audit.StatusInBacklog))
+	if len(fs.cards) != 1 || fs.cards[0].f.ID != card.f.ID {
+		t.Fatalf("status filter shows %d cards", len(fs.cards))
+	}
+	test.Type(fs.cards[0].due, "x")
+	if !fs.cards[0].problem.Visible() {
+		t.Error("a bad due date is not reported")
+	}
+}
+
+func TestSettings(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	st := u.showSettings()
+	if !st.anonymise.Checked {
+		t.Error("anonymise is off by default")
+	}
+	test.Type(st.district, "Springfield USD")
+	test.Type(st.auditor, "Jordan Lee")
+	test.Type(st.wifiURL, "http://192.0.2.10/test")
+	test.Tap(st.anonymise)
+	st.paper.SetSelected("US Letter")
+	st.onLogoFile(fileReader(t, writePNG(t, "logo.png")), nil)
+	get := func(key string) string {
+		v, err := s.Setting(ctx, key, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if get(audit.SettingDistrict) != "Springfield USD" || get(audit.SettingAuditor) != "Jordan Lee" ||
+		get(audit.SettingWifiURL) != "http://192.0.2.10/test" || get(audit.SettingAnonymise) != "false" ||
+		get(audit.SettingPaper) != "letter" || s.Anonymise(ctx) {
+		t.Fatal("settings not stored as typed")
+	}
+	logo, err := base64.StdEncoding.DecodeString(get(audit.SettingLogo))
+	if err != nil || len(logo) == 0 {
+		t.Fatalf("logo: %v", err)
+	}
+	if _, _, err := image.Decode(bytes.NewReader(logo)); err != nil {
+		t.Fatalf("stored logo is not an image: %v", err)
+	}
+	if !st.logo.Visible() {
+		t.Error("logo preview hidden")
+	}
+}
+
+func TestOpenScreens(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	if _, err := s.CreateDemo(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{OpenHome, OpenFindings, OpenSettings, OpenChecklist} {
+		if err := u.open(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if u.showing != "visit" || u.visit.checklist == nil {
+		t.Fatalf("--open checklist shows %q", u.showing)
+	}
+	if err := u.open("nowhere"); err == nil {
+		t.Error("an unknown screen was accepted")
+	}
+}
