@@ -181,11 +181,14 @@ func (c *checklist) onSectionEnd() {
 	c.vs.onNextRoom()
 }
 
-// firstUnanswered is where to resume: the first item without an answer, or the first item.
+// firstUnanswered is where to resume: the first scored item without an
+// answer, else the first unanswered item, else the first item.
 func (c *checklist) firstUnanswered() int {
-	for k, r := range c.rows {
-		if r.value == "" && r.item.Kind != audit.ItemPhoto {
-			return k
+	for _, scored := range []bool{true, false} {
+		for k, r := range c.rows {
+			if r.value == "" && r.item.Kind != audit.ItemPhoto && (!scored || r.item.Scored()) {
+				return k
+			}
 		}
 	}
 	return 0

@@ -60,7 +60,7 @@ func (vs *visitScreen) buildUI() fyne.CanvasObject {
 		status = "finished " + formatDate(vs.visit.FinishedAt)
 	}
 	vs.title = heading(vs.school.Name + " — visit " + status)
-	vs.progress = wrapLabel("")
+	vs.progress = smallLabel("")
 	vs.updateProgress()
 	vs.body = container.NewStack()
 	vs.root = container.NewBorder(container.NewVBox(vs.title, vs.progress, widget.NewSeparator()), nil, nil, nil, vs.body)

@@ -99,6 +99,24 @@ func startApp(t *testing.T, bin, db string, x *xvfbSession, extra ...string) *ap
 	return run
 }
 
+// pressKeys sends a key combination n times to the app's window.
+func (r *appRun) pressKeys(t *testing.T, keys string, n int) {
+	t.Helper()
+	id, err := r.xdo("search", "--onlyvisible", "--name", "TechWalk")
+	if err != nil {
+		t.Fatalf("xdotool search: %v %s", err, id)
+	}
+	id = strings.Fields(id)[0]
+	args := []string{"key", "--window", id, "--delay", "150"}
+	for i := 0; i < n; i++ {
+		args = append(args, keys)
+	}
+	if out, err := r.xdo(args...); err != nil {
+		t.Fatalf("xdotool key: %v %s", err, out)
+	}
+	time.Sleep(time.Second)
+}
+
 // stop ends the app this test started.
 func (r *appRun) stop() {
 	if r.cmd.ProcessState == nil {
@@ -212,6 +230,9 @@ func TestSmokeRealWindow(t *testing.T) {
 		geometry := fmt.Sprintf("%dx%d", size[0], size[1])
 		for _, screen := range []string{"home", "checklist", "findings"} {
 			run := startApp(t, bin, db, x, "--open", screen, "--size", geometry)
+			if screen == "checklist" {
+				run.pressKeys(t, "ctrl+j", 4) // real keyboard shortcuts: on to the display checks
+			}
 			run.screenshot(t, filepath.Join(dir, screen+"-"+geometry+".png"))
 			run.checkLog(t)
 			run.stop()
