@@ -20,12 +20,16 @@ func (s *Store) SaveSchool(ctx context.Context, sc *School) error {
 	}
 	s.stamp(&sc.Record)
 	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO schools(`+schoolColumns+`) VALUES (?,?,?,?,?,?,?,?,?)
-			ON CONFLICT(id) DO UPDATE SET name=excluded.name, code=excluded.code, address=excluded.address,
-			principal=excluded.principal, updated_at=excluded.updated_at, device=excluded.device, deleted=excluded.deleted`,
-			sc.ID, sc.Name, sc.Code, sc.Address, sc.Principal, formatTime(sc.CreatedAt), formatTime(sc.UpdatedAt), sc.Device, sc.Deleted)
-		return err
+		return insertSchool(ctx, tx, sc)
 	})
+}
+
+func insertSchool(ctx context.Context, tx *sql.Tx, sc *School) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO schools(`+schoolColumns+`) VALUES (?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(id) DO UPDATE SET name=excluded.name, code=excluded.code, address=excluded.address,
+		principal=excluded.principal, updated_at=excluded.updated_at, device=excluded.device, deleted=excluded.deleted`,
+		sc.ID, sc.Name, sc.Code, sc.Address, sc.Principal, formatTime(sc.CreatedAt), formatTime(sc.UpdatedAt), sc.Device, sc.Deleted)
+	return err
 }
 
 // Schools lists the schools that are not deleted, by name.
