@@ -103,7 +103,7 @@ func parseTicketJSON(name string, data []byte) ([]TicketRow, error) {
 	}
 	var rows []TicketRow
 	for dec.More() {
-		line, _ := lineCol(data, dec.InputOffset()+1)
+		line, _ := lineCol(data, nextValue(data, dec.InputOffset())+1)
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return nil, fmt.Errorf("%s: line %d: %v", name, line, err)
@@ -114,6 +114,14 @@ func parseTicketJSON(name string, data []byte) ([]TicketRow, error) {
 		return nil, fmt.Errorf("%s: the JSON array is not closed: %v", name, err)
 	}
 	return rows, nil
+}
+
+// nextValue skips the spaces and comma before the next JSON value.
+func nextValue(data []byte, offset int64) int64 {
+	for offset < int64(len(data)) && strings.IndexByte(" \t\r\n,", data[offset]) >= 0 {
+		offset++
+	}
+	return offset
 }
 
 func githubRow(line int, raw json.RawMessage) TicketRow {
