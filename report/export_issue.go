@@ -159,7 +159,7 @@ func (is issue) rooms() []string {
 	return out
 }
 
-// reasons lists the distinct failure reasons in first-seen order.
+// reasons lists the distinct failure reasons in alphabetical order.
 func (is issue) reasons() []string {
 	var out []string
 	for _, f := range is.Findings {
@@ -167,6 +167,7 @@ func (is issue) reasons() []string {
 			out = append(out, f.Reason)
 		}
 	}
+	sort.Strings(out)
 	return out
 }
 
@@ -257,7 +258,11 @@ func (ex *exporter) describe(is issue) []line {
 
 func (ex *exporter) what(is issue) string {
 	f := is.first()
-	s := f.ItemLabel + " (" + f.Section + ", " + f.Category + ")"
+	where := f.Section
+	if !strings.EqualFold(f.Section, f.Category) {
+		where += ", " + f.Category
+	}
+	s := f.ItemLabel + " (" + where + ")"
 	if r := is.reasons(); len(r) > 0 {
 		s += ": " + strings.Join(r, "; ")
 	}

@@ -39,6 +39,8 @@ func commands() []command {
 		{"visits", "list visits [--school NAME] [--json]", runVisits},
 		{"template", "check or add a checklist: techwalk template validate|import FILE", runTemplate},
 		{"wifi", "measure Wi-Fi where you stand: techwalk wifi measure [--url URL] [--json]", runWifi},
+		{"export", "export findings for a backlog: techwalk export --format jira|azure|github|servicenow|csv|json [-o FILE]", runExport},
+		{"import", "import a district CSV or a tracker export: techwalk import schools|tickets FILE [--partial]", runImport},
 	}
 }
 
