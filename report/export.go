@@ -122,12 +122,20 @@ func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]issu
 	if _, err := ParseFormat(string(opt.Format)); err != nil {
 		return nil, nil, err
 	}
-	findings, err := store.Findings(ctx, opt.Filter)
+	// Fixed-size chunks: a district's findings are never copied to grow a slice.
+	var chunks [][]audit.Finding
+	err := store.EachFinding(ctx, opt.Filter, func(f *audit.Finding) error {
+		if n := len(chunks); n == 0 || len(chunks[n-1]) == cap(chunks[n-1]) {
+			chunks = append(chunks, make([]audit.Finding, 0, 4096))
+		}
+		chunks[len(chunks)-1] = append(chunks[len(chunks)-1], *f)
+		return nil
+	})
 	if err != nil {
 		return nil, nil, err
 	}
 	ex := &exporter{opt: opt, anonymise: store.Anonymise(ctx)}
-	return buildIssues(findings, opt.Grouped), ex, nil
+	return buildIssues(chunks, opt.Grouped), ex, nil
 }
 
 func (ex *exporter) write(w io.Writer, items []issue) error {
@@ -137,23 +145,33 @@ func (ex *exporter) write(w io.Writer, items []issue) error {
 	case FormatJSON:
 		return writeJSON(w, ex.plainJSON(items))
 	}
-	return writeCSV(w, ex.table(items), ex.opt.BOM)
+	return writeCSV(w, ex.opt.BOM, func(emit func([]string) error) error { return ex.rows(items, emit) })
 }
 
-// table returns the header and rows of the format; JSON formats get a
+// rows emits the header and rows of a CSV format; JSON formats emit a
 // summary table for previews.
-func (ex *exporter) table(items []issue) [][]string {
+func (ex *exporter) rows(items []issue, emit func([]string) error) error {
 	switch ex.opt.Format {
 	case FormatJira:
-		return ex.jiraTable(items)
+		return ex.jiraRows(items, emit)
 	case FormatAzure:
-		return ex.azureTable(items)
+		return ex.azureRows(items, emit)
 	case FormatServiceNow:
-		return ex.serviceNowTable(items)
+		return ex.serviceNowRows(items, emit)
 	case FormatGitHub:
-		return ex.githubTable(items)
+		return ex.githubRows(items, emit)
 	}
-	return ex.plainTable(items)
+	return ex.plainRows(items, emit)
+}
+
+// table collects the rows for a preview.
+func (ex *exporter) table(items []issue) [][]string {
+	var table [][]string
+	_ = ex.rows(items, func(rec []string) error {
+		table = append(table, rec)
+		return nil
+	})
+	return table
 }
 
 // render returns the bytes of an export of items, for the file writer.

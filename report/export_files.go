@@ -28,7 +28,8 @@ func SafeCell(s string) string {
 	return s
 }
 
-func writeCSV(w io.Writer, table [][]string, bom bool) error {
+// writeCSV writes the records produce emits, neutralising formulas.
+func writeCSV(w io.Writer, bom bool, produce func(emit func([]string) error) error) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if bom {
 		if _, err := bw.WriteString(utf8BOM); err != nil {
@@ -36,14 +37,16 @@ func writeCSV(w io.Writer, table [][]string, bom bool) error {
 		}
 	}
 	cw := csv.NewWriter(bw)
-	for _, rec := range table {
-		safe := make([]string, len(rec))
-		for i, cell := range rec {
-			safe[i] = SafeCell(cell)
+	var safe []string
+	err := produce(func(rec []string) error {
+		safe = safe[:0]
+		for _, cell := range rec {
+			safe = append(safe, SafeCell(cell))
 		}
-		if err := cw.Write(safe); err != nil {
-			return err
-		}
+		return cw.Write(safe)
+	})
+	if err != nil {
+		return err
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

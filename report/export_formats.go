@@ -55,7 +55,7 @@ func (is issue) labels() []string {
 	return out
 }
 
-func (ex *exporter) jiraTable(items []issue) [][]string {
+func (ex *exporter) jiraRows(items []issue, emit func([]string) error) error {
 	nLabels := 1
 	for _, is := range items {
 		nLabels = max(nLabels, len(is.labels()))
@@ -65,7 +65,9 @@ func (ex *exporter) jiraTable(items []issue) [][]string {
 		header = append(header, "Labels")
 	}
 	header = append(header, "Component", "Due Date", "External ID")
-	table := [][]string{header}
+	if err := emit(header); err != nil {
+		return err
+	}
 	for _, is := range items {
 		row := []string{is.title(), "Task", plainText(ex.describe(is)), jiraPriority(is.priority())}
 		labels := is.labels()
@@ -73,9 +75,11 @@ func (ex *exporter) jiraTable(items []issue) [][]string {
 			row = append(row, at(labels, i))
 		}
 		_, due, _ := is.action()
-		table = append(table, append(row, is.first().Category, due, is.ID))
+		if err := emit(append(row, is.first().Category, due, is.ID)); err != nil {
+			return err
+		}
 	}
-	return table
+	return nil
 }
 
 func at(list []string, i int) string {
@@ -85,22 +89,26 @@ func at(list []string, i int) string {
 	return ""
 }
 
-func (ex *exporter) azureTable(items []issue) [][]string {
+func (ex *exporter) azureRows(items []issue, emit func([]string) error) error {
 	kind := ex.opt.AzureWorkItemType
 	if kind == "" {
 		kind = "Task"
 	}
-	table := [][]string{{"Work Item Type", "Title", "Description", "Priority", "Tags", "Area Path"}}
+	if err := emit([]string{"Work Item Type", "Title", "Description", "Priority", "Tags", "Area Path"}); err != nil {
+		return err
+	}
 	for _, is := range items {
 		f := is.first()
 		tags := []string{"techwalk", f.Category, f.SchoolName, string(is.severity())}
 		for i, t := range tags {
 			tags[i] = strings.ReplaceAll(t, ";", ",")
 		}
-		table = append(table, []string{kind, is.title(), htmlText(ex.describe(is)), azurePriority(is.priority()),
-			strings.Join(tags, "; "), ex.opt.AzureAreaPath})
+		if err := emit([]string{kind, is.title(), htmlText(ex.describe(is)), azurePriority(is.priority()),
+			strings.Join(tags, "; "), ex.opt.AzureAreaPath}); err != nil {
+			return err
+		}
 	}
-	return table
+	return nil
 }
 
 // htmlText renders description lines as escaped HTML paragraphs.
@@ -116,16 +124,20 @@ func htmlText(lines []line) string {
 // serviceNowShort is the incident's short_description limit.
 const serviceNowShort = 160
 
-func (ex *exporter) serviceNowTable(items []issue) [][]string {
-	table := [][]string{{"short_description", "description", "impact", "urgency", "category", "assignment_group", "location", "correlation_id"}}
+func (ex *exporter) serviceNowRows(items []issue, emit func([]string) error) error {
+	if err := emit([]string{"short_description", "description", "impact", "urgency", "category", "assignment_group", "location", "correlation_id"}); err != nil {
+		return err
+	}
 	for _, is := range items {
 		impact, urgency := serviceNowImpactUrgency(is.priority())
 		owner, _, _ := is.action()
 		f := is.first()
-		table = append(table, []string{truncate(is.title(), serviceNowShort), plainText(ex.describe(is)), impact, urgency,
-			f.Category, owner, f.SchoolName, is.ID})
+		if err := emit([]string{truncate(is.title(), serviceNowShort), plainText(ex.describe(is)), impact, urgency,
+			f.Category, owner, f.SchoolName, is.ID}); err != nil {
+			return err
+		}
 	}
-	return table
+	return nil
 }
 
 // GitHubIssue is one element of the GitHub export: the body of a request to
@@ -157,10 +169,14 @@ func markdownText(lines []line) string {
 	return strings.Join(parts, "\n\n")
 }
 
-func (ex *exporter) githubTable(items []issue) [][]string {
-	table := [][]string{{"title", "labels", "body"}}
-	for _, g := range ex.githubIssues(items) {
-		table = append(table, []string{g.Title, strings.Join(g.Labels, ", "), g.Body})
+func (ex *exporter) githubRows(items []issue, emit func([]string) error) error {
+	if err := emit([]string{"title", "labels", "body"}); err != nil {
+		return err
 	}
-	return table
+	for _, g := range ex.githubIssues(items) {
+		if err := emit([]string{g.Title, strings.Join(g.Labels, ", "), g.Body}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

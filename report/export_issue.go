@@ -23,24 +23,97 @@ func (is issue) first() audit.Finding { return is.Findings[0] }
 
 // buildIssues orders findings totally (so exports are byte-stable) and
 // makes one issue per finding or per school and item.
-func buildIssues(findings []audit.Finding, grouped bool) []issue {
-	fs := append([]audit.Finding(nil), findings...)
-	sort.Slice(fs, func(i, j int) bool { return fs[i].ID < fs[j].ID })
-	audit.SortFindings(fs) // stable: ties stay in id order
-	if !grouped {
-		out := make([]issue, len(fs))
-		for i, f := range fs {
-			out[i] = issue{ID: f.ID, Findings: []audit.Finding{f}}
-		}
-		return out
+func buildIssues(chunks [][]audit.Finding, grouped bool) []issue {
+	refs := sortFindings(chunks)
+	if grouped {
+		return groupIssues(refs)
 	}
-	return groupIssues(fs)
+	out := make([]issue, len(refs))
+	for i, r := range refs {
+		out[i] = issue{ID: r.get().ID, Findings: r.chunk[r.i : r.i+1 : r.i+1]}
+	}
+	return out
 }
 
-func groupIssues(fs []audit.Finding) []issue {
+// findingRef points at a finding inside a chunk without copying it.
+type findingRef struct {
+	chunk []audit.Finding
+	i     int
+}
+
+func (r findingRef) get() *audit.Finding { return &r.chunk[r.i] }
+
+// sortFindings orders findings as audit.SortFindings does (severity,
+// school, room in natural order, item) with the id breaking ties, using
+// precomputed keys so district-sized exports sort quickly.
+func sortFindings(chunks [][]audit.Finding) []findingRef {
+	type key struct {
+		rank, school, room int
+		item, id           string
+		ref                findingRef
+	}
+	schools, rooms := ordinals(chunks, func(f *audit.Finding) string { return f.SchoolName }, false),
+		ordinals(chunks, func(f *audit.Finding) string { return f.RoomLabel }, true)
+	var keys []key
+	for _, c := range chunks {
+		for i := range c {
+			f := &c[i]
+			keys = append(keys, key{f.Severity.Rank(), schools[f.SchoolName], rooms[f.RoomLabel], f.ItemID, f.ID, findingRef{c, i}})
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.rank != b.rank {
+			return a.rank < b.rank
+		}
+		if a.school != b.school {
+			return a.school < b.school
+		}
+		if a.room != b.room {
+			return a.room < b.room
+		}
+		if a.item != b.item {
+			return a.item < b.item
+		}
+		return a.id < b.id
+	})
+	out := make([]findingRef, len(keys))
+	for i, k := range keys {
+		out[i] = k.ref
+	}
+	return out
+}
+
+// ordinals numbers the distinct values of a field in sorted order; natural
+// sorts them as room labels ("2" before "10").
+func ordinals(chunks [][]audit.Finding, field func(*audit.Finding) string, natural bool) map[string]int {
+	seen := map[string]bool{}
+	var rooms []audit.Room
+	for _, c := range chunks {
+		for i := range c {
+			if v := field(&c[i]); !seen[v] {
+				seen[v] = true
+				rooms = append(rooms, audit.Room{Name: v})
+			}
+		}
+	}
+	if natural {
+		audit.SortRooms(rooms)
+	} else {
+		sort.Slice(rooms, func(i, j int) bool { return rooms[i].Name < rooms[j].Name })
+	}
+	out := make(map[string]int, len(rooms))
+	for i, r := range rooms {
+		out[r.Name] = i
+	}
+	return out
+}
+
+func groupIssues(refs []findingRef) []issue {
 	index := map[string]int{}
 	var out []issue
-	for _, f := range fs {
+	for _, r := range refs {
+		f := *r.get()
 		id := f.GroupID()
 		i, ok := index[id]
 		if !ok {
@@ -143,6 +216,9 @@ func (is issue) photos() int {
 
 // rooms lists the distinct rooms in natural order ("2" before "10").
 func (is issue) rooms() []string {
+	if len(is.Findings) == 1 {
+		return []string{is.first().RoomLabel}
+	}
 	seen := map[string]bool{}
 	var rooms []audit.Room
 	for _, f := range is.Findings {
@@ -161,6 +237,9 @@ func (is issue) rooms() []string {
 
 // reasons lists the distinct failure reasons in alphabetical order.
 func (is issue) reasons() []string {
+	if len(is.Findings) == 1 && is.first().Reason != "" {
+		return []string{is.first().Reason}
+	}
 	var out []string
 	for _, f := range is.Findings {
 		if f.Reason != "" && !containsText(out, f.Reason) {

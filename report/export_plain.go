@@ -148,17 +148,25 @@ func (g PlainGroup) record() []string {
 		strconv.Itoa(g.PhotoCount), g.FirstSeen, g.OwnerTeam, g.Priority, g.DueDate, g.Status, g.TicketKey, strings.Join(ids, " ")}
 }
 
-func (ex *exporter) plainTable(items []issue) [][]string {
+func (ex *exporter) plainRows(items []issue, emit func([]string) error) error {
 	if ex.opt.Grouped {
-		table := [][]string{plainGroupHeader}
-		for _, is := range items {
-			table = append(table, plainGroup(is).record())
+		if err := emit(plainGroupHeader); err != nil {
+			return err
 		}
-		return table
+		for _, is := range items {
+			if err := emit(plainGroup(is).record()); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	table := [][]string{plainFindingHeader}
+	if err := emit(plainFindingHeader); err != nil {
+		return err
+	}
 	for _, is := range items {
-		table = append(table, plainFinding(is.first()).record())
+		if err := emit(plainFinding(is.first()).record()); err != nil {
+			return err
+		}
 	}
-	return table
+	return nil
 }
