@@ -1,7 +1,7 @@
-// Package report turns TechWalk's findings into outputs: backlog exports
-// an IT team imports into Jira, Azure DevOps, GitHub or ServiceNow, and
-// plain CSV and JSON with every field. It never imports Fyne.
 package report
+
+// Backlog exports: Jira, Azure DevOps, GitHub and ServiceNow imports, and
+// plain CSV and JSON with every field.
 
 import (
 	"bytes"
@@ -118,7 +118,7 @@ type exporter struct {
 	anonymise bool
 }
 
-func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]issue, *exporter, error) {
+func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]backlogItem, *exporter, error) {
 	if _, err := ParseFormat(string(opt.Format)); err != nil {
 		return nil, nil, err
 	}
@@ -138,7 +138,7 @@ func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]issu
 	return buildIssues(chunks, opt.Grouped), ex, nil
 }
 
-func (ex *exporter) write(w io.Writer, items []issue) error {
+func (ex *exporter) write(w io.Writer, items []backlogItem) error {
 	switch ex.opt.Format {
 	case FormatGitHub:
 		return writeJSON(w, ex.githubIssues(items))
@@ -150,7 +150,7 @@ func (ex *exporter) write(w io.Writer, items []issue) error {
 
 // rows emits the header and rows of a CSV format; JSON formats emit a
 // summary table for previews.
-func (ex *exporter) rows(items []issue, emit func([]string) error) error {
+func (ex *exporter) rows(items []backlogItem, emit func([]string) error) error {
 	switch ex.opt.Format {
 	case FormatJira:
 		return ex.jiraRows(items, emit)
@@ -165,7 +165,7 @@ func (ex *exporter) rows(items []issue, emit func([]string) error) error {
 }
 
 // table collects the rows for a preview.
-func (ex *exporter) table(items []issue) [][]string {
+func (ex *exporter) table(items []backlogItem) [][]string {
 	var table [][]string
 	_ = ex.rows(items, func(rec []string) error {
 		table = append(table, rec)
@@ -175,7 +175,7 @@ func (ex *exporter) table(items []issue) [][]string {
 }
 
 // render returns the bytes of an export of items, for the file writer.
-func (ex *exporter) render(items []issue) ([]byte, error) {
+func (ex *exporter) render(items []backlogItem) ([]byte, error) {
 	var buf bytes.Buffer
 	err := ex.write(&buf, items)
 	return buf.Bytes(), err

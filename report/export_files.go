@@ -75,7 +75,7 @@ func ExportFiles(ctx context.Context, store *audit.Store, opt ExportOptions, dir
 	}
 	info, _ := opt.Format.Info()
 	base := strings.TrimSuffix(SafeFileName(baseName), info.Extension)
-	chunks := [][]issue{items}
+	chunks := [][]backlogItem{items}
 	if opt.Format == FormatAzure && len(items) > AzureMaxRows {
 		chunks = split(items, AzureMaxRows)
 	}
@@ -98,8 +98,8 @@ func ExportFiles(ctx context.Context, store *audit.Store, opt ExportOptions, dir
 	return paths, nil
 }
 
-func split(items []issue, size int) [][]issue {
-	var out [][]issue
+func split(items []backlogItem, size int) [][]backlogItem {
+	var out [][]backlogItem
 	for len(items) > size {
 		out = append(out, items[:size])
 		items = items[size:]

@@ -42,7 +42,7 @@ func serviceNowImpactUrgency(s audit.Severity) (impact, urgency string) {
 }
 
 // labels are the issue's tags, without spaces: techwalk, school, severity.
-func (is issue) labels() []string {
+func (is backlogItem) labels() []string {
 	f := is.first()
 	school := f.SchoolCode
 	if school == "" {
@@ -55,7 +55,7 @@ func (is issue) labels() []string {
 	return out
 }
 
-func (ex *exporter) jiraRows(items []issue, emit func([]string) error) error {
+func (ex *exporter) jiraRows(items []backlogItem, emit func([]string) error) error {
 	nLabels := 1
 	for _, is := range items {
 		nLabels = max(nLabels, len(is.labels()))
@@ -89,7 +89,7 @@ func at(list []string, i int) string {
 	return ""
 }
 
-func (ex *exporter) azureRows(items []issue, emit func([]string) error) error {
+func (ex *exporter) azureRows(items []backlogItem, emit func([]string) error) error {
 	kind := ex.opt.AzureWorkItemType
 	if kind == "" {
 		kind = "Task"
@@ -124,7 +124,7 @@ func htmlText(lines []line) string {
 // serviceNowShort is the incident's short_description limit.
 const serviceNowShort = 160
 
-func (ex *exporter) serviceNowRows(items []issue, emit func([]string) error) error {
+func (ex *exporter) serviceNowRows(items []backlogItem, emit func([]string) error) error {
 	if err := emit([]string{"short_description", "description", "impact", "urgency", "category", "assignment_group", "location", "correlation_id"}); err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ type GitHubIssue struct {
 	Labels []string `json:"labels"`
 }
 
-func (ex *exporter) githubIssues(items []issue) []GitHubIssue {
+func (ex *exporter) githubIssues(items []backlogItem) []GitHubIssue {
 	out := make([]GitHubIssue, len(items))
 	for i, is := range items {
 		labels := []string{"techwalk", "priority:" + string(is.priority()), "category:" + slug(is.first().Category)}
@@ -169,7 +169,7 @@ func markdownText(lines []line) string {
 	return strings.Join(parts, "\n\n")
 }
 
-func (ex *exporter) githubRows(items []issue, emit func([]string) error) error {
+func (ex *exporter) githubRows(items []backlogItem, emit func([]string) error) error {
 	if err := emit([]string{"title", "labels", "body"}); err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func clock() func() time.Time {
 	}
 }
 
-func openStore(t testing.TB, path string) *audit.Store {
+func openExportStore(t testing.TB, path string) *audit.Store {
 	t.Helper()
 	s, err := audit.Open(path, audit.WithClock(clock()))
 	if err != nil {
@@ -47,28 +47,28 @@ func testTemplate() *audit.Template {
 // fixture is a school with three rooms (one with a Vietnamese teacher, one
 // with a Chinese one) and failing answers, with a multi-line note and a
 // note that looks like a formula.
-type fixture struct {
+type exportFixture struct {
 	store  *audit.Store
 	school audit.School
 	rooms  []audit.Room
 	visit  audit.Visit
 }
 
-func newFixture(t testing.TB) *fixture {
+func newExportFixture(t testing.TB) *exportFixture {
 	t.Helper()
-	s := openStore(t, filepath.Join(t.TempDir(), "techwalk.db"))
+	s := openExportStore(t, filepath.Join(t.TempDir(), "techwalk.db"))
 	ctx := context.Background()
-	must(t, s.SaveTemplate(ctx, testTemplate()))
-	fx := &fixture{store: s, school: audit.School{Name: "Lincoln Elementary", Code: "LES"}}
-	must(t, s.SaveSchool(ctx, &fx.school))
+	noErr(t, s.SaveTemplate(ctx, testTemplate()))
+	fx := &exportFixture{store: s, school: audit.School{Name: "Lincoln Elementary", Code: "LES"}}
+	noErr(t, s.SaveSchool(ctx, &fx.school))
 	for _, r := range []audit.Room{{Number: "210", Teacher: "王芳"}, {Number: "101", Teacher: "Nguyễn Thị Hoa"}, {Number: "104", Teacher: "José Muñoz"}} {
 		r.SchoolID, r.Kind = fx.school.ID, audit.KindClassroom
-		must(t, s.SaveRoom(ctx, &r))
+		noErr(t, s.SaveRoom(ctx, &r))
 		fx.rooms = append(fx.rooms, r)
 	}
 	fx.visit = audit.Visit{SchoolID: fx.school.ID, TemplateID: "export-test", TemplateVersion: "1", Auditor: "Jordan Lee",
 		StartedAt: time.Date(2026, 10, 6, 8, 30, 0, 0, time.UTC)}
-	must(t, s.StartVisit(ctx, &fx.visit))
+	noErr(t, s.StartVisit(ctx, &fx.visit))
 	for _, r := range fx.rooms {
 		fx.answer(t, r, "hdmi", audit.CheckMissing, "")
 	}
@@ -78,12 +78,12 @@ func newFixture(t testing.TB) *fixture {
 	return fx
 }
 
-func (fx *fixture) answer(t testing.TB, r audit.Room, item, value, note string) {
+func (fx *exportFixture) answer(t testing.TB, r audit.Room, item, value, note string) {
 	t.Helper()
-	must(t, fx.store.SaveAnswer(context.Background(), &audit.Answer{VisitID: fx.visit.ID, RoomID: r.ID, ItemID: item, Value: value, Note: note}))
+	noErr(t, fx.store.SaveAnswer(context.Background(), &audit.Answer{VisitID: fx.visit.ID, RoomID: r.ID, ItemID: item, Value: value, Note: note}))
 }
 
-func must(t testing.TB, err error) {
+func noErr(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -121,8 +121,8 @@ func buildDistrict(t testing.TB, path string, size districtSize) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	must(t, s.SaveTemplate(context.Background(), benchTemplate(size.Items)))
-	must(t, s.Close())
+	noErr(t, s.SaveTemplate(context.Background(), benchTemplate(size.Items)))
+	noErr(t, s.Close())
 	db, err := sql.Open("sqlite", path+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)")
 	if err != nil {
 		t.Fatal(err)
@@ -133,8 +133,8 @@ func buildDistrict(t testing.TB, path string, size districtSize) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	must(t, insertDistrict(tx, size))
-	must(t, tx.Commit())
+	noErr(t, insertDistrict(tx, size))
+	noErr(t, tx.Commit())
 }
 
 func insertDistrict(tx *sql.Tx, size districtSize) error {

@@ -10,27 +10,27 @@ import (
 	"techwalk/audit"
 )
 
-// issue is one backlog item: a single finding, or one checklist item's
+// backlogItem is one backlog item: a single finding, or one checklist item's
 // findings across the rooms of a school.
-type issue struct {
+type backlogItem struct {
 	ID       string
 	Grouped  bool
 	Findings []audit.Finding // in a fixed order; at least one
 }
 
 // first is the finding that names the issue's school and item.
-func (is issue) first() audit.Finding { return is.Findings[0] }
+func (is backlogItem) first() audit.Finding { return is.Findings[0] }
 
 // buildIssues orders findings totally (so exports are byte-stable) and
 // makes one issue per finding or per school and item.
-func buildIssues(chunks [][]audit.Finding, grouped bool) []issue {
+func buildIssues(chunks [][]audit.Finding, grouped bool) []backlogItem {
 	refs := sortFindings(chunks)
 	if grouped {
 		return groupIssues(refs)
 	}
-	out := make([]issue, len(refs))
+	out := make([]backlogItem, len(refs))
 	for i, r := range refs {
-		out[i] = issue{ID: r.get().ID, Findings: r.chunk[r.i : r.i+1 : r.i+1]}
+		out[i] = backlogItem{ID: r.get().ID, Findings: r.chunk[r.i : r.i+1 : r.i+1]}
 	}
 	return out
 }
@@ -109,16 +109,16 @@ func ordinals(chunks [][]audit.Finding, field func(*audit.Finding) string, natur
 	return out
 }
 
-func groupIssues(refs []findingRef) []issue {
+func groupIssues(refs []findingRef) []backlogItem {
 	index := map[string]int{}
-	var out []issue
+	var out []backlogItem
 	for _, r := range refs {
 		f := *r.get()
 		id := f.GroupID()
 		i, ok := index[id]
 		if !ok {
 			i, index[id] = len(out), len(out)
-			out = append(out, issue{ID: id, Grouped: true})
+			out = append(out, backlogItem{ID: id, Grouped: true})
 		}
 		out[i].Findings = append(out[i].Findings, f)
 	}
@@ -139,7 +139,7 @@ func groupIssues(refs []findingRef) []issue {
 }
 
 // severity is the worst severity of the issue's findings.
-func (is issue) severity() audit.Severity {
+func (is backlogItem) severity() audit.Severity {
 	worst := is.first().Severity
 	for _, f := range is.Findings {
 		if f.Severity.Rank() < worst.Rank() {
@@ -150,7 +150,7 @@ func (is issue) severity() audit.Severity {
 }
 
 // priority is the highest priority IT gave the findings (default: severity).
-func (is issue) priority() audit.Severity {
+func (is backlogItem) priority() audit.Severity {
 	best := audit.Severity("")
 	for _, f := range is.Findings {
 		p := f.Action.Priority
@@ -165,7 +165,7 @@ func (is issue) priority() audit.Severity {
 }
 
 // status is open if any finding is open, else in backlog if any is, else resolved.
-func (is issue) status() audit.Status {
+func (is backlogItem) status() audit.Status {
 	seen := map[audit.Status]bool{}
 	for _, f := range is.Findings {
 		seen[f.Action.Status] = true
@@ -180,7 +180,7 @@ func (is issue) status() audit.Status {
 
 // action returns the first non-empty owner team and ticket key, and the
 // earliest due date, of the issue's findings.
-func (is issue) action() (owner, due, ticket string) {
+func (is backlogItem) action() (owner, due, ticket string) {
 	for _, f := range is.Findings {
 		if owner == "" {
 			owner = f.Action.OwnerTeam
@@ -196,7 +196,7 @@ func (is issue) action() (owner, due, ticket string) {
 }
 
 // since is when the issue was first seen.
-func (is issue) since() time.Time {
+func (is backlogItem) since() time.Time {
 	t := is.first().FirstSeen
 	for _, f := range is.Findings {
 		if f.FirstSeen.Before(t) {
@@ -206,7 +206,7 @@ func (is issue) since() time.Time {
 	return t
 }
 
-func (is issue) photos() int {
+func (is backlogItem) photos() int {
 	n := 0
 	for _, f := range is.Findings {
 		n += f.PhotoCount
@@ -215,7 +215,7 @@ func (is issue) photos() int {
 }
 
 // rooms lists the distinct rooms in natural order ("2" before "10").
-func (is issue) rooms() []string {
+func (is backlogItem) rooms() []string {
 	if len(is.Findings) == 1 {
 		return []string{is.first().RoomLabel}
 	}
@@ -236,7 +236,7 @@ func (is issue) rooms() []string {
 }
 
 // reasons lists the distinct failure reasons in alphabetical order.
-func (is issue) reasons() []string {
+func (is backlogItem) reasons() []string {
 	if len(is.Findings) == 1 && is.first().Reason != "" {
 		return []string{is.first().Reason}
 	}
@@ -263,7 +263,7 @@ func containsText(list []string, s string) bool {
 const maxTitle = 250
 
 // title is "HDMI adapter missing — Lincoln Elementary — rooms 101, 104, 210".
-func (is issue) title() string {
+func (is backlogItem) title() string {
 	f := is.first()
 	what := f.ItemLabel
 	if r := is.reasons(); len(r) == 1 {
@@ -275,7 +275,7 @@ func (is issue) title() string {
 }
 
 // where is "room 101" or "rooms 101, 104 and 3 more".
-func (is issue) where(limit int) string {
+func (is backlogItem) where(limit int) string {
 	rooms := is.rooms()
 	if len(rooms) == 1 {
 		return "room " + rooms[0]
@@ -314,7 +314,7 @@ type line struct{ Label, Text string }
 
 // describe lists what, where, since when, teacher impact, photos, notes and
 // the TechWalk ids, for each format to render as text, Markdown or HTML.
-func (ex *exporter) describe(is issue) []line {
+func (ex *exporter) describe(is backlogItem) []line {
 	f := is.first()
 	school := f.SchoolName
 	if f.SchoolCode != "" {
@@ -335,7 +335,7 @@ func (ex *exporter) describe(is issue) []line {
 	return append(lines, idLines(is)...)
 }
 
-func (ex *exporter) what(is issue) string {
+func (ex *exporter) what(is backlogItem) string {
 	f := is.first()
 	where := f.Section
 	if !strings.EqualFold(f.Section, f.Category) {
@@ -348,7 +348,7 @@ func (ex *exporter) what(is issue) string {
 	return s
 }
 
-func visitsText(is issue) string {
+func visitsText(is backlogItem) string {
 	visits := map[string]bool{}
 	for _, f := range is.Findings {
 		visits[f.VisitID] = true
@@ -367,7 +367,7 @@ func dueText(due string) string {
 }
 
 // people names the teachers when the district has turned anonymising off.
-func (ex *exporter) people(is issue) []line {
+func (ex *exporter) people(is backlogItem) []line {
 	if ex.anonymise {
 		return nil
 	}
@@ -383,7 +383,7 @@ func (ex *exporter) people(is issue) []line {
 	return []line{{"Teacher", strings.Join(names, ", ")}}
 }
 
-func notes(is issue) []line {
+func notes(is backlogItem) []line {
 	var out []line
 	for _, f := range is.Findings {
 		if f.Note == "" {
@@ -399,7 +399,7 @@ func notes(is issue) []line {
 }
 
 // idLines link the issue back to TechWalk; ticket imports read "TechWalk ID".
-func idLines(is issue) []line {
+func idLines(is backlogItem) []line {
 	if !is.Grouped {
 		return []line{{"TechWalk ID", is.ID + " (" + is.first().ShortID() + ")"}}
 	}

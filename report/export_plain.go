@@ -79,7 +79,7 @@ func stamp(t time.Time) string {
 }
 
 func plainFinding(f audit.Finding) PlainFinding {
-	single := issue{ID: f.ID, Findings: []audit.Finding{f}}
+	single := backlogItem{ID: f.ID, Findings: []audit.Finding{f}}
 	return PlainFinding{ID: f.ID, ShortID: f.ShortID(), Title: single.title(), VisitID: f.VisitID, VisitStarted: stamp(f.VisitStarted),
 		TemplateID: f.TemplateID, TemplateVersion: f.TemplateVersion, SchoolID: f.SchoolID, SchoolName: f.SchoolName,
 		SchoolCode: f.SchoolCode, RoomID: f.RoomID, Room: f.RoomLabel, RoomKind: string(f.RoomKind), Teacher: f.Teacher,
@@ -90,7 +90,7 @@ func plainFinding(f audit.Finding) PlainFinding {
 		TicketKey: f.Action.TicketKey, GroupID: f.GroupID()}
 }
 
-func plainGroup(is issue) PlainGroup {
+func plainGroup(is backlogItem) PlainGroup {
 	f := is.first()
 	owner, due, ticket := is.action()
 	g := PlainGroup{ID: is.ID, Title: is.title(), SchoolID: f.SchoolID, SchoolName: f.SchoolName, SchoolCode: f.SchoolCode,
@@ -107,7 +107,7 @@ func plainGroup(is issue) PlainGroup {
 	return g
 }
 
-func (ex *exporter) plainJSON(items []issue) any {
+func (ex *exporter) plainJSON(items []backlogItem) any {
 	if ex.opt.Grouped {
 		out := make([]PlainGroup, len(items))
 		for i, is := range items {
@@ -148,7 +148,7 @@ func (g PlainGroup) record() []string {
 		strconv.Itoa(g.PhotoCount), g.FirstSeen, g.OwnerTeam, g.Priority, g.DueDate, g.Status, g.TicketKey, strings.Join(ids, " ")}
 }
 
-func (ex *exporter) plainRows(items []issue, emit func([]string) error) error {
+func (ex *exporter) plainRows(items []backlogItem, emit func([]string) error) error {
 	if ex.opt.Grouped {
 		if err := emit(plainGroupHeader); err != nil {
 			return err

@@ -35,7 +35,7 @@ func readCSV(t *testing.T, data []byte) [][]string {
 	return table
 }
 
-func column(t *testing.T, table [][]string, name string) []string {
+func columnOf(t *testing.T, table [][]string, name string) []string {
 	t.Helper()
 	i := slices.Index(table[0], name)
 	if i < 0 {
@@ -49,7 +49,7 @@ func column(t *testing.T, table [][]string, name string) []string {
 }
 
 func TestCSVExportsHaveTheImportersHeaders(t *testing.T) {
-	fx := newFixture(t)
+	fx := newExportFixture(t)
 	want := map[Format][]string{
 		FormatJira:       {"Summary", "Issue Type", "Description", "Priority", "Labels", "Labels", "Labels", "Component", "Due Date", "External ID"},
 		FormatAzure:      {"Work Item Type", "Title", "Description", "Priority", "Tags", "Area Path"},
@@ -72,16 +72,16 @@ func TestCSVExportsHaveTheImportersHeaders(t *testing.T) {
 }
 
 func TestJiraRowsLabelsPrioritiesAndIDs(t *testing.T) {
-	fx := newFixture(t)
+	fx := newExportFixture(t)
 	table := readCSV(t, export(t, fx.store, ExportOptions{Format: FormatJira}))
 	findings, _ := fx.store.Findings(context.Background(), audit.FindingFilter{})
-	ids := column(t, table, "External ID")
+	ids := columnOf(t, table, "External ID")
 	for _, f := range findings {
 		if !slices.Contains(ids, f.ID) {
 			t.Errorf("finding %s missing from External ID column %q", f.ID, ids)
 		}
 	}
-	if got := column(t, table, "Priority"); !slices.Equal(got, []string{"Highest", "High", "High", "High", "Medium"}) {
+	if got := columnOf(t, table, "Priority"); !slices.Equal(got, []string{"Highest", "High", "High", "High", "Medium"}) {
 		t.Errorf("priorities = %q", got)
 	}
 	for _, row := range table[1:] {
@@ -91,7 +91,7 @@ func TestJiraRowsLabelsPrioritiesAndIDs(t *testing.T) {
 			}
 		}
 	}
-	desc := column(t, table, "Description")[0]
+	desc := columnOf(t, table, "Description")[0]
 	for _, want := range []string{"What: Display powers on", "Where: Lincoln Elementary (LES), room 101", "Since: 2026-11-02",
 		"Teacher impact: Stops teaching", "Photos: 0", "Note: Flickers, then goes dark.\nTeacher uses the whiteboard instead — 王芳 confirmed.",
 		"TechWalk ID: " + ids[0]} {
@@ -105,8 +105,8 @@ func TestJiraRowsLabelsPrioritiesAndIDs(t *testing.T) {
 }
 
 func TestTeacherNamesOnlyWhenAnonymisingIsOff(t *testing.T) {
-	fx := newFixture(t)
-	must(t, fx.store.SetSetting(context.Background(), audit.SettingAnonymise, "false"))
+	fx := newExportFixture(t)
+	noErr(t, fx.store.SetSetting(context.Background(), audit.SettingAnonymise, "false"))
 	out := string(export(t, fx.store, ExportOptions{Format: FormatServiceNow}))
 	if !strings.Contains(out, "Teacher: Nguyễn Thị Hoa") {
 		t.Errorf("teacher not named with anonymising off:\n%s", out)
@@ -114,7 +114,7 @@ func TestTeacherNamesOnlyWhenAnonymisingIsOff(t *testing.T) {
 }
 
 func TestFormulasAreNeutralised(t *testing.T) {
-	fx := newFixture(t)
+	fx := newExportFixture(t)
 	for _, format := range []Format{FormatJira, FormatAzure, FormatServiceNow, FormatCSV} {
 		table := readCSV(t, export(t, fx.store, ExportOptions{Format: format}))
 		found := false
@@ -136,7 +136,7 @@ func TestFormulasAreNeutralised(t *testing.T) {
 }
 
 func TestBOMOnlyWhenAsked(t *testing.T) {
-	fx := newFixture(t)
+	fx := newExportFixture(t)
 	with := export(t, fx.store, ExportOptions{Format: FormatCSV, BOM: true})
 	without := export(t, fx.store, ExportOptions{Format: FormatCSV})
 	if !bytes.HasPrefix(with, []byte{0xEF, 0xBB, 0xBF}) || bytes.HasPrefix(without, []byte{0xEF, 0xBB, 0xBF}) {
@@ -151,44 +151,44 @@ func TestBOMOnlyWhenAsked(t *testing.T) {
 }
 
 func TestAzureDescriptionIsEscapedHTML(t *testing.T) {
-	fx := newFixture(t)
+	fx := newExportFixture(t)
 	fx.answer(t, fx.rooms[2], "display", audit.CheckBroken, "<script>alert(1)</script> & more")
 	table := readCSV(t, export(t, fx.store, ExportOptions{Format: FormatAzure, AzureAreaPath: `Springfield\Schools`}))
-	all := strings.Join(column(t, table, "Description"), "\n")
+	all := strings.Join(columnOf(t, table, "Description"), "\n")
 	if strings.Contains(all, "<script>") || !strings.Contains(all, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more") {
 		t.Errorf("HTML not escaped:\n%s", all)
 	}
 	if !strings.Contains(all, "goes dark.<br>Teacher uses") {
 		t.Errorf("line breaks not kept as <br>:\n%s", all)
 	}
-	for _, p := range column(t, table, "Priority") {
+	for _, p := range columnOf(t, table, "Priority") {
 		if p < "1" || p > "4" || len(p) != 1 {
 			t.Errorf("priority %q outside 1-4", p)
 		}
 	}
-	if tags := column(t, table, "Tags")[0]; tags != "techwalk; Display; Lincoln Elementary; critical" {
+	if tags := columnOf(t, table, "Tags")[0]; tags != "techwalk; Display; Lincoln Elementary; critical" {
 		t.Errorf("tags = %q", tags)
 	}
-	if area := column(t, table, "Area Path")[0]; area != `Springfield\Schools` {
+	if area := columnOf(t, table, "Area Path")[0]; area != `Springfield\Schools` {
 		t.Errorf("area path = %q", area)
 	}
 }
 
 func TestServiceNowImpactUrgencyAndCorrelation(t *testing.T) {
-	fx := newFixture(t)
+	fx := newExportFixture(t)
 	table := readCSV(t, export(t, fx.store, ExportOptions{Format: FormatServiceNow, Grouped: true}))
 	for _, col := range []string{"impact", "urgency"} {
-		for _, v := range column(t, table, col) {
+		for _, v := range columnOf(t, table, col) {
 			if v != "1" && v != "2" && v != "3" {
 				t.Errorf("%s %q outside 1-3", col, v)
 			}
 		}
 	}
-	ids := column(t, table, "correlation_id")
+	ids := columnOf(t, table, "correlation_id")
 	if want := audit.GroupID(fx.school.ID, "hdmi"); !slices.Contains(ids, want) {
 		t.Errorf("correlation ids %q lack the HDMI group %s", ids, want)
 	}
-	for _, s := range column(t, table, "short_description") {
+	for _, s := range columnOf(t, table, "short_description") {
 		if len([]rune(s)) > serviceNowShort {
 			t.Errorf("short_description of %d characters", len([]rune(s)))
 		}
@@ -196,9 +196,9 @@ func TestServiceNowImpactUrgencyAndCorrelation(t *testing.T) {
 }
 
 func TestGroupedIssueNamesEveryRoom(t *testing.T) {
-	fx := newFixture(t)
+	fx := newExportFixture(t)
 	var issues []GitHubIssue
-	must(t, json.Unmarshal(export(t, fx.store, ExportOptions{Format: FormatGitHub, Grouped: true}), &issues))
+	noErr(t, json.Unmarshal(export(t, fx.store, ExportOptions{Format: FormatGitHub, Grouped: true}), &issues))
 	if len(issues) != 3 {
 		t.Fatalf("%d grouped issues, want 3 (hdmi in three rooms, display, formula)", len(issues))
 	}
@@ -220,9 +220,9 @@ func TestGroupedIssueNamesEveryRoom(t *testing.T) {
 }
 
 func TestGitHubAndPlainJSON(t *testing.T) {
-	fx := newFixture(t)
+	fx := newExportFixture(t)
 	var issues []GitHubIssue
-	must(t, json.Unmarshal(export(t, fx.store, ExportOptions{Format: FormatGitHub}), &issues))
+	noErr(t, json.Unmarshal(export(t, fx.store, ExportOptions{Format: FormatGitHub}), &issues))
 	findings, _ := fx.store.Findings(context.Background(), audit.FindingFilter{})
 	if len(issues) != len(findings) {
 		t.Fatalf("%d issues for %d findings", len(issues), len(findings))
@@ -232,7 +232,7 @@ func TestGitHubAndPlainJSON(t *testing.T) {
 		t.Errorf("bodies:\n%s", body)
 	}
 	var plain []PlainFinding
-	must(t, json.Unmarshal(export(t, fx.store, ExportOptions{Format: FormatJSON}), &plain))
+	noErr(t, json.Unmarshal(export(t, fx.store, ExportOptions{Format: FormatJSON}), &plain))
 	teachers := map[string]bool{}
 	for _, p := range plain {
 		teachers[p.Teacher] = true
@@ -244,14 +244,14 @@ func TestGitHubAndPlainJSON(t *testing.T) {
 		t.Errorf("non-Latin teachers lost: %v", teachers)
 	}
 	var groups []PlainGroup
-	must(t, json.Unmarshal(export(t, fx.store, ExportOptions{Format: FormatJSON, Grouped: true}), &groups))
+	noErr(t, json.Unmarshal(export(t, fx.store, ExportOptions{Format: FormatJSON, Grouped: true}), &groups))
 	if len(groups) != 3 || len(groups[1].Findings)+len(groups[0].Findings)+len(groups[2].Findings) != len(findings) {
 		t.Errorf("groups = %+v", groups)
 	}
 }
 
 func TestExportsAreStableAcrossRunsAndReopening(t *testing.T) {
-	fx := newFixture(t)
+	fx := newExportFixture(t)
 	path := fx.store.Path()
 	first := map[string][]byte{}
 	for _, info := range Formats {
@@ -265,7 +265,7 @@ func TestExportsAreStableAcrossRunsAndReopening(t *testing.T) {
 		}
 	}
 	fx.store.Close()
-	again := openStore(t, path)
+	again := openExportStore(t, path)
 	for key, data := range first {
 		format, grouped := Format(strings.TrimSuffix(strings.TrimSuffix(key, "-g"), "-1")), strings.HasSuffix(key, "-g")
 		if got := export(t, again, ExportOptions{Format: format, Grouped: grouped}); !bytes.Equal(got, data) {
@@ -282,7 +282,7 @@ func fmtBool(grouped bool) string {
 }
 
 func TestUnchangedFindingsKeepTheirRowsWhenOthersAreAdded(t *testing.T) {
-	fx := newFixture(t)
+	fx := newExportFixture(t)
 	before := readCSV(t, export(t, fx.store, ExportOptions{Format: FormatJira}))
 	fx.answer(t, fx.rooms[2], "pens", audit.CheckMissing, "")
 	after := readCSV(t, export(t, fx.store, ExportOptions{Format: FormatJira}))
@@ -297,12 +297,12 @@ func TestUnchangedFindingsKeepTheirRowsWhenOthersAreAdded(t *testing.T) {
 }
 
 func TestFilters(t *testing.T) {
-	fx := newFixture(t)
+	fx := newExportFixture(t)
 	ctx := context.Background()
 	findings, _ := fx.store.Findings(ctx, audit.FindingFilter{Severity: audit.High})
 	a := findings[0].Action
 	a.Status, a.TicketKey = audit.StatusInBacklog, "IT-7"
-	must(t, fx.store.SaveAction(ctx, &a))
+	noErr(t, fx.store.SaveAction(ctx, &a))
 	cases := []struct {
 		name   string
 		filter audit.FindingFilter
@@ -323,7 +323,7 @@ func TestFilters(t *testing.T) {
 }
 
 func TestPreview(t *testing.T) {
-	fx := newFixture(t)
+	fx := newExportFixture(t)
 	for _, info := range Formats {
 		rows, err := Preview(context.Background(), fx.store, ExportOptions{Format: info.Format}, 2)
 		if err != nil {
@@ -341,7 +341,7 @@ func TestPreview(t *testing.T) {
 func TestAzureSplitsAtOneThousandRows(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "district.db")
 	buildDistrict(t, path, districtSize{Schools: 3, Visits: 2, Rooms: 40, Items: 40}) // 9,600 answers, one in seven failing
-	s := openStore(t, path)
+	s := openExportStore(t, path)
 	ctx := context.Background()
 	findings, err := s.Findings(ctx, audit.FindingFilter{})
 	if err != nil {
