@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,6 +40,12 @@ func TestDemoThenSchoolsJSON(t *testing.T) {
 	defer store.Close()
 	if mode, err := store.Setting(context.Background(), "missing", "x"); err != nil || mode != "x" {
 		t.Fatal(err)
+	}
+	if sqlite3, err := exec.LookPath("sqlite3"); err == nil {
+		out, err := exec.Command(sqlite3, db, "pragma journal_mode").Output()
+		if err != nil || strings.TrimSpace(string(out)) != "wal" {
+			t.Errorf("sqlite3 says journal_mode %q (%v), want wal", out, err)
+		}
 	}
 	if code, _, errOut := runCLI("demo", "--db", db); code == 0 || !strings.Contains(errOut, "already holds 3 schools") {
 		t.Errorf("demo on a full database: exit %d, %s", code, errOut)
