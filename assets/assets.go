@@ -4,6 +4,14 @@ package assets
 
 import _ "embed"
 
+//go:generate go run ./internal/mkicon -o icon.png
+
+// Icon is the 512x512 PNG app icon: a white clipboard with a green check
+// mark on a deep-blue rounded square. internal/mkicon draws it.
+//
+//go:embed icon.png
+var Icon []byte
+
 // DefaultTemplateJSON is the "K-12 classroom technology walkthrough" checklist
 // every new database starts with.
 //

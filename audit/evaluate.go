@@ -3,6 +3,7 @@ package audit
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -96,6 +97,9 @@ func (it Item) Evaluate(value string) (Outcome, string) {
 	if err != nil {
 		return Unanswered, ""
 	}
+	if !it.Scored() {
+		return NotApplicable, ""
+	}
 	return out, reason
 }
 
@@ -147,7 +151,7 @@ func (it Item) evaluateRating(value string) (Outcome, string, error) {
 
 func (it Item) evaluateNumber(value string) (Outcome, string, error) {
 	v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-	if err != nil {
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return Unanswered, "", fmt.Errorf("%q is not a number", value)
 	}
 	if it.PassMin != nil && v < *it.PassMin {

@@ -4,7 +4,8 @@ import "sort"
 
 // The experience score.
 //
-// Every scored answer (not n/a, not text or photo) carries its item's
+// Every scored answer (not n/a, not text or photo, not an item that cannot
+// fail such as a choice without fail options) carries its item's
 // severity weight: critical 10, high 5, medium 2, low 1. A room scores
 //
 //	100 x (1 - weight of failing answers / weight of all scored answers)

@@ -118,8 +118,6 @@ func TestLoadVisitScoresAndFeedback(t *testing.T) {
 	}
 }
 
-func near(a, b float64) bool { return a-b < 1e-9 && b-a < 1e-9 }
-
 func TestActionsAndFilters(t *testing.T) {
 	s, _ := openFixtureStore(t)
 	ctx := context.Background()

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // ItemKind is the kind of answer a checklist item asks for.
@@ -98,13 +100,20 @@ func (it Item) AppliesTo(kind RoomKind) bool {
 	return false
 }
 
-// Scored reports whether answers to the item can pass or fail.
+// Scored reports whether answers to the item can pass or fail. Items that
+// can never fail (text, photo, a rating without pass_min, a number without
+// bounds, a choice without fail options) only record context: counting them
+// as passes would lift every room's score.
 func (it Item) Scored() bool {
 	switch it.Kind {
 	case ItemText, ItemPhoto:
 		return false
 	case ItemRating:
 		return it.PassMin != nil
+	case ItemNumber:
+		return it.PassMin != nil || it.PassMax != nil
+	case ItemChoice:
+		return len(it.FailOptions) > 0
 	}
 	return true
 }
@@ -173,36 +182,107 @@ func ParseTemplate(source string, data []byte) (*Template, error) {
 	if err := dec.Decode(&t); err != nil {
 		return nil, fmt.Errorf("%s: %s", source, describeJSONError(data, err))
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("%s: extra data after the template object", source)
+	// Decoder.More stops at a stray ']' or '}', so look at the bytes themselves.
+	end := int(dec.InputOffset())
+	if extra := len(data) - end - len(bytes.TrimLeft(data[end:], " \t\r\n")); end+extra < len(data) {
+		line, col := lineCol(data, int64(end+extra))
+		return nil, fmt.Errorf("%s: line %d, column %d: extra data after the template object", source, line, col)
 	}
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
+	t.canonicalize()
 	return &t, nil
+}
+
+// canonicalize drops empty lists, which "omitempty" would not write back, so a
+// stored template reads back exactly as it was parsed.
+func (t *Template) canonicalize() {
+	for i := range t.Sections {
+		for j := range t.Sections[i].Items {
+			it := &t.Sections[i].Items[j]
+			if len(it.RoomKinds) == 0 {
+				it.RoomKinds = nil
+			}
+			if len(it.Options) == 0 {
+				it.Options = nil
+			}
+			if len(it.FailOptions) == 0 {
+				it.FailOptions = nil
+			}
+			if len(it.Apps) == 0 {
+				it.Apps = nil
+			}
+		}
+	}
 }
 
 func describeJSONError(data []byte, err error) string {
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
-		line, col := lineCol(data, syn.Offset)
+		// Offset counts the bytes read, the offending one included.
+		line, col := lineCol(data, syn.Offset-1)
 		return fmt.Sprintf("line %d, column %d: %v", line, col, err)
 	}
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &typ) {
-		line, col := lineCol(data, typ.Offset)
+		line, col := lineCol(data, valueStart(data, typ.Offset))
 		return fmt.Sprintf("line %d, column %d: field %q must be %s, not %s", line, col, typ.Field, typ.Type, typ.Value)
+	}
+	if errors.Is(err, io.EOF) {
+		return "the file is empty; a template is a JSON object"
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		line, col := lineCol(data, int64(len(data)))
+		return fmt.Sprintf("line %d, column %d: the JSON ends before the template is complete (is the file cut short?)", line, col)
 	}
 	return err.Error()
 }
 
+// valueStart finds where the JSON value that a type error reports begins.
+// The decoder gives the offset just past the opening '{' or '[' of an object
+// or array, and just past the end of a string, number or literal.
+func valueStart(data []byte, offset int64) int64 {
+	if offset <= 0 || offset > int64(len(data)) {
+		return offset
+	}
+	i := offset - 1
+	switch data[i] {
+	case '{', '[':
+		return i
+	case '"':
+		for j := i - 1; j >= 0; j-- {
+			if data[j] != '"' {
+				continue
+			}
+			backslashes := 0
+			for k := j - 1; k >= 0 && data[k] == '\\'; k-- {
+				backslashes++
+			}
+			if backslashes%2 == 0 {
+				return j
+			}
+		}
+		return i
+	}
+	for i > 0 && !bytes.ContainsRune([]byte(" \t\r\n:,[{"), rune(data[i-1])) {
+		i--
+	}
+	return i
+}
+
+// lineCol gives the 1-based line and column of the byte at offset; the
+// column counts characters, as editors do, not bytes.
 func lineCol(data []byte, offset int64) (int, int) {
 	if offset > int64(len(data)) {
 		offset = int64(len(data))
 	}
+	if offset < 0 {
+		offset = 0
+	}
 	before := data[:offset]
 	line := bytes.Count(before, []byte("\n")) + 1
-	col := int(offset) - bytes.LastIndexByte(before, '\n')
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
 	return line, col
 }
 
@@ -217,7 +297,8 @@ func (t *Template) Validate() error {
 	if strings.TrimSpace(t.Version) == "" {
 		return errors.New("template version is empty; give a version such as 1.0")
 	}
-	if err := firstError(checkText("template name", t.Name, MaxNameLen), checkText("template version", t.Version, 40)); err != nil {
+	if err := firstError(checkText("template name", t.Name, MaxNameLen), checkText("template version", t.Version, 40),
+		checkText("template description", t.Description, MaxNoteLen)); err != nil {
 		return err
 	}
 	if len(t.Sections) == 0 {
@@ -239,6 +320,9 @@ func (t *Template) Validate() error {
 		sections[s.ID] = true
 		if strings.TrimSpace(s.Title) == "" {
 			return fmt.Errorf("%s: title is empty", where)
+		}
+		if err := checkText("title", s.Title, MaxNameLen); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
 		}
 		if len(s.Items) == 0 {
 			return fmt.Errorf("%s: has no items", where)
@@ -295,7 +379,7 @@ func (it Item) validate() error {
 		}
 	}
 	if err := firstError(checkText("label", it.Label, MaxNameLen), checkText("category", it.Category, MaxNameLen),
-		checkText("guidance", it.Guidance, MaxNoteLen)); err != nil {
+		checkText("guidance", it.Guidance, MaxNoteLen), checkText("unit", it.Unit, MaxNameLen)); err != nil {
 		return err
 	}
 	return it.validateKind()
@@ -319,7 +403,7 @@ func (it Item) validateKind() error {
 		}
 		return uniqueNonEmpty("app", it.Apps)
 	case ItemWifi:
-		if it.Wifi == nil {
+		if it.Wifi == nil || *it.Wifi == (WifiThresholds{}) {
 			return errors.New("wifi item has no thresholds; add \"wifi\": {\"min_signal_dbm\": -67, ...}")
 		}
 	}

@@ -1,7 +1,19 @@
 package main
 
-import "errors"
+import (
+	"techwalk/app"
+)
 
 func runGUI(cli *CLI, args []string) error {
-	return errors.New("the app window is not built yet")
+	fs := cli.newFlags("gui")
+	db := dbFlag(fs)
+	if err := parseFlags(fs, args, 0); err != nil {
+		return err
+	}
+	store, err := openStore(*db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return app.Run(store)
 }

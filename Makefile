@@ -1,0 +1,40 @@
+# TechWalk: `make run` and `make test` do all set-up on a fresh Debian/Ubuntu machine.
+SHELL := /bin/bash
+export LANG := en_US.UTF-8
+BIN := bin/techwalk
+GO ?= go
+
+.PHONY: run test setup build vet bench fuzz smoke clean
+
+run: setup build
+	./$(BIN)
+
+test: setup build vet
+	TECHWALK_REQUIRE_SMOKE=1 $(GO) test -race -timeout 25m ./...
+
+setup:
+	@bash .ci/setup.sh
+
+build:
+	$(GO) build -o $(BIN) ./cmd/techwalk
+
+vet:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
+
+bench: setup
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./...
+
+# Runs each fuzz target for FUZZTIME (default 30s).
+FUZZTIME ?= 30s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$target"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+clean:
+	rm -rf bin
