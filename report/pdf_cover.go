@@ -37,7 +37,23 @@ func (d *doc) cover() error {
 	d.scoreBlock()
 	d.y += 6
 	d.kpiTiles()
+	d.y += 8
+	d.coverIssues()
 	return nil
+}
+
+// coverIssues lists the three heaviest issues, for readers who stop at page one.
+func (d *doc) coverIssues() {
+	all := d.r.topIssues()
+	if len(all) == 0 {
+		return
+	}
+	d.subheading("Most urgent", 10)
+	for i, is := range all[:min(len(all), 3)] {
+		d.text(d.left(), d.y, fmt.Sprintf("%d.", i+1), stBodyBold)
+		d.paragraph(d.left()+6, d.contentW()-6, is.phrase()+" ("+string(is.severity)+")", stBody)
+		d.y += 1
+	}
 }
 
 // coverMasthead prints the district name and its logo above a rule.
@@ -117,6 +133,7 @@ func (d *doc) scoreBlock() {
 		ty += lineHeight(style{size: 14})
 	}
 	d.setInk(greyMid)
+	d.y = ty + 2
 	d.paragraph(right, w-(right-x)-6, d.changeSentence(), stBody)
 	d.y = y + h
 	d.setInk(greyInk)
@@ -191,9 +208,9 @@ func (d *doc) kpis() []kpi {
 			"no critical or high-severity item failing"},
 		{fmt.Sprint(s.Failures), "inconveniences found",
 			fmt.Sprintf("failing checks across the rooms; teachers reported %d this week", s.ReportedInconveniences)},
-		{rating(s.MeanSupportsTeaching), "teacher rating",
-			fmt.Sprintf("technology supports my teaching; getting help is easy: %s (%d %s)",
-				rating(s.MeanHelpEasy), s.FeedbackCount, plural(s.FeedbackCount, "teacher", "teachers"))},
+		{rating(s.MeanSupportsTeaching), "technology supports my teaching",
+			fmt.Sprintf("getting help is easy: %s; from %d %s", rating(s.MeanHelpEasy), s.FeedbackCount,
+				plural(s.FeedbackCount, "teacher", "teachers"))},
 		{percent(s.ChooseAgainShare, s.ChooseAgainAnswers), "would choose IT again",
 			fmt.Sprintf("yes %d, unsure %d, no %d", yes, unsure, no)},
 	}

@@ -97,6 +97,14 @@ func roomPhrase(r audit.Room) string {
 	return nonEmpty(r.Name, "a room")
 }
 
+// roomTitle names a room on its own: "Room 101", "Room 110 STEM lab", "Gym".
+func roomTitle(r audit.Room) string {
+	if r.Number != "" {
+		return "Room " + r.Label()
+	}
+	return nonEmpty(r.Name, "Room")
+}
+
 // teacherLabel attributes feedback: "Teacher, room 101", or the name when
 // teachers are not anonymised.
 func (d *reportData) teacherLabel(f audit.Feedback) string {

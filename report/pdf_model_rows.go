@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,7 +27,7 @@ func (is issue) weight() float64 { return is.severity.Weight() * float64(len(is.
 
 // phrase says the issue the way a principal would: "HDMI adapter missing in 6 of 24 rooms".
 func (is issue) phrase() string {
-	return fmt.Sprintf("%s %s in %d of %d %s", is.item.Label, is.what(), len(is.rooms), is.applicable,
+	return fmt.Sprintf("%s: %s in %d of %d %s", is.item.Label, is.what(), len(is.rooms), is.applicable,
 		plural(is.applicable, "room", "rooms"))
 }
 
@@ -137,6 +138,9 @@ func plural(n int, one, many string) string {
 // roomRow is one line of the room-by-room table.
 func (d *reportData) roomRow(rs audit.RoomScore) []string {
 	label := rs.Room.Label()
+	if t := strings.TrimSpace(rs.Room.Teacher); t != "" && !d.opt.Anonymise {
+		label += "\n" + t
+	}
 	if !rs.Visited() {
 		return []string{label, "-", "not visited", d.wifiFigures(rs.Room.ID), ""}
 	}
@@ -181,11 +185,15 @@ func (d *reportData) wifiFigures(roomID string) string {
 	return strings.Join(lines, "\n")
 }
 
+// figure rounds a reading for the table: whole numbers, one decimal below 10.
 func figure(v *float64) string {
 	if v == nil {
 		return "-"
 	}
-	return strconv.FormatFloat(*v, 'f', -1, 64)
+	if math.Abs(*v) < 10 {
+		return strconv.FormatFloat(math.Round(*v*10)/10, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(math.Round(*v), 'f', 0, 64)
 }
 
 // actionRows lists the findings as the action plan, most urgent first:

@@ -60,8 +60,9 @@ func (d *doc) photoCell(p audit.Photo, slot int, top float64) {
 	x := d.left() + float64(slot%photoCols)*(cellW+gap)
 	y := top + float64(slot/photoCols)*(cellH+gap)
 	captionH := 3 * lineHeight(stSmall)
-	imgH := cellH - captionH - 2
-	if !d.photoImage(p, x, y, cellW, imgH) {
+	imgH, ok := d.photoImage(p, x, y, cellW, cellH-captionH-2)
+	if !ok {
+		imgH = cellW * 0.75
 		d.setDraw(greyMid)
 		d.pdf.Rect(x, y, cellW, imgH, "D")
 		d.textCentre(x+cellW/2, y+imgH/2, "photo could not be read", stSmall)
@@ -73,33 +74,33 @@ func (d *doc) photoCell(p audit.Photo, slot int, top float64) {
 	}
 }
 
-// photoImage places the photo scaled to fit w x h, centred; false when its
-// bytes cannot be read as a JPEG.
-func (d *doc) photoImage(p audit.Photo, x, y, w, h float64) bool {
+// photoImage places the photo scaled to fit w x h, centred across and at
+// the top, and returns its height; false when its bytes cannot be read as a JPEG.
+func (d *doc) photoImage(p audit.Photo, x, y, w, h float64) (float64, bool) {
 	data, err := d.store.PhotoData(d.ctx, p.ID)
 	if err != nil {
 		d.r.opt.Warn(fmt.Sprintf("photo %s left out: %v", p.ID, err))
-		return false
+		return 0, false
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || format != "jpeg" || cfg.Width == 0 || cfg.Height == 0 {
 		d.r.opt.Warn(fmt.Sprintf("photo %s left out: not a readable JPEG", p.ID))
-		return false
+		return 0, false
 	}
 	opt := gofpdf.ImageOptions{ImageType: "JPG"}
 	name := "photo-" + p.ID
 	d.pdf.RegisterImageOptionsReader(name, opt, bytes.NewReader(data))
 	iw, ih := fitBox(float64(cfg.Width), float64(cfg.Height), w, h)
-	d.pdf.ImageOptions(name, x+(w-iw)/2, y+(h-ih), iw, ih, false, opt, 0, "")
+	d.pdf.ImageOptions(name, x+(w-iw)/2, y, iw, ih, false, opt, 0, "")
 	d.setDraw(greyLight)
 	d.pdf.SetLineWidth(0.2)
-	d.pdf.Rect(x+(w-iw)/2, y+(h-ih), iw, ih, "D")
-	return true
+	d.pdf.Rect(x+(w-iw)/2, y, iw, ih, "D")
+	return ih, true
 }
 
 // photoCaption says where the photo was taken and of what: "Room 101 · HDMI adapter".
 func (d *doc) photoCaption(p audit.Photo) string {
-	caption := "Room " + d.r.rooms[p.RoomID].Label()
+	caption := roomTitle(d.r.rooms[p.RoomID])
 	label := ""
 	if it, ok := d.r.Template.Item(p.ItemID); ok {
 		label = it.Label

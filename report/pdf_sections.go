@@ -61,8 +61,8 @@ func (d *doc) actions() error {
 		d.paragraph(d.left(), d.contentW(), "No actions: nothing failed.", stBody)
 		return nil
 	}
-	cols := []column{{"ID", 2.1, false}, {"Room", 1.5, false}, {"Finding", 4.6, false}, {"Owner", 1.7, false},
-		{"Priority", 1.3, false}, {"Due", 1.6, false}, {"Status", 1.4, false}, {"Ticket", 1.4, false}}
+	cols := []column{{"ID", 2.1, false}, {"Room", 1.5, false}, {"Finding", 4.4, false}, {"Owner", 2, false},
+		{"Priority", 1.3, false}, {"Due", 1.7, false}, {"Status", 1.4, false}, {"Ticket", 1.5, false}}
 	return d.table(cols, rows, stSmall)
 }
 
