@@ -97,7 +97,7 @@ func TestScrubRemovesTeacherNames(t *testing.T) {
 	s := newNameScrubber(rooms, nil, true)
 	cases := map[string]string{
 		"Reported by Nguyễn as an ongoing problem.": "Reported by [name] as an ongoing problem.",
-		"Ask Nguyễn Thị Hoa or 王芳说.":                  "Ask [name] or [name]说.",
+		"Ask Nguyễn Thị Hoa or 王芳说.":                "Ask [name] or [name]说.",
 		"Wang said Li fixed it; Lilac stays.":       "[name] said [name] fixed it; Lilac stays.",
 		"No names here.":                            "No names here.",
 	}
