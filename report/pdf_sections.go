@@ -22,7 +22,7 @@ func (d *doc) issues() error {
 		rows[i] = []string{fmt.Sprint(i + 1), is.phrase(), is.item.Category, severityLabel(is.severity),
 			fmt.Sprintf("%.0f", is.weight())}
 	}
-	cols := []column{{"#", 0.5, true}, {"Issue", 6, false}, {"Category", 2, false}, {"Severity", 1.6, false}, {"Weight x rooms", 1.4, true}}
+	cols := []column{{"#", 0, true}, {"Issue", 6, false}, {"Category", 2, false}, {"Severity", 0, false}, {"Weight x rooms", 1.2, true}}
 	if err := d.table(cols, rows, stBody); err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (d *doc) roomTable() error {
 	for _, rs := range d.r.Score.Rooms {
 		rows = append(rows, d.r.roomRow(rs))
 	}
-	cols := []column{{"Room", 2.2, false}, {"Score", 1, true}, {"Ready", 1.1, false}, {"Wi-Fi", 3, false}, {"What failed", 6.5, false}}
+	cols := []column{{"Room", 2.2, false}, {"Score", 0, true}, {"Ready", 0, false}, {"Wi-Fi", 0, false}, {"What failed", 6, false}}
 	return d.table(cols, rows, stSmall)
 }
 
@@ -61,8 +61,8 @@ func (d *doc) actions() error {
 		d.paragraph(d.left(), d.contentW(), "No actions: nothing failed.", stBody)
 		return nil
 	}
-	cols := []column{{"ID", 2.1, false}, {"Room", 1.5, false}, {"Finding", 4.4, false}, {"Owner", 2, false},
-		{"Priority", 1.3, false}, {"Due", 1.7, false}, {"Status", 1.4, false}, {"Ticket", 1.5, false}}
+	cols := []column{{"ID", 0, false}, {"Room", 1.2, false}, {"Finding", 4, false}, {"Owner", 1.6, false},
+		{"Priority", 0, false}, {"Due", 0, false}, {"Status", 0, false}, {"Ticket", 1.2, false}}
 	return d.table(cols, rows, stSmall)
 }
 

@@ -1,12 +1,18 @@
 package report
 
+import "strings"
+
 // column is one column of a table: its title, its share of the content
-// width and whether its text is right-aligned.
+// width (0: as wide as its widest cell, so short values never break) and
+// whether its text is right-aligned.
 type column struct {
 	title string
 	share float64
 	right bool
 }
+
+// maxFitShare caps a fitted column at this share of the content width.
+const maxFitShare = 0.25
 
 // Cell padding, in millimetres.
 const (
@@ -21,7 +27,7 @@ const tableRowsPerCheck = 25
 // a row moves to the next page whole when it fits on one page, and is split
 // between pages line by line when it does not, so no text is cut off.
 func (d *doc) table(cols []column, rows [][]string, st style) error {
-	widths := d.columnWidths(cols)
+	widths := d.columnWidths(cols, rows, st)
 	d.tableHeader(cols, widths)
 	for i, row := range rows {
 		if i%tableRowsPerCheck == 0 {
@@ -34,16 +40,42 @@ func (d *doc) table(cols []column, rows [][]string, st style) error {
 	return nil
 }
 
-func (d *doc) columnWidths(cols []column) []float64 {
-	total := 0.0
-	for _, c := range cols {
-		total += c.share
-	}
+// columnWidths fits the columns without a share to their widest cell and
+// shares the rest of the width among the others.
+func (d *doc) columnWidths(cols []column, rows [][]string, st style) []float64 {
 	widths := make([]float64, len(cols))
+	free, shares := d.contentW(), 0.0
 	for i, c := range cols {
-		widths[i] = d.contentW() * c.share / total
+		if c.share > 0 {
+			shares += c.share
+			continue
+		}
+		widths[i] = min(d.widestCell(i, c.title, rows, st)+2*padX, d.contentW()*maxFitShare)
+		free -= widths[i]
+	}
+	for i, c := range cols {
+		if c.share > 0 {
+			widths[i] = free * c.share / shares
+		}
 	}
 	return widths
+}
+
+// widestCell measures column i's widest line, the header included.
+func (d *doc) widestCell(i int, title string, rows [][]string, st style) float64 {
+	w := 0.0
+	for _, word := range strings.Fields(title) {
+		w = max(w, d.fonts.width(word, stSmallB))
+	}
+	for _, row := range rows {
+		if i >= len(row) {
+			continue
+		}
+		for _, line := range strings.Split(row[i], "\n") {
+			w = max(w, d.fonts.width(line, st))
+		}
+	}
+	return w
 }
 
 func (d *doc) wrapCells(row []string, widths []float64, st style) [][]string {
