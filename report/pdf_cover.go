@@ -126,7 +126,7 @@ func (d *doc) scoreBlock() {
 	sw := d.text(x+7, y+8, score, big)
 	d.text(x+8+sw, y+24, "/ 100", style{size: 14})
 	right := x + 58
-	lines := d.fonts.wrap(verdictOf(d.r.Score.Score, d.r.Score.RoomsVisited), style{size: 14, bold: true}, w-(right-x)-6)
+	lines := d.fonts.wrap(audit.VerdictFor(d.r.Score), style{size: 14, bold: true}, w-(right-x)-6)
 	ty := y + 8
 	for _, l := range lines {
 		d.text(right, ty, l, style{size: 14, bold: true})
@@ -159,13 +159,6 @@ func changeWords(delta float64, unit string) string {
 		return fmt.Sprintf("Down %.0f %s", -n, plural(int(-n), unit, unit+"s"))
 	}
 	return "No change"
-}
-
-func verdictOf(score float64, visited int) string {
-	if visited == 0 {
-		return "No room has been checked yet."
-	}
-	return audit.Verdict(score)
 }
 
 // kpi is one headline figure on the cover.

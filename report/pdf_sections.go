@@ -78,7 +78,7 @@ func (d *doc) method() error {
 		"A category's score uses the same formula over that category's answers in every room.")
 	d.methodPart("Severity weights", "critical 10, high 5, medium 2, low 1.")
 	d.methodPart("Ready to teach", "A room is ready to teach when it has scored answers and none of its critical or high-severity items fails.")
-	d.methodPart("Verdicts", "90 and above: "+audit.Verdict(90)+" 75-89: "+audit.Verdict(75)+" 60-74: "+audit.Verdict(60)+" Below 60: "+audit.Verdict(0))
+	d.methodPart("Verdicts", "90 and above: "+audit.Verdict(90)+" 75-89: "+audit.Verdict(75)+" 60-74: "+audit.Verdict(60)+" Below 60: "+audit.Verdict(0)+" When more than half the rooms visited are not ready to teach, a score of 75 or more says so instead.")
 	d.methodPart("Teacher feedback", "Ratings are means of the answers given (1-5); unanswered questions are left out. "+
 		"Would-choose-again is the share of yes among the teachers who answered. Quotes appear only when the teacher agreed to be quoted"+
 		d.anonymityNote())

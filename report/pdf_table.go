@@ -14,6 +14,9 @@ type column struct {
 // maxFitShare caps a fitted column at this share of the content width.
 const maxFitShare = 0.25
 
+// fitSlack keeps a fitted column from wrapping its widest word through rounding.
+const fitSlack = 0.6
+
 // Cell padding, in millimetres.
 const (
 	padX = 1.6
@@ -50,7 +53,7 @@ func (d *doc) columnWidths(cols []column, rows [][]string, st style) []float64 {
 			shares += c.share
 			continue
 		}
-		widths[i] = min(d.widestCell(i, c.title, rows, st)+2*padX, d.contentW()*maxFitShare)
+		widths[i] = min(d.widestCell(i, c.title, rows, st)+2*padX+fitSlack, d.contentW()*maxFitShare)
 		free -= widths[i]
 	}
 	for i, c := range cols {
