@@ -122,9 +122,15 @@ func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]back
 	if _, err := ParseFormat(string(opt.Format)); err != nil {
 		return nil, nil, err
 	}
+	anonymise := store.Anonymise(ctx)
+	var teachers []audit.Room
 	// Fixed-size chunks: a district's findings are never copied to grow a slice.
 	var chunks [][]audit.Finding
 	err := store.EachFinding(ctx, opt.Filter, func(f *audit.Finding) error {
+		if anonymise && f.Teacher != "" {
+			teachers = append(teachers, audit.Room{Teacher: f.Teacher})
+			f.Teacher = "" // no format names teachers unless the district turned anonymising off
+		}
 		if n := len(chunks); n == 0 || len(chunks[n-1]) == cap(chunks[n-1]) {
 			chunks = append(chunks, make([]audit.Finding, 0, 4096))
 		}
@@ -134,7 +140,8 @@ func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]back
 	if err != nil {
 		return nil, nil, err
 	}
-	ex := &exporter{opt: opt, anonymise: store.Anonymise(ctx)}
+	scrubNotes(chunks, newNameScrubber(teachers, nil, anonymise))
+	ex := &exporter{opt: opt, anonymise: anonymise}
 	return buildIssues(chunks, opt.Grouped), ex, nil
 }
 
@@ -179,4 +186,18 @@ func (ex *exporter) render(items []backlogItem) ([]byte, error) {
 	var buf bytes.Buffer
 	err := ex.write(&buf, items)
 	return buf.Bytes(), err
+}
+
+// scrubNotes removes teachers' names from the findings' notes.
+func scrubNotes(chunks [][]audit.Finding, s *nameScrubber) {
+	if len(s.names) == 0 {
+		return
+	}
+	for _, chunk := range chunks {
+		for i := range chunk {
+			if chunk[i].Note != "" {
+				chunk[i].Note = s.scrub(chunk[i].Note)
+			}
+		}
+	}
 }

@@ -93,7 +93,7 @@ func TestJiraRowsLabelsPrioritiesAndIDs(t *testing.T) {
 	}
 	desc := columnOf(t, table, "Description")[0]
 	for _, want := range []string{"What: Display powers on", "Where: Lincoln Elementary (LES), room 101", "Since: 2026-11-02",
-		"Teacher impact: Stops teaching", "Photos: 0", "Note: Flickers, then goes dark.\nTeacher uses the whiteboard instead — 王芳 confirmed.",
+		"Teacher impact: Stops teaching", "Photos: 0", "Note: Flickers, then goes dark.\nTeacher uses the whiteboard instead — [name] confirmed.",
 		"TechWalk ID: " + ids[0]} {
 		if !strings.Contains(desc, want) {
 			t.Errorf("description lacks %q:\n%s", want, desc)
@@ -228,10 +228,11 @@ func TestGitHubAndPlainJSON(t *testing.T) {
 		t.Fatalf("%d issues for %d findings", len(issues), len(findings))
 	}
 	body := strings.Join([]string{issues[0].Body, issues[1].Body, issues[2].Body}, "\n")
-	if !strings.Contains(body, "王芳 confirmed") || !strings.Contains(body, "**Teacher impact:**") {
+	if !strings.Contains(body, "[name] confirmed") || !strings.Contains(body, "**Teacher impact:**") {
 		t.Errorf("bodies:\n%s", body)
 	}
 	var plain []PlainFinding
+	noErr(t, fx.store.SetSetting(context.Background(), audit.SettingAnonymise, "false"))
 	noErr(t, json.Unmarshal(export(t, fx.store, ExportOptions{Format: FormatJSON}), &plain))
 	teachers := map[string]bool{}
 	for _, p := range plain {
@@ -390,6 +391,18 @@ func TestSafeFileName(t *testing.T) {
 	for in, want := range cases {
 		if got := SafeFileName(in); got != want {
 			t.Errorf("SafeFileName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestAnonymisedExportsNameNoTeacher(t *testing.T) {
+	fx := newExportFixture(t)
+	for _, info := range Formats {
+		for _, grouped := range []bool{false, true} {
+			out := string(export(t, fx.store, ExportOptions{Format: info.Format, Grouped: grouped}))
+			if strings.Contains(out, "Nguyễn") || strings.Contains(out, "Thị Hoa") || strings.Contains(out, "王芳") {
+				t.Errorf("%s (grouped %v) names the teacher while anonymising is on", info.Format, grouped)
+			}
 		}
 	}
 }
