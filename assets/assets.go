@@ -1,5 +1,5 @@
 // Package assets holds the files TechWalk embeds in its binary: the app
-// icon and the default checklist template.
+// icon, the default checklist template and the report fonts.
 package assets
 
 import _ "embed"
@@ -20,3 +20,20 @@ var DefaultTemplateJSON []byte
 
 // DefaultTemplateFile names the embedded template in error messages.
 const DefaultTemplateFile = "assets/templates/k12-classroom.json"
+
+// NotoSansRegular is the Noto Sans Regular TrueType font the PDF report
+// embeds for body text (SIL Open Font License, see fonts/OFL.txt).
+//
+//go:embed fonts/NotoSans-Regular.ttf
+var NotoSansRegular []byte
+
+// NotoSansBold is the Noto Sans Bold TrueType font the PDF report embeds
+// for headings and figures (SIL Open Font License, see fonts/OFL.txt).
+//
+//go:embed fonts/NotoSans-Bold.ttf
+var NotoSansBold []byte
+
+// FontLicense is the SIL Open Font License text that covers the Noto Sans fonts.
+//
+//go:embed fonts/OFL.txt
+var FontLicense []byte

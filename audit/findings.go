@@ -185,16 +185,20 @@ func (s *Store) SaveAction(ctx context.Context, a *Action) error {
 	}
 	a.UpdatedAt, a.Device = s.now().UTC(), s.device
 	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO actions(finding_id, owner_team, priority, due_date, status, ticket_key, updated_at, device)
-			VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(finding_id) DO UPDATE SET owner_team=excluded.owner_team, priority=excluded.priority,
-			due_date=excluded.due_date, status=excluded.status, ticket_key=excluded.ticket_key, updated_at=excluded.updated_at,
-			device=excluded.device`,
-			a.FindingID, a.OwnerTeam, string(a.Priority), a.DueDate, string(a.Status), a.TicketKey, formatTime(a.UpdatedAt), a.Device)
-		if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
-			return fmt.Errorf("action: finding %s does not exist", a.FindingID)
-		}
-		return err
+		return upsertAction(ctx, tx, a)
 	})
+}
+
+func upsertAction(ctx context.Context, tx *sql.Tx, a *Action) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO actions(finding_id, owner_team, priority, due_date, status, ticket_key, updated_at, device)
+		VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(finding_id) DO UPDATE SET owner_team=excluded.owner_team, priority=excluded.priority,
+		due_date=excluded.due_date, status=excluded.status, ticket_key=excluded.ticket_key, updated_at=excluded.updated_at,
+		device=excluded.device`,
+		a.FindingID, a.OwnerTeam, string(a.Priority), a.DueDate, string(a.Status), a.TicketKey, formatTime(a.UpdatedAt), a.Device)
+	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+		return fmt.Errorf("action: finding %s does not exist", a.FindingID)
+	}
+	return err
 }
 
 // VisitData is everything known about one visit: what the report and the

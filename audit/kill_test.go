@@ -125,16 +125,27 @@ func killChildAfter(t *testing.T, path, schoolID, roomID string, count int, dela
 	}
 	n := 0
 	done := make(chan struct{})
+	firstAck := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			if strings.HasPrefix(sc.Text(), "ack ") {
-				n++
+				if n++; n == 1 {
+					close(firstAck)
+				}
 			}
 		}
 		close(done)
 	}()
-	timer := time.AfterFunc(delay, func() { cmd.Process.Signal(syscall.SIGKILL) })
+	// The delay counts from the first saved answer, so a slow start-up
+	// (a loaded machine, the race detector) does not eat the saving window.
+	var timer *time.Timer
+	select {
+	case <-firstAck:
+		timer = time.AfterFunc(delay, func() { cmd.Process.Signal(syscall.SIGKILL) })
+	case <-done:
+		timer = time.NewTimer(time.Hour)
+	}
 	<-done
 	err = cmd.Wait()
 	stopped := timer.Stop()

@@ -1,6 +1,9 @@
 package audit
 
-import "sort"
+import (
+	"fmt"
+	"sort"
+)
 
 // The experience score.
 //
@@ -196,6 +199,20 @@ func DistrictScore(schoolScores []float64) (score float64, ok bool) {
 		sum += s
 	}
 	return sum / float64(len(schoolScores)), true
+}
+
+// VerdictFor reads a visit for a principal in one line. A high score with
+// most rooms held back by a critical or high failure says so, rather than
+// praising an average that hides those rooms.
+func VerdictFor(vs VisitScore) string {
+	if vs.RoomsVisited == 0 {
+		return "No room has been checked yet."
+	}
+	notReady := vs.RoomsVisited - vs.RoomsReady
+	if vs.Score >= 75 && 2*notReady > vs.RoomsVisited {
+		return fmt.Sprintf("Most checks pass, but serious problems keep %d of %d rooms from being ready to teach.", notReady, vs.RoomsVisited)
+	}
+	return Verdict(vs.Score)
 }
 
 // Verdict is a one-line reading of a score for a principal.

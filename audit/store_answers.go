@@ -48,20 +48,7 @@ func (s *Store) SaveAnswer(ctx context.Context, a *Answer) error {
 
 // Answers lists the answers of a visit.
 func (s *Store) Answers(ctx context.Context, visitID string) ([]Answer, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+answerColumns+" FROM answers WHERE visit_id = ? AND deleted = 0 ORDER BY room_id, item_id", visitID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Answer
-	for rows.Next() {
-		a, err := scanAnswer(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryList(ctx, s.r, scanAnswer, "SELECT "+answerColumns+" FROM answers WHERE visit_id = ? AND deleted = 0 ORDER BY room_id, item_id", visitID)
 }
 
 func scanAnswer(row scanner) (Answer, error) {
@@ -101,24 +88,17 @@ func (s *Store) SaveFeedback(ctx context.Context, f *Feedback) error {
 
 // Feedback lists the teacher feedback of a visit.
 func (s *Store) Feedback(ctx context.Context, visitID string) ([]Feedback, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+feedbackColumns+" FROM feedback WHERE visit_id = ? AND deleted = 0 ORDER BY created_at, id", visitID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Feedback
-	for rows.Next() {
-		var f Feedback
-		var choose, created, updated string
-		if err := rows.Scan(&f.ID, &f.VisitID, &f.RoomID, &f.TeacherName, &f.SupportsTeaching, &f.HelpEasy, &choose, &f.Inconveniences,
-			&f.Frustration, &f.ConsentToQuote, &created, &updated, &f.Device, &f.Deleted); err != nil {
-			return nil, err
-		}
-		f.ChooseAgain = ChooseAgain(choose)
-		f.CreatedAt, f.UpdatedAt = parseTime(created), parseTime(updated)
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return queryList(ctx, s.r, scanFeedback, "SELECT "+feedbackColumns+" FROM feedback WHERE visit_id = ? AND deleted = 0 ORDER BY created_at, id", visitID)
+}
+
+func scanFeedback(row scanner) (Feedback, error) {
+	var f Feedback
+	var choose, created, updated string
+	err := row.Scan(&f.ID, &f.VisitID, &f.RoomID, &f.TeacherName, &f.SupportsTeaching, &f.HelpEasy, &choose, &f.Inconveniences,
+		&f.Frustration, &f.ConsentToQuote, &created, &updated, &f.Device, &f.Deleted)
+	f.ChooseAgain = ChooseAgain(choose)
+	f.CreatedAt, f.UpdatedAt = parseTime(created), parseTime(updated)
+	return f, err
 }
 
 // Setting keys the app and reports use.

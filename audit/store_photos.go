@@ -56,24 +56,17 @@ func (s *Store) AddPhoto(ctx context.Context, in PhotoInput) (Photo, error) {
 
 // Photos lists a visit's photos (without their bytes), oldest first.
 func (s *Store) Photos(ctx context.Context, visitID string) ([]Photo, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, visit_id, room_id, item_id, caption, mime, width, height, sha256,
+	return queryList(ctx, s.r, scanPhoto, `SELECT id, visit_id, room_id, item_id, caption, mime, width, height, sha256,
 		created_at, updated_at, device FROM photos WHERE visit_id = ? AND deleted = 0 ORDER BY created_at, id`, visitID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Photo
-	for rows.Next() {
-		var p Photo
-		var created, updated string
-		if err := rows.Scan(&p.ID, &p.VisitID, &p.RoomID, &p.ItemID, &p.Caption, &p.Mime, &p.Width, &p.Height, &p.SHA256,
-			&created, &updated, &p.Device); err != nil {
-			return nil, err
-		}
-		p.CreatedAt, p.UpdatedAt = parseTime(created), parseTime(updated)
-		out = append(out, p)
-	}
-	return out, rows.Err()
+}
+
+func scanPhoto(row scanner) (Photo, error) {
+	var p Photo
+	var created, updated string
+	err := row.Scan(&p.ID, &p.VisitID, &p.RoomID, &p.ItemID, &p.Caption, &p.Mime, &p.Width, &p.Height, &p.SHA256,
+		&created, &updated, &p.Device)
+	p.CreatedAt, p.UpdatedAt = parseTime(created), parseTime(updated)
+	return p, err
 }
 
 // PhotoData loads a photo's JPEG bytes.

@@ -20,30 +20,21 @@ func (s *Store) SaveSchool(ctx context.Context, sc *School) error {
 	}
 	s.stamp(&sc.Record)
 	return s.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO schools(`+schoolColumns+`) VALUES (?,?,?,?,?,?,?,?,?)
-			ON CONFLICT(id) DO UPDATE SET name=excluded.name, code=excluded.code, address=excluded.address,
-			principal=excluded.principal, updated_at=excluded.updated_at, device=excluded.device, deleted=excluded.deleted`,
-			sc.ID, sc.Name, sc.Code, sc.Address, sc.Principal, formatTime(sc.CreatedAt), formatTime(sc.UpdatedAt), sc.Device, sc.Deleted)
-		return err
+		return insertSchool(ctx, tx, sc)
 	})
+}
+
+func insertSchool(ctx context.Context, tx *sql.Tx, sc *School) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO schools(`+schoolColumns+`) VALUES (?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(id) DO UPDATE SET name=excluded.name, code=excluded.code, address=excluded.address,
+		principal=excluded.principal, updated_at=excluded.updated_at, device=excluded.device, deleted=excluded.deleted`,
+		sc.ID, sc.Name, sc.Code, sc.Address, sc.Principal, formatTime(sc.CreatedAt), formatTime(sc.UpdatedAt), sc.Device, sc.Deleted)
+	return err
 }
 
 // Schools lists the schools that are not deleted, by name.
 func (s *Store) Schools(ctx context.Context) ([]School, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+schoolColumns+" FROM schools WHERE deleted = 0 ORDER BY name COLLATE NOCASE, id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []School
-	for rows.Next() {
-		sc, err := scanSchool(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sc)
-	}
-	return out, rows.Err()
+	return queryList(ctx, s.r, scanSchool, "SELECT "+schoolColumns+" FROM schools WHERE deleted = 0 ORDER BY name COLLATE NOCASE, id")
 }
 
 // School loads one school by id.
@@ -125,21 +116,9 @@ func insertRoom(ctx context.Context, tx *sql.Tx, r *Room) error {
 
 // Rooms lists a school's rooms that are not deleted, in natural room-number order.
 func (s *Store) Rooms(ctx context.Context, schoolID string) ([]Room, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE school_id = ? AND deleted = 0", schoolID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Room
-	for rows.Next() {
-		r, err := scanRoom(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	SortRooms(out)
-	return out, rows.Err()
+	rooms, err := queryList(ctx, s.r, scanRoom, "SELECT "+roomColumns+" FROM rooms WHERE school_id = ? AND deleted = 0", schoolID)
+	SortRooms(rooms)
+	return rooms, err
 }
 
 // Room loads one room by id.

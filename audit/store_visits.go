@@ -77,20 +77,7 @@ func (s *Store) Visits(ctx context.Context, f VisitFilter) ([]Visit, error) {
 	if f.FinishedOnly {
 		q += " AND finished_at != ''"
 	}
-	rows, err := s.r.QueryContext(ctx, q+" ORDER BY started_at DESC, id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Visit
-	for rows.Next() {
-		v, err := scanVisit(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return queryList(ctx, s.r, scanVisit, q+" ORDER BY started_at DESC, id", args...)
 }
 
 // DeleteVisit marks a visit deleted.

@@ -38,7 +38,10 @@ func commands() []command {
 		{"schools", "list schools with their last visit and score [--json]", runSchools},
 		{"visits", "list visits [--school NAME] [--json]", runVisits},
 		{"template", "check or add a checklist: techwalk template validate|import FILE", runTemplate},
+		{"report", "write a visit's PDF report: techwalk report --visit ID|latest [--school NAME] [-o FILE] [--paper a4|letter]", runReport},
 		{"wifi", "measure Wi-Fi where you stand: techwalk wifi measure [--url URL] [--json]", runWifi},
+		{"export", "export findings for a backlog: techwalk export --format jira|azure|github|servicenow|csv|json [-o FILE]", runExport},
+		{"import", "import a district CSV or a tracker export: techwalk import schools|tickets FILE [--partial]", runImport},
 	}
 }
 

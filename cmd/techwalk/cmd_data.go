@@ -27,17 +27,26 @@ func openStore(dbPath string) (*audit.Store, error) {
 	return audit.Open(path)
 }
 
-// parseFlags parses args and refuses stray positional arguments beyond want.
+// parseFlags parses args, allowing flags before and after positional
+// arguments, and refuses a count of positional arguments other than want.
 func parseFlags(fs *flag.FlagSet, args []string, want int) error {
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return errUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	if fs.NArg() != want {
-		fmt.Fprintf(fs.Output(), "%s: expected %d argument(s), got %d\n", fs.Name(), want, fs.NArg())
+	if len(positional) != want {
+		fmt.Fprintf(fs.Output(), "%s: expected %d argument(s), got %d\n", fs.Name(), want, len(positional))
 		fs.Usage()
 		return errUsage
 	}
-	return nil
+	return fs.Parse(positional) // leaves them in fs.Args()
 }
 
 func (c *CLI) printJSON(v any) error {

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -80,20 +81,38 @@ func buildBinary(t *testing.T) string {
 // appRun is the real binary running in a window on an X display.
 type appRun struct {
 	cmd    *exec.Cmd
-	stderr *bytes.Buffer
+	stderr *lockedBuffer
 	x      *xvfbSession
+}
+
+// lockedBuffer collects a process's output while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func startApp(t *testing.T, bin, db string, x *xvfbSession, extra ...string) *appRun {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"--db", db}, extra...)...)
 	cmd.Env = append(os.Environ(), "DISPLAY="+x.display, "LANG=en_US.UTF-8", "LIBGL_ALWAYS_SOFTWARE=1")
-	var stderr bytes.Buffer
-	cmd.Stderr, cmd.Stdout = &stderr, &stderr
+	stderr := &lockedBuffer{}
+	cmd.Stderr, cmd.Stdout = stderr, stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	run := &appRun{cmd: cmd, stderr: &stderr, x: x}
+	run := &appRun{cmd: cmd, stderr: stderr, x: x}
 	t.Cleanup(run.stop)
 	run.waitWindow(t)
 	return run

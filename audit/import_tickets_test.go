@@ -1,0 +1,176 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// ticketFixture makes two findings (hdmi missing, display broken in room
+// 101) and returns them by item id.
+func ticketFixture(t *testing.T) (*Store, map[string]Finding) {
+	t.Helper()
+	s, _ := openFixtureStore(t)
+	ctx := context.Background()
+	v, rooms := fixtureVisit(t, s)
+	for item, value := range map[string]string{"hdmi": CheckMissing, "display": CheckBroken} {
+		if err := s.SaveAnswer(ctx, &Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: item, Value: value}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, findingsByItem(t, s)
+}
+
+func findingsByItem(t *testing.T, s *Store) map[string]Finding {
+	t.Helper()
+	fs, err := s.Findings(context.Background(), FindingFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Finding{}
+	for _, f := range fs {
+		out[f.ItemID] = f
+	}
+	return out
+}
+
+func withIDs(data []byte, id1, id2 string) []byte {
+	return []byte(strings.NewReplacer("{{ID1}}", id1, "{{ID2}}", id2).Replace(string(data)))
+}
+
+func TestImportTicketsFromEachTracker(t *testing.T) {
+	cases := []struct {
+		file           string
+		key1, key2     string
+		status2        Status
+		unknownRowLine int
+	}{
+		{"jira-export.csv", "IT-101", "IT-102", StatusResolved, 6},
+		{"servicenow-export.csv", "INC0010001", "INC0010002", StatusResolved, 4},
+		{"github-issues.json", "springfield-usd/it-backlog#12", "springfield-usd/it-backlog#13", StatusResolved, 19},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			s, fs := ticketFixture(t)
+			data := withIDs(readTestdata(t, c.file), fs["hdmi"].ID, fs["display"].ID)
+			rep, err := s.ImportTickets(context.Background(), c.file, data, ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Count(RowMatched) != 2 || rep.Count(RowUnknown) != 1 || !rep.Applied {
+				t.Fatalf("%s: %+v", rep.Summary(), rep.Rows)
+			}
+			if u := rep.Rows[2]; u.Outcome != RowUnknown || u.Line != c.unknownRowLine {
+				t.Errorf("unknown row = %+v, want line %d", u, c.unknownRowLine)
+			}
+			got := findingsByItem(t, s)
+			if a := got["hdmi"].Action; a.TicketKey != c.key1 || a.Status != StatusInBacklog {
+				t.Errorf("hdmi action = %+v, want %s in backlog", a, c.key1)
+			}
+			if a := got["display"].Action; a.TicketKey != c.key2 || a.Status != c.status2 {
+				t.Errorf("display action = %+v, want %s %s", a, c.key2, c.status2)
+			}
+			rep, err = s.ImportTickets(context.Background(), c.file, data, ImportOptions{})
+			if err != nil || rep.Count(RowUnchanged) != 2 || rep.Count(RowMatched) != 0 {
+				t.Errorf("second import: %v %v", rep.Summary(), err)
+			}
+		})
+	}
+}
+
+func TestImportTicketsKeepsOwnerAndDueDate(t *testing.T) {
+	s, fs := ticketFixture(t)
+	ctx := context.Background()
+	a := fs["hdmi"].Action
+	a.OwnerTeam, a.DueDate = "Field services", "2026-12-01"
+	if err := s.SaveAction(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("Issue key,Status,External ID\nIT-9,In Progress," + fs["hdmi"].ID + "\n")
+	if _, err := s.ImportTickets(ctx, "t.csv", data, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := findingsByItem(t, s)["hdmi"].Action
+	if got.OwnerTeam != "Field services" || got.DueDate != "2026-12-01" || got.TicketKey != "IT-9" {
+		t.Errorf("action = %+v", got)
+	}
+}
+
+func TestImportTicketsGroupedIDCoversEveryRoom(t *testing.T) {
+	s, _ := openFixtureStore(t)
+	ctx := context.Background()
+	v, rooms := fixtureVisit(t, s)
+	for _, r := range rooms {
+		if err := s.SaveAnswer(ctx, &Answer{VisitID: v.ID, RoomID: r.ID, ItemID: "hdmi", Value: CheckMissing}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs, _ := s.Findings(ctx, FindingFilter{})
+	if len(fs) != 2 || fs[0].GroupID() != fs[1].GroupID() || fs[0].GroupID() != GroupID(v.SchoolID, "hdmi") {
+		t.Fatalf("findings %d, group ids differ", len(fs))
+	}
+	data := []byte("number,state,correlation_id\nINC1,1," + fs[0].GroupID() + "\n")
+	rep, err := s.ImportTickets(ctx, "sn.csv", data, ImportOptions{})
+	if err != nil || !strings.Contains(rep.Rows[0].Reason, "2 finding(s)") {
+		t.Fatalf("%v %v", rep, err)
+	}
+	fs, _ = s.Findings(ctx, FindingFilter{Status: StatusInBacklog})
+	if len(fs) != 2 || fs[0].Action.TicketKey != "INC1" || fs[1].Action.TicketKey != "INC1" {
+		t.Errorf("in backlog: %+v", fs)
+	}
+}
+
+func TestBadTicketFileChangesNothing(t *testing.T) {
+	s, fs := ticketFixture(t)
+	ctx := context.Background()
+	snapshot := func() string {
+		var b strings.Builder
+		all, err := s.Findings(ctx, FindingFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range all {
+			b.WriteString(f.ID + string(f.Action.Status) + f.Action.TicketKey + "\n")
+		}
+		return b.String()
+	}
+	before := snapshot()
+	conflict := withIDs(readTestdata(t, "tickets-conflict.csv"), fs["hdmi"].ID, "")
+	rep, err := s.ImportTickets(ctx, "tickets-conflict.csv", conflict, ImportOptions{})
+	if !errors.Is(err, ErrRejectedRows) || !strings.Contains(err.Error(), "tickets-conflict.csv: line 3") {
+		t.Fatalf("err = %v", err)
+	}
+	if rep.Rows[1].Outcome != RowRejected || !strings.Contains(rep.Rows[1].Reason, `also ticket "IT-201" on line 2`) {
+		t.Errorf("row report = %+v", rep.Rows)
+	}
+	badFiles := map[string][]byte{
+		"tickets-no-id.csv": readTestdata(t, "tickets-no-id.csv"),
+		"bad-id.csv":        []byte("Issue key,Status,External ID\nIT-1,Done,not-a-uuid\n"),
+		"broken.json":       []byte(`[{"number": 1, "state": "open", "body": "x"`),
+		"object.json":       []byte(`{"number": 1}`),
+	}
+	for name, data := range badFiles {
+		if _, err := s.ImportTickets(ctx, name, data, ImportOptions{}); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: err = %v, want an error naming the file", name, err)
+		}
+	}
+	if snapshot() != before {
+		t.Fatal("a bad ticket file changed the findings")
+	}
+	rep, err = s.ImportTickets(ctx, "tickets-conflict.csv", conflict, ImportOptions{Partial: true})
+	if err != nil || findingsByItem(t, s)["hdmi"].Action.TicketKey != "IT-201" {
+		t.Errorf("partial: %v %v", rep, err)
+	}
+}
+
+func TestMapTicketStatus(t *testing.T) {
+	cases := map[string]Status{"To Do": StatusInBacklog, "In Progress": StatusInBacklog, "Done": StatusResolved,
+		"Closed": StatusResolved, "6": StatusResolved, "8": StatusOpen, "Won't Do": StatusOpen, "": StatusInBacklog,
+		"not planned": StatusOpen, "open": StatusInBacklog}
+	for in, want := range cases {
+		if got := MapTicketStatus(in); got != want {
+			t.Errorf("MapTicketStatus(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

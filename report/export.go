@@ -1,0 +1,203 @@
+package report
+
+// Backlog exports: Jira, Azure DevOps, GitHub and ServiceNow imports, and
+// plain CSV and JSON with every field.
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"techwalk/audit"
+)
+
+// Format names an export format.
+type Format string
+
+// The export formats.
+const (
+	FormatJira       Format = "jira"
+	FormatAzure      Format = "azure"
+	FormatGitHub     Format = "github"
+	FormatServiceNow Format = "servicenow"
+	FormatCSV        Format = "csv"
+	FormatJSON       Format = "json"
+)
+
+// FormatInfo describes a format for an export dialog.
+type FormatInfo struct {
+	Format    Format
+	Name      string // shown to people
+	Extension string // ".csv" or ".json"
+	Help      string // how to import the file
+}
+
+// Formats lists the export formats in the order a dialog shows them.
+var Formats = []FormatInfo{
+	{FormatJira, "Jira (CSV)", ".csv", "Jira: Settings > System > External system import > CSV. Map Labels to Labels, Due Date with date format yyyy-MM-dd, External ID to a custom field."},
+	{FormatAzure, "Azure DevOps (CSV)", ".csv", "Azure Boards: Work items > Import work items; at most 1,000 per file, so larger exports are split into numbered files."},
+	{FormatGitHub, "GitHub issues (JSON)", ".json", "Each element is the body of POST /repos/{owner}/{repo}/issues."},
+	{FormatServiceNow, "ServiceNow import set (CSV)", ".csv", "Load into an import set; coalesce the transform map on correlation_id."},
+	{FormatCSV, "Plain CSV (every field)", ".csv", "Every field of every finding, for spreadsheets."},
+	{FormatJSON, "Plain JSON (every field)", ".json", "Every field of every finding, for scripts."},
+}
+
+// Info returns the description of a format.
+func (f Format) Info() (FormatInfo, bool) {
+	for _, info := range Formats {
+		if info.Format == f {
+			return info, true
+		}
+	}
+	return FormatInfo{}, false
+}
+
+// ParseFormat checks a format name.
+func ParseFormat(s string) (Format, error) {
+	if _, ok := Format(s).Info(); ok {
+		return Format(s), nil
+	}
+	return "", fmt.Errorf("export format %q is unknown; use jira, azure, github, servicenow, csv or json", s)
+}
+
+// AzureMaxRows is the most work items Azure DevOps imports from one CSV file.
+const AzureMaxRows = 1000
+
+// ExportOptions says what to export and how.
+type ExportOptions struct {
+	Format  Format
+	Grouped bool // one item per school and checklist item, across rooms
+	BOM     bool // start CSV files with a UTF-8 byte-order mark (for Excel)
+	Filter  audit.FindingFilter
+	// AzureWorkItemType is the Azure DevOps work item type; default "Task",
+	// which every process template has.
+	AzureWorkItemType string
+	// AzureAreaPath is written to every Azure row's Area Path; empty lets
+	// Azure use the project's default area.
+	AzureAreaPath string
+}
+
+// ErrTooManyRows is returned when an Azure export to one stream has more
+// rows than Azure imports from a file; use ExportFiles to split it.
+var ErrTooManyRows = errors.New("too many rows for one Azure DevOps import file")
+
+// Export writes the findings matching opt.Filter in opt.Format to w. The
+// same findings always give the same bytes: items are in a fixed order,
+// ids are stable and nothing depends on the current time.
+func Export(ctx context.Context, store *audit.Store, opt ExportOptions, w io.Writer) error {
+	items, ex, err := prepare(ctx, store, opt)
+	if err != nil {
+		return err
+	}
+	if opt.Format == FormatAzure && len(items) > AzureMaxRows {
+		return fmt.Errorf("%d work items: Azure DevOps imports at most %d per file; export to a folder to split them: %w",
+			len(items), AzureMaxRows, ErrTooManyRows)
+	}
+	return ex.write(w, items)
+}
+
+// Preview returns what the export dialog shows: the header and the first
+// n rows as the format will write them (for JSON formats, a table of the
+// main fields).
+func Preview(ctx context.Context, store *audit.Store, opt ExportOptions, n int) ([][]string, error) {
+	items, ex, err := prepare(ctx, store, opt)
+	if err != nil {
+		return nil, err
+	}
+	if n >= 0 && n < len(items) {
+		items = items[:n]
+	}
+	return ex.table(items), nil
+}
+
+// exporter writes one format.
+type exporter struct {
+	opt       ExportOptions
+	anonymise bool
+}
+
+func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]backlogItem, *exporter, error) {
+	if _, err := ParseFormat(string(opt.Format)); err != nil {
+		return nil, nil, err
+	}
+	anonymise := store.Anonymise(ctx)
+	var teachers []audit.Room
+	// Fixed-size chunks: a district's findings are never copied to grow a slice.
+	var chunks [][]audit.Finding
+	err := store.EachFinding(ctx, opt.Filter, func(f *audit.Finding) error {
+		if anonymise && f.Teacher != "" {
+			teachers = append(teachers, audit.Room{Teacher: f.Teacher})
+			f.Teacher = "" // no format names teachers unless the district turned anonymising off
+		}
+		if n := len(chunks); n == 0 || len(chunks[n-1]) == cap(chunks[n-1]) {
+			chunks = append(chunks, make([]audit.Finding, 0, 4096))
+		}
+		chunks[len(chunks)-1] = append(chunks[len(chunks)-1], *f)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	scrubNotes(chunks, newNameScrubber(teachers, nil, anonymise))
+	ex := &exporter{opt: opt, anonymise: anonymise}
+	return buildIssues(chunks, opt.Grouped), ex, nil
+}
+
+func (ex *exporter) write(w io.Writer, items []backlogItem) error {
+	switch ex.opt.Format {
+	case FormatGitHub:
+		return writeJSON(w, ex.githubIssues(items))
+	case FormatJSON:
+		return writeJSON(w, ex.plainJSON(items))
+	}
+	return writeCSV(w, ex.opt.BOM, func(emit func([]string) error) error { return ex.rows(items, emit) })
+}
+
+// rows emits the header and rows of a CSV format; JSON formats emit a
+// summary table for previews.
+func (ex *exporter) rows(items []backlogItem, emit func([]string) error) error {
+	switch ex.opt.Format {
+	case FormatJira:
+		return ex.jiraRows(items, emit)
+	case FormatAzure:
+		return ex.azureRows(items, emit)
+	case FormatServiceNow:
+		return ex.serviceNowRows(items, emit)
+	case FormatGitHub:
+		return ex.githubRows(items, emit)
+	}
+	return ex.plainRows(items, emit)
+}
+
+// table collects the rows for a preview.
+func (ex *exporter) table(items []backlogItem) [][]string {
+	var table [][]string
+	_ = ex.rows(items, func(rec []string) error {
+		table = append(table, rec)
+		return nil
+	})
+	return table
+}
+
+// render returns the bytes of an export of items, for the file writer.
+func (ex *exporter) render(items []backlogItem) ([]byte, error) {
+	var buf bytes.Buffer
+	err := ex.write(&buf, items)
+	return buf.Bytes(), err
+}
+
+// scrubNotes removes teachers' names from the findings' notes.
+func scrubNotes(chunks [][]audit.Finding, s *nameScrubber) {
+	if len(s.names) == 0 {
+		return
+	}
+	for _, chunk := range chunks {
+		for i := range chunk {
+			if chunk[i].Note != "" {
+				chunk[i].Note = s.scrub(chunk[i].Note)
+			}
+		}
+	}
+}

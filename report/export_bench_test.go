@@ -1,0 +1,119 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"techwalk/audit"
+)
+
+// benchDistrict is the district size the export benchmark uses:
+// 200 schools x 3 visits x 40 rooms x 40 items = 960,000 answers.
+var benchDistrict = districtSize{Schools: 200, Visits: 3, Rooms: 40, Items: 40}
+
+// cachedDistrict returns a database of the given size, built once and kept
+// in the system temp folder (keyed by size) for later runs.
+func cachedDistrict(b *testing.B, size districtSize) string {
+	b.Helper()
+	path := filepath.Join(os.TempDir(), "techwalk-bench-district-"+size.key()+".db")
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	tmp := filepath.Join(b.TempDir(), "district.db")
+	start := time.Now()
+	buildDistrict(b, tmp, size)
+	b.Logf("built %s in %v", size.key(), time.Since(start).Round(time.Millisecond))
+	data, err := os.ReadFile(tmp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := WriteFileAtomic(path, data); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// findingsSQL selects the same joined rows Findings reads, restricted in
+// SQL to failing check answers, in a fixed order, for the sqlite3 baseline.
+const findingsSQL = `SELECT a.id, a.visit_id, v.started_at, v.template_id, v.template_version, v.school_id, sc.name, sc.code,
+	a.room_id, r.number, r.name, r.kind, r.teacher, a.item_id, a.value, a.note, a.created_at, a.updated_at,
+	COALESCE(p.n, 0), COALESCE(ac.owner_team, ''), COALESCE(ac.priority, ''), COALESCE(ac.due_date, ''),
+	COALESCE(ac.status, 'open'), COALESCE(ac.ticket_key, '')
+FROM answers a
+JOIN visits v ON v.id = a.visit_id AND v.deleted = 0
+JOIN schools sc ON sc.id = v.school_id AND sc.deleted = 0
+JOIN rooms r ON r.id = a.room_id AND r.deleted = 0
+LEFT JOIN actions ac ON ac.finding_id = a.id
+LEFT JOIN (SELECT visit_id, room_id, item_id, count(*) AS n FROM photos WHERE deleted = 0 GROUP BY 1, 2, 3) p
+	ON p.visit_id = a.visit_id AND p.room_id = a.room_id AND p.item_id = a.item_id
+WHERE a.deleted = 0 AND a.value IN ('missing', 'broken')
+ORDER BY sc.name, r.number, a.item_id, a.id`
+
+// BenchmarkExportDistrict exports every finding of a district-sized
+// database to plain CSV and, in the same loop, has the sqlite3 command-line
+// tool write the same joined rows as CSV. It reports both medians and
+// their ratio "x-sqlite3" (goal: at most 1.0).
+func BenchmarkExportDistrict(b *testing.B) {
+	sqlite3, err := exec.LookPath("sqlite3")
+	if err != nil {
+		b.Skip("sqlite3 is not installed")
+	}
+	path := cachedDistrict(b, benchDistrict)
+	s, err := audit.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	var ours, theirs []time.Duration
+	var rows int
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		cw := &countingWriter{}
+		if err := Export(ctx, s, ExportOptions{Format: FormatCSV}, cw); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		cmd := exec.Command(sqlite3, "-readonly", "-csv", path, findingsSQL)
+		var stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &countingWriter{}, &stderr
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("sqlite3: %v: %s", err, stderr.String())
+		}
+		ours, theirs = append(ours, t1.Sub(t0)), append(theirs, time.Since(t1))
+		rows = cw.lines - 1
+	}
+	b.StopTimer()
+	mo, mt := median(ours), median(theirs)
+	b.ReportMetric(float64(rows), "findings")
+	b.ReportMetric(float64(mo.Milliseconds()), "export-ms")
+	b.ReportMetric(float64(mt.Milliseconds()), "sqlite3-ms")
+	b.ReportMetric(float64(mo)/float64(mt), "x-sqlite3")
+}
+
+// countingWriter discards what it is given and counts the newlines.
+type countingWriter struct{ lines int }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.lines += bytes.Count(p, []byte{'\n'})
+	return len(p), nil
+}
+
+var _ io.Writer = (*countingWriter)(nil)
+
+func median(d []time.Duration) time.Duration {
+	sorted := append([]time.Duration(nil), d...)
+	for i := 1; i < len(sorted); i++ {
+		for j := i; j > 0 && sorted[j] < sorted[j-1]; j-- {
+			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
+		}
+	}
+	return sorted[len(sorted)/2]
+}

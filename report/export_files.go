@@ -1,0 +1,154 @@
+package report
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"techwalk/audit"
+)
+
+// utf8BOM lets Excel recognise a CSV file as UTF-8.
+const utf8BOM = "\ufeff"
+
+// SafeCell neutralises a spreadsheet formula: a cell starting with '=',
+// '+', '-', '@', a tab or a carriage return gets a leading single quote,
+// so Excel and LibreOffice show it as text instead of running it.
+func SafeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// writeCSV writes the records produce emits, neutralising formulas.
+func writeCSV(w io.Writer, bom bool, produce func(emit func([]string) error) error) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if bom {
+		if _, err := bw.WriteString(utf8BOM); err != nil {
+			return err
+		}
+	}
+	cw := csv.NewWriter(bw)
+	var safe []string
+	err := produce(func(rec []string) error {
+		safe = safe[:0]
+		for _, cell := range rec {
+			safe = append(safe, SafeCell(cell))
+		}
+		return cw.Write(safe)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// ExportFiles writes the export into dir and returns the paths written.
+// baseName is reduced to a plain file name (no folders, no "..", no
+// characters Windows refuses) so nothing lands outside dir; the format's
+// extension is added when missing. Azure DevOps exports of more than 1,000
+// rows are split into base-1.csv, base-2.csv, ... Every file is written to
+// a temporary file first and renamed, so none is ever half-written.
+func ExportFiles(ctx context.Context, store *audit.Store, opt ExportOptions, dir, baseName string) ([]string, error) {
+	items, ex, err := prepare(ctx, store, opt)
+	if err != nil {
+		return nil, err
+	}
+	info, _ := opt.Format.Info()
+	base := strings.TrimSuffix(SafeFileName(baseName), info.Extension)
+	chunks := [][]backlogItem{items}
+	if opt.Format == FormatAzure && len(items) > AzureMaxRows {
+		chunks = split(items, AzureMaxRows)
+	}
+	var paths []string
+	for i, chunk := range chunks {
+		name := base + info.Extension
+		if len(chunks) > 1 {
+			name = fmt.Sprintf("%s-%d%s", base, i+1, info.Extension)
+		}
+		data, err := ex.render(chunk)
+		if err != nil {
+			return paths, err
+		}
+		path := filepath.Join(dir, name)
+		if err := WriteFileAtomic(path, data); err != nil {
+			return paths, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+func split(items []backlogItem, size int) [][]backlogItem {
+	var out [][]backlogItem
+	for len(items) > size {
+		out = append(out, items[:size])
+		items = items[size:]
+	}
+	return append(out, items)
+}
+
+// SafeFileName reduces a user-chosen name to one plain file name: folders
+// are dropped, characters that are unsafe on Windows, macOS or Linux are
+// replaced, and an empty or dot-only name becomes "techwalk-export".
+func SafeFileName(name string) string {
+	name = strings.ReplaceAll(name, "\\", "/")
+	name = name[strings.LastIndex(name, "/")+1:]
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || strings.ContainsRune(`<>:"|?*`, r) {
+			return '_'
+		}
+		return r
+	}, name)
+	name = strings.Trim(strings.TrimSpace(name), ". ")
+	if name == "" {
+		return "techwalk-export"
+	}
+	return truncate(name, 150)
+}
+
+// WriteFileAtomic writes data to a temporary file next to path, syncs it
+// and renames it over path, so readers see the old file or the new one,
+// never a half-written one.
+func WriteFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

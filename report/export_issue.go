@@ -1,0 +1,442 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"techwalk/audit"
+)
+
+// backlogItem is one backlog item: a single finding, or one checklist item's
+// findings across the rooms of a school.
+type backlogItem struct {
+	ID       string
+	Grouped  bool
+	Findings []audit.Finding // in a fixed order; at least one
+}
+
+// first is the finding that names the issue's school and item.
+func (is backlogItem) first() audit.Finding { return is.Findings[0] }
+
+// buildIssues orders findings totally (so exports are byte-stable) and
+// makes one issue per finding or per school and item.
+func buildIssues(chunks [][]audit.Finding, grouped bool) []backlogItem {
+	refs := sortFindings(chunks)
+	if grouped {
+		return groupIssues(refs)
+	}
+	out := make([]backlogItem, len(refs))
+	for i, r := range refs {
+		out[i] = backlogItem{ID: r.get().ID, Findings: r.chunk[r.i : r.i+1 : r.i+1]}
+	}
+	return out
+}
+
+// findingRef points at a finding inside a chunk without copying it.
+type findingRef struct {
+	chunk []audit.Finding
+	i     int
+}
+
+func (r findingRef) get() *audit.Finding { return &r.chunk[r.i] }
+
+// sortFindings orders findings as audit.SortFindings does (severity,
+// school, room in natural order, item) with the id breaking ties, using
+// precomputed keys so district-sized exports sort quickly.
+func sortFindings(chunks [][]audit.Finding) []findingRef {
+	type key struct {
+		rank, school, room int
+		item, id           string
+		ref                findingRef
+	}
+	schools, rooms := ordinals(chunks, func(f *audit.Finding) string { return f.SchoolName }, false),
+		ordinals(chunks, func(f *audit.Finding) string { return f.RoomLabel }, true)
+	var keys []key
+	for _, c := range chunks {
+		for i := range c {
+			f := &c[i]
+			keys = append(keys, key{f.Severity.Rank(), schools[f.SchoolName], rooms[f.RoomLabel], f.ItemID, f.ID, findingRef{c, i}})
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.rank != b.rank {
+			return a.rank < b.rank
+		}
+		if a.school != b.school {
+			return a.school < b.school
+		}
+		if a.room != b.room {
+			return a.room < b.room
+		}
+		if a.item != b.item {
+			return a.item < b.item
+		}
+		return a.id < b.id
+	})
+	out := make([]findingRef, len(keys))
+	for i, k := range keys {
+		out[i] = k.ref
+	}
+	return out
+}
+
+// ordinals numbers the distinct values of a field in sorted order; natural
+// sorts them as room labels ("2" before "10").
+func ordinals(chunks [][]audit.Finding, field func(*audit.Finding) string, natural bool) map[string]int {
+	seen := map[string]bool{}
+	var rooms []audit.Room
+	for _, c := range chunks {
+		for i := range c {
+			if v := field(&c[i]); !seen[v] {
+				seen[v] = true
+				rooms = append(rooms, audit.Room{Name: v})
+			}
+		}
+	}
+	if natural {
+		audit.SortRooms(rooms)
+	} else {
+		sort.Slice(rooms, func(i, j int) bool { return rooms[i].Name < rooms[j].Name })
+	}
+	out := make(map[string]int, len(rooms))
+	for i, r := range rooms {
+		out[r.Name] = i
+	}
+	return out
+}
+
+func groupIssues(refs []findingRef) []backlogItem {
+	index := map[string]int{}
+	var out []backlogItem
+	for _, r := range refs {
+		f := *r.get()
+		id := f.GroupID()
+		i, ok := index[id]
+		if !ok {
+			i, index[id] = len(out), len(out)
+			out = append(out, backlogItem{ID: id, Grouped: true})
+		}
+		out[i].Findings = append(out[i].Findings, f)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if ra, rb := a.severity().Rank(), b.severity().Rank(); ra != rb {
+			return ra < rb
+		}
+		if len(a.Findings) != len(b.Findings) {
+			return len(a.Findings) > len(b.Findings)
+		}
+		if a.first().SchoolName != b.first().SchoolName {
+			return a.first().SchoolName < b.first().SchoolName
+		}
+		return a.ID < b.ID
+	})
+	return out
+}
+
+// severity is the worst severity of the issue's findings.
+func (is backlogItem) severity() audit.Severity {
+	worst := is.first().Severity
+	for _, f := range is.Findings {
+		if f.Severity.Rank() < worst.Rank() {
+			worst = f.Severity
+		}
+	}
+	return worst
+}
+
+// priority is the highest priority IT gave the findings (default: severity).
+func (is backlogItem) priority() audit.Severity {
+	best := audit.Severity("")
+	for _, f := range is.Findings {
+		p := f.Action.Priority
+		if p == "" {
+			p = f.Severity
+		}
+		if best == "" || p.Rank() < best.Rank() {
+			best = p
+		}
+	}
+	return best
+}
+
+// status is open if any finding is open, else in backlog if any is, else resolved.
+func (is backlogItem) status() audit.Status {
+	seen := map[audit.Status]bool{}
+	for _, f := range is.Findings {
+		seen[f.Action.Status] = true
+	}
+	for _, st := range []audit.Status{audit.StatusOpen, audit.StatusInBacklog} {
+		if seen[st] {
+			return st
+		}
+	}
+	return audit.StatusResolved
+}
+
+// action returns the first non-empty owner team and ticket key, and the
+// earliest due date, of the issue's findings.
+func (is backlogItem) action() (owner, due, ticket string) {
+	for _, f := range is.Findings {
+		if owner == "" {
+			owner = f.Action.OwnerTeam
+		}
+		if ticket == "" {
+			ticket = f.Action.TicketKey
+		}
+		if d := f.Action.DueDate; d != "" && (due == "" || d < due) {
+			due = d
+		}
+	}
+	return owner, due, ticket
+}
+
+// since is when the issue was first seen.
+func (is backlogItem) since() time.Time {
+	t := is.first().FirstSeen
+	for _, f := range is.Findings {
+		if f.FirstSeen.Before(t) {
+			t = f.FirstSeen
+		}
+	}
+	return t
+}
+
+func (is backlogItem) photos() int {
+	n := 0
+	for _, f := range is.Findings {
+		n += f.PhotoCount
+	}
+	return n
+}
+
+// rooms lists the distinct rooms in natural order ("2" before "10").
+func (is backlogItem) rooms() []string {
+	if len(is.Findings) == 1 {
+		return []string{is.first().RoomLabel}
+	}
+	seen := map[string]bool{}
+	var rooms []audit.Room
+	for _, f := range is.Findings {
+		if !seen[f.RoomLabel] {
+			seen[f.RoomLabel] = true
+			rooms = append(rooms, audit.Room{Name: f.RoomLabel})
+		}
+	}
+	audit.SortRooms(rooms)
+	out := make([]string, len(rooms))
+	for i, r := range rooms {
+		out[i] = r.Name
+	}
+	return out
+}
+
+// reasons lists the distinct failure reasons in alphabetical order.
+func (is backlogItem) reasons() []string {
+	if len(is.Findings) == 1 && is.first().Reason != "" {
+		return []string{is.first().Reason}
+	}
+	var out []string
+	for _, f := range is.Findings {
+		if f.Reason != "" && !containsText(out, f.Reason) {
+			out = append(out, f.Reason)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func containsText(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// maxTitle keeps titles within every tracker's limit (Jira and Azure: 255).
+const maxTitle = 250
+
+// title is "HDMI adapter missing — Lincoln Elementary — rooms 101, 104, 210".
+func (is backlogItem) title() string {
+	f := is.first()
+	what := f.ItemLabel
+	if r := is.reasons(); len(r) == 1 {
+		what += " " + r[0]
+	} else if len(r) > 1 {
+		what += " " + strings.Join(r, " / ")
+	}
+	return truncate(what+" — "+f.SchoolName+" — "+is.where(6), maxTitle)
+}
+
+// where is "room 101" or "rooms 101, 104 and 3 more".
+func (is backlogItem) where(limit int) string {
+	rooms := is.rooms()
+	if len(rooms) == 1 {
+		return "room " + rooms[0]
+	}
+	if limit > 0 && len(rooms) > limit {
+		return fmt.Sprintf("rooms %s and %d more", strings.Join(rooms[:limit], ", "), len(rooms)-limit)
+	}
+	return "rooms " + strings.Join(rooms, ", ")
+}
+
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:max-1]) + "…"
+}
+
+// teacherImpact phrases a severity as what it means for a teacher's day.
+func teacherImpact(s audit.Severity) string {
+	switch s {
+	case audit.Critical:
+		return "Stops teaching: the lesson cannot run as planned in this room until it is fixed."
+	case audit.High:
+		return "Disrupts lessons: teachers lose class time working around it most days."
+	case audit.Medium:
+		return "A regular annoyance: teachers can work around it, at a cost in time."
+	case audit.Low:
+		return "Minor: noticed, but it rarely gets in the way of teaching."
+	}
+	return "Not rated."
+}
+
+// line is one labelled line of an issue's description.
+type line struct{ Label, Text string }
+
+// describe lists what, where, since when, teacher impact, photos, notes and
+// the TechWalk ids, for each format to render as text, Markdown or HTML.
+func (ex *exporter) describe(is backlogItem) []line {
+	f := is.first()
+	school := f.SchoolName
+	if f.SchoolCode != "" {
+		school += " (" + f.SchoolCode + ")"
+	}
+	lines := []line{
+		{"What", ex.what(is)},
+		{"Where", school + ", " + is.where(0)},
+		{"Since", is.since().UTC().Format("2006-01-02") + visitsText(is)},
+		{"Teacher impact", fmt.Sprintf("%s (%s)", teacherImpact(is.severity()), is.severity())},
+		{"Photos", fmt.Sprintf("%d in TechWalk", is.photos())},
+	}
+	lines = append(lines, ex.people(is)...)
+	lines = append(lines, notes(is)...)
+	if owner, due, _ := is.action(); owner != "" || due != "" {
+		lines = append(lines, line{"Owner", strings.TrimSpace(owner + " " + dueText(due))})
+	}
+	return append(lines, idLines(is)...)
+}
+
+func (ex *exporter) what(is backlogItem) string {
+	f := is.first()
+	where := f.Section
+	if !strings.EqualFold(f.Section, f.Category) {
+		where += ", " + f.Category
+	}
+	s := f.ItemLabel + " (" + where + ")"
+	if r := is.reasons(); len(r) > 0 {
+		s += ": " + strings.Join(r, "; ")
+	}
+	return s
+}
+
+func visitsText(is backlogItem) string {
+	visits := map[string]bool{}
+	for _, f := range is.Findings {
+		visits[f.VisitID] = true
+	}
+	if len(visits) > 1 {
+		return fmt.Sprintf(" (seen on %d walkthroughs)", len(visits))
+	}
+	return ""
+}
+
+func dueText(due string) string {
+	if due == "" {
+		return ""
+	}
+	return "due " + due
+}
+
+// people names the teachers when the district has turned anonymising off.
+func (ex *exporter) people(is backlogItem) []line {
+	if ex.anonymise {
+		return nil
+	}
+	var names []string
+	for _, f := range is.Findings {
+		if f.Teacher != "" && !containsText(names, f.Teacher) {
+			names = append(names, f.Teacher)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return []line{{"Teacher", strings.Join(names, ", ")}}
+}
+
+func notes(is backlogItem) []line {
+	var out []line
+	for _, f := range is.Findings {
+		if f.Note == "" {
+			continue
+		}
+		label := "Note"
+		if is.Grouped {
+			label = "Note, room " + f.RoomLabel
+		}
+		out = append(out, line{label, f.Note})
+	}
+	return out
+}
+
+// idLines link the issue back to TechWalk; ticket imports read "TechWalk ID".
+func idLines(is backlogItem) []line {
+	if !is.Grouped {
+		return []line{{"TechWalk ID", is.ID + " (" + is.first().ShortID() + ")"}}
+	}
+	short := make([]string, len(is.Findings))
+	for i, f := range is.Findings {
+		short[i] = f.ShortID()
+	}
+	return []line{{"TechWalk ID", is.ID + " (grouped)"}, {"Findings", strings.Join(short, ", ")}}
+}
+
+// plainText renders description lines as "Label: text", one per line.
+func plainText(lines []line) string {
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l.Label + ": " + l.Text)
+	}
+	return b.String()
+}
+
+// slug makes a label without spaces: "Teacher device" -> "teacher-device".
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		switch {
+		case r == ' ' || r == '\t' || r == '_' || r == '-' || r == '/' || r == ',' || r == ';' || r == '"' || r == '\'':
+			dash = b.Len() > 0
+		default:
+			if dash {
+				b.WriteByte('-')
+				dash = false
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

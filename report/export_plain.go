@@ -1,0 +1,172 @@
+package report
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"techwalk/audit"
+)
+
+// PlainFinding is one finding with every field, as the plain CSV and JSON
+// exports write it. Times are RFC 3339 in UTC.
+type PlainFinding struct {
+	ID              string `json:"id"`
+	ShortID         string `json:"short_id"`
+	Title           string `json:"title"`
+	VisitID         string `json:"visit_id"`
+	VisitStarted    string `json:"visit_started"`
+	TemplateID      string `json:"template_id"`
+	TemplateVersion string `json:"template_version"`
+	SchoolID        string `json:"school_id"`
+	SchoolName      string `json:"school_name"`
+	SchoolCode      string `json:"school_code"`
+	RoomID          string `json:"room_id"`
+	Room            string `json:"room"`
+	RoomKind        string `json:"room_kind"`
+	Teacher         string `json:"teacher"`
+	ItemID          string `json:"item_id"`
+	Item            string `json:"item"`
+	Section         string `json:"section"`
+	Category        string `json:"category"`
+	Severity        string `json:"severity"`
+	TeacherImpact   string `json:"teacher_impact"`
+	Value           string `json:"value"`
+	Reason          string `json:"reason"`
+	Note            string `json:"note"`
+	PhotoCount      int    `json:"photo_count"`
+	FirstSeen       string `json:"first_seen"`
+	UpdatedAt       string `json:"updated_at"`
+	OwnerTeam       string `json:"owner_team"`
+	Priority        string `json:"priority"`
+	DueDate         string `json:"due_date"`
+	Status          string `json:"status"`
+	TicketKey       string `json:"ticket_key"`
+	GroupID         string `json:"group_id"`
+}
+
+// PlainGroup is one grouped issue of the plain exports: a checklist item's
+// findings across the rooms of a school.
+type PlainGroup struct {
+	ID            string         `json:"id"`
+	Title         string         `json:"title"`
+	SchoolID      string         `json:"school_id"`
+	SchoolName    string         `json:"school_name"`
+	SchoolCode    string         `json:"school_code"`
+	Rooms         []string       `json:"rooms"`
+	ItemID        string         `json:"item_id"`
+	Item          string         `json:"item"`
+	Section       string         `json:"section"`
+	Category      string         `json:"category"`
+	Severity      string         `json:"severity"`
+	TeacherImpact string         `json:"teacher_impact"`
+	Reasons       []string       `json:"reasons"`
+	PhotoCount    int            `json:"photo_count"`
+	FirstSeen     string         `json:"first_seen"`
+	OwnerTeam     string         `json:"owner_team"`
+	Priority      string         `json:"priority"`
+	DueDate       string         `json:"due_date"`
+	Status        string         `json:"status"`
+	TicketKey     string         `json:"ticket_key"`
+	Findings      []PlainFinding `json:"findings"`
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func plainFinding(f audit.Finding) PlainFinding {
+	single := backlogItem{ID: f.ID, Findings: []audit.Finding{f}}
+	return PlainFinding{ID: f.ID, ShortID: f.ShortID(), Title: single.title(), VisitID: f.VisitID, VisitStarted: stamp(f.VisitStarted),
+		TemplateID: f.TemplateID, TemplateVersion: f.TemplateVersion, SchoolID: f.SchoolID, SchoolName: f.SchoolName,
+		SchoolCode: f.SchoolCode, RoomID: f.RoomID, Room: f.RoomLabel, RoomKind: string(f.RoomKind), Teacher: f.Teacher,
+		ItemID: f.ItemID, Item: f.ItemLabel, Section: f.Section, Category: f.Category, Severity: string(f.Severity),
+		TeacherImpact: teacherImpact(f.Severity), Value: f.Value, Reason: f.Reason, Note: f.Note, PhotoCount: f.PhotoCount,
+		FirstSeen: stamp(f.FirstSeen), UpdatedAt: stamp(f.UpdatedAt), OwnerTeam: f.Action.OwnerTeam,
+		Priority: string(single.priority()), DueDate: f.Action.DueDate, Status: string(f.Action.Status),
+		TicketKey: f.Action.TicketKey, GroupID: f.GroupID()}
+}
+
+func plainGroup(is backlogItem) PlainGroup {
+	f := is.first()
+	owner, due, ticket := is.action()
+	g := PlainGroup{ID: is.ID, Title: is.title(), SchoolID: f.SchoolID, SchoolName: f.SchoolName, SchoolCode: f.SchoolCode,
+		Rooms: is.rooms(), ItemID: f.ItemID, Item: f.ItemLabel, Section: f.Section, Category: f.Category,
+		Severity: string(is.severity()), TeacherImpact: teacherImpact(is.severity()), Reasons: is.reasons(),
+		PhotoCount: is.photos(), FirstSeen: stamp(is.since()), OwnerTeam: owner, Priority: string(is.priority()),
+		DueDate: due, Status: string(is.status()), TicketKey: ticket}
+	if g.Reasons == nil {
+		g.Reasons = []string{}
+	}
+	for _, f := range is.Findings {
+		g.Findings = append(g.Findings, plainFinding(f))
+	}
+	return g
+}
+
+func (ex *exporter) plainJSON(items []backlogItem) any {
+	if ex.opt.Grouped {
+		out := make([]PlainGroup, len(items))
+		for i, is := range items {
+			out[i] = plainGroup(is)
+		}
+		return out
+	}
+	out := make([]PlainFinding, len(items))
+	for i, is := range items {
+		out[i] = plainFinding(is.first())
+	}
+	return out
+}
+
+var plainFindingHeader = []string{"id", "short_id", "title", "visit_id", "visit_started", "template_id", "template_version",
+	"school_id", "school_name", "school_code", "room_id", "room", "room_kind", "teacher", "item_id", "item", "section",
+	"category", "severity", "teacher_impact", "value", "reason", "note", "photo_count", "first_seen", "updated_at",
+	"owner_team", "priority", "due_date", "status", "ticket_key", "group_id"}
+
+func (p PlainFinding) record() []string {
+	return []string{p.ID, p.ShortID, p.Title, p.VisitID, p.VisitStarted, p.TemplateID, p.TemplateVersion,
+		p.SchoolID, p.SchoolName, p.SchoolCode, p.RoomID, p.Room, p.RoomKind, p.Teacher, p.ItemID, p.Item, p.Section,
+		p.Category, p.Severity, p.TeacherImpact, p.Value, p.Reason, p.Note, strconv.Itoa(p.PhotoCount), p.FirstSeen, p.UpdatedAt,
+		p.OwnerTeam, p.Priority, p.DueDate, p.Status, p.TicketKey, p.GroupID}
+}
+
+var plainGroupHeader = []string{"id", "title", "school_id", "school_name", "school_code", "rooms", "room_count", "item_id",
+	"item", "section", "category", "severity", "teacher_impact", "reasons", "photo_count", "first_seen", "owner_team",
+	"priority", "due_date", "status", "ticket_key", "finding_ids"}
+
+func (g PlainGroup) record() []string {
+	ids := make([]string, len(g.Findings))
+	for i, f := range g.Findings {
+		ids[i] = f.ID
+	}
+	return []string{g.ID, g.Title, g.SchoolID, g.SchoolName, g.SchoolCode, strings.Join(g.Rooms, ", "), strconv.Itoa(len(g.Rooms)),
+		g.ItemID, g.Item, g.Section, g.Category, g.Severity, g.TeacherImpact, strings.Join(g.Reasons, "; "),
+		strconv.Itoa(g.PhotoCount), g.FirstSeen, g.OwnerTeam, g.Priority, g.DueDate, g.Status, g.TicketKey, strings.Join(ids, " ")}
+}
+
+func (ex *exporter) plainRows(items []backlogItem, emit func([]string) error) error {
+	if ex.opt.Grouped {
+		if err := emit(plainGroupHeader); err != nil {
+			return err
+		}
+		for _, is := range items {
+			if err := emit(plainGroup(is).record()); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := emit(plainFindingHeader); err != nil {
+		return err
+	}
+	for _, is := range items {
+		if err := emit(plainFinding(is.first()).record()); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,220 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"techwalk/audit"
+)
+
+// maxIssues is how many issues the top-issues list shows.
+const maxIssues = 10
+
+// issue is one checklist item failing across rooms.
+type issue struct {
+	item       audit.Item
+	severity   audit.Severity
+	rooms      map[string]bool
+	reasons    []string // distinct, in first-seen order
+	applicable int      // visited rooms the item applies to
+}
+
+// weight ranks the issue: severity weight x rooms affected.
+func (is issue) weight() float64 { return is.severity.Weight() * float64(len(is.rooms)) }
+
+// phrase says the issue the way a principal would: "HDMI adapter missing in 6 of 24 rooms".
+func (is issue) phrase() string {
+	return fmt.Sprintf("%s: %s in %d of %d %s", is.item.Label, is.what(), len(is.rooms), is.applicable,
+		plural(is.applicable, "room", "rooms"))
+}
+
+func (is issue) what() string {
+	switch is.item.Kind {
+	case audit.ItemCheck:
+		return strings.Join(is.reasons, " or ")
+	case audit.ItemApps:
+		return "incomplete (" + strings.Join(missingApps(is.reasons), ", ") + " missing)"
+	case audit.ItemWifi:
+		return "below the Wi-Fi standard"
+	case audit.ItemNumber:
+		return "outside the target"
+	case audit.ItemRating:
+		return "rated too low"
+	case audit.ItemChoice:
+		return "answered " + strings.Join(quoteAll(is.reasons), " or ")
+	}
+	return "failing"
+}
+
+// missingApps gathers the app names from reasons like "missing: Seesaw, Clever".
+func missingApps(reasons []string) []string {
+	var apps []string
+	seen := map[string]bool{}
+	for _, r := range reasons {
+		for _, app := range strings.Split(strings.TrimPrefix(r, "missing: "), ", ") {
+			if !seen[app] {
+				seen[app] = true
+				apps = append(apps, app)
+			}
+		}
+	}
+	return apps
+}
+
+func quoteAll(list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = "“" + s + "”"
+	}
+	return out
+}
+
+// topIssues groups the findings by item and ranks them by severity weight x
+// rooms affected, then severity, then label.
+func (d *reportData) topIssues() []issue {
+	byItem := map[string]*issue{}
+	var order []string
+	for _, f := range d.Findings {
+		is := byItem[f.ItemID]
+		if is == nil {
+			it, _ := d.Template.Item(f.ItemID)
+			is = &issue{item: it, severity: f.Severity, rooms: map[string]bool{}, applicable: d.applicableRooms(it)}
+			byItem[f.ItemID] = is
+			order = append(order, f.ItemID)
+		}
+		is.rooms[f.RoomID] = true
+		if !containsStr(is.reasons, f.Reason) {
+			is.reasons = append(is.reasons, f.Reason)
+		}
+	}
+	out := make([]issue, 0, len(order))
+	for _, id := range order {
+		out = append(out, *byItem[id])
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.weight() != b.weight() {
+			return a.weight() > b.weight()
+		}
+		if a.severity.Rank() != b.severity.Rank() {
+			return a.severity.Rank() < b.severity.Rank()
+		}
+		return a.item.Label < b.item.Label
+	})
+	return out
+}
+
+// applicableRooms counts the visited rooms an item applies to (at least one,
+// so a phrase never reads "of 0 rooms").
+func (d *reportData) applicableRooms(it audit.Item) int {
+	n := 0
+	for _, rs := range d.Score.Rooms {
+		if rs.Visited() && it.AppliesTo(rs.Room.Kind) {
+			n++
+		}
+	}
+	return max(n, 1)
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// roomRow is one line of the room-by-room table.
+func (d *reportData) roomRow(rs audit.RoomScore) []string {
+	label := rs.Room.Label()
+	if t := strings.TrimSpace(rs.Room.Teacher); t != "" && !d.opt.Anonymise {
+		label += "\n" + t
+	}
+	if !rs.Visited() {
+		return []string{label, "-", "not visited", d.wifiFigures(rs.Room.ID), ""}
+	}
+	ready := "Yes"
+	if !rs.Ready {
+		ready = "No"
+	}
+	return []string{label, strconv.Itoa(int(rs.Score + 0.5)), ready, d.wifiFigures(rs.Room.ID), d.failures(rs.Room.ID)}
+}
+
+// failures lists what failed in a room: "HDMI adapter (missing); Wi-Fi (signal -75 dBm ...)".
+func (d *reportData) failures(roomID string) string {
+	var parts []string
+	for _, f := range d.Findings {
+		if f.RoomID == roomID {
+			parts = append(parts, f.ItemLabel+" ("+f.Reason+")")
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// wifiFigures gives a room's Wi-Fi readings as "signal dBm / latency ms /
+// down Mbps", one line per Wi-Fi item answered.
+func (d *reportData) wifiFigures(roomID string) string {
+	var lines []string
+	for _, a := range d.Answers {
+		if a.RoomID != roomID || a.Deleted || a.Value == "" {
+			continue
+		}
+		if it, ok := d.Template.Item(a.ItemID); !ok || it.Kind != audit.ItemWifi {
+			continue
+		}
+		w, err := audit.ParseWifi(a.Value)
+		if err != nil {
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("%s dBm / %s ms / %s Mbps", figure(w.SignalDBM), figure(w.LatencyMS), figure(w.DownMbps)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// figure rounds a reading for the table: whole numbers, one decimal below 10.
+func figure(v *float64) string {
+	if v == nil {
+		return "-"
+	}
+	if math.Abs(*v) < 10 {
+		return strconv.FormatFloat(math.Round(*v*10)/10, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(math.Round(*v), 'f', 0, 64)
+}
+
+// actionRows lists the findings as the action plan, most urgent first:
+// priority, then due date (undated last), then room.
+func (d *reportData) actionRows() [][]string {
+	fs := append([]audit.Finding(nil), d.Findings...)
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i].Action, fs[j].Action
+		if a.Priority.Rank() != b.Priority.Rank() {
+			return a.Priority.Rank() < b.Priority.Rank()
+		}
+		if a.DueDate != b.DueDate {
+			return a.DueDate != "" && (b.DueDate == "" || a.DueDate < b.DueDate)
+		}
+		return false
+	})
+	rows := make([][]string, 0, len(fs))
+	for _, f := range fs {
+		a := f.Action
+		rows = append(rows, []string{f.ShortID(), f.RoomLabel, f.ItemLabel + ": " + d.scrubber.scrub(f.Reason),
+			nonEmpty(a.OwnerTeam, "unassigned"), string(a.Priority), nonEmpty(a.DueDate, "-"), string(a.Status), nonEmpty(a.TicketKey, "-")})
+	}
+	return rows
+}

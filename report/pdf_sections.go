@@ -1,0 +1,107 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"techwalk/audit"
+)
+
+// issues lists the top issues ranked by severity weight x rooms affected.
+func (d *doc) issues() error {
+	all := d.r.topIssues()
+	d.heading("Top issues", "Ranked by severity weight times the number of rooms affected: "+
+		"what costs the most teaching time across the school comes first.")
+	if len(all) == 0 {
+		d.paragraph(d.left(), d.contentW(), "Nothing failed in the rooms visited.", stBody)
+		return nil
+	}
+	shown := all[:min(len(all), maxIssues)]
+	rows := make([][]string, len(shown))
+	for i, is := range shown {
+		rows[i] = []string{fmt.Sprint(i + 1), is.phrase(), is.item.Category, severityLabel(is.severity),
+			fmt.Sprintf("%.0f", is.weight())}
+	}
+	cols := []column{{"#", 0, true}, {"Issue", 6, false}, {"Category", 2, false}, {"Severity", 0, false}, {"Weight x rooms", 1.2, true}}
+	if err := d.table(cols, rows, stBody); err != nil {
+		return err
+	}
+	if len(all) > len(shown) {
+		d.y += 2
+		d.paragraph(d.left(), d.contentW(), fmt.Sprintf("%d more issues are listed in the room table and the action plan.", len(all)-len(shown)), stSmall)
+	}
+	return nil
+}
+
+// severityLabel prints a severity with its weight: "critical (10)".
+func severityLabel(s audit.Severity) string {
+	return fmt.Sprintf("%s (%g)", s, s.Weight())
+}
+
+// roomTable lists every room with its score, Wi-Fi figures and what failed.
+func (d *doc) roomTable() error {
+	d.y += 6
+	d.subheading("Room by room", 30)
+	d.paragraph(d.left(), d.contentW(), "Ready: no critical or high-severity item failing. Wi-Fi: signal dBm / latency ms / download Mbps.", stSmall)
+	d.y += 1
+	rows := make([][]string, 0, len(d.r.Score.Rooms))
+	for _, rs := range d.r.Score.Rooms {
+		rows = append(rows, d.r.roomRow(rs))
+	}
+	cols := []column{{"Room", 2.2, false}, {"Score", 0, true}, {"Ready", 0, false}, {"Wi-Fi", 0, false}, {"What failed", 6, false}}
+	return d.table(cols, rows, stSmall)
+}
+
+// actions prints the action plan: each finding with its owner, priority,
+// due date, status and ticket.
+func (d *doc) actions() error {
+	rows := d.r.actionRows()
+	d.heading("Action plan", "Every finding, most urgent first. IDs match the backlog exports, so a ticket can be traced back to this report.")
+	if len(rows) == 0 {
+		d.paragraph(d.left(), d.contentW(), "No actions: nothing failed.", stBody)
+		return nil
+	}
+	cols := []column{{"ID", 0, false}, {"Room", 1.2, false}, {"Finding", 4, false}, {"Owner", 1.6, false},
+		{"Priority", 0, false}, {"Due", 0, false}, {"Status", 0, false}, {"Ticket", 1.2, false}}
+	return d.table(cols, rows, stSmall)
+}
+
+// method explains how the figures were made.
+func (d *doc) method() error {
+	t := d.r.Template
+	d.heading("Method", "")
+	d.methodPart("Checklist", fmt.Sprintf("%s, version %s (id %s). Every visit keeps the exact checklist version it used, so this report never changes when the checklist does.",
+		t.Name, t.Version, t.ID))
+	d.methodPart("Experience score", "Every scored answer (not n/a, not free text or photos) carries its item's severity weight. "+
+		"A room scores 100 x (1 - weight of failing answers / weight of all scored answers), so one missing critical item costs a room as much as ten low ones. "+
+		"The school's score is the mean of its visited rooms' scores: each room counts the same, because each is one teacher's day. "+
+		"A category's score uses the same formula over that category's answers in every room.")
+	d.methodPart("Severity weights", "critical 10, high 5, medium 2, low 1.")
+	d.methodPart("Ready to teach", "A room is ready to teach when it has scored answers and none of its critical or high-severity items fails.")
+	d.methodPart("Verdicts", "90 and above: "+audit.Verdict(90)+" 75-89: "+audit.Verdict(75)+" 60-74: "+audit.Verdict(60)+" Below 60: "+audit.Verdict(0)+" When more than half the rooms visited are not ready to teach, a score of 75 or more says so instead.")
+	d.methodPart("Teacher feedback", "Ratings are means of the answers given (1-5); unanswered questions are left out. "+
+		"Would-choose-again is the share of yes among the teachers who answered. Quotes appear only when the teacher agreed to be quoted"+
+		d.anonymityNote())
+	d.methodPart("Top issues", "Findings are grouped by checklist item and ranked by severity weight x rooms affected.")
+	d.methodPart("Generated", d.r.opt.Now.Format("2 January 2006, 15:04 MST")+" by TechWalk.")
+	if len(d.fonts.missing) > 0 {
+		d.methodPart("Characters", fmt.Sprintf("%d characters had no glyph in the available fonts and are printed as %c.", len(d.fonts.missing), placeholder))
+	}
+	return nil
+}
+
+func (d *doc) anonymityNote() string {
+	if d.r.opt.Anonymise {
+		return "; teachers are named by their room only, and their names are removed from quotes and notes."
+	}
+	return "; teachers are named because the district turned anonymisation off."
+}
+
+func (d *doc) methodPart(title, body string) {
+	d.need(lineHeight(stBodyBold) + 2*lineHeight(stBody))
+	d.setInk(greyInk)
+	d.text(d.left(), d.y, title, stBodyBold)
+	d.y += lineHeight(stBodyBold)
+	d.paragraph(d.left(), d.contentW(), strings.TrimSpace(body), stBody)
+	d.y += 3
+}
