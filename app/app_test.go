@@ -456,3 +456,48 @@ func TestOpenScreens(t *testing.T) {
 		t.Error("an unknown screen was accepted")
 	}
 }
+
+func fileWriter(t *testing.T, path string) fyne.URIWriteCloser {
+	t.Helper()
+	w, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func TestReportAndExport(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	if _, err := s.CreateDemo(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	visits, _ := s.Visits(ctx, audit.VisitFilter{})
+	fs := u.showFinish(visits[0].ID)
+	dir := t.TempDir()
+	pdfPath := filepath.Join(dir, "report.pdf")
+	fs.onReportFile(fileWriter(t, pdfPath), nil)
+	select {
+	case <-fs.reportDone:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the report did not finish")
+	}
+	pdf, err := os.ReadFile(pdfPath)
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatalf("report file: %v, %d bytes: %s", err, len(pdf), fs.status.Text)
+	}
+	if !strings.Contains(fs.status.Text, "Report saved") {
+		t.Errorf("status: %q", fs.status.Text)
+	}
+
+	fs.exportFormat.SetSelected("Plain CSV (every field)")
+	if !strings.Contains(fs.preview.Text, "|") {
+		t.Errorf("no preview: %q", fs.preview.Text)
+	}
+	csvPath := filepath.Join(dir, "findings.csv")
+	fs.onExportFile(fileWriter(t, csvPath), nil)
+	data, err := os.ReadFile(csvPath)
+	want, _ := s.Findings(ctx, audit.FindingFilter{VisitID: visits[0].ID})
+	if err != nil || strings.Count(strings.TrimSpace(string(data)), "\n") < len(want) {
+		t.Fatalf("export: %v, %d lines for %d findings; status %q", err, strings.Count(string(data), "\n"), len(want), fs.status.Text)
+	}
+}

@@ -1,15 +1,20 @@
 package app
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/report"
 )
 
 // finishScreen sums a visit up and closes it.
@@ -22,6 +27,18 @@ type finishScreen struct {
 	notDone   *widget.Label
 	finishBtn *widget.Button
 	status    statusLabel
+
+	reportBtn      *widget.Button
+	reportProgress *widget.ProgressBar
+	reportCancel   *widget.Button
+	cancelReport   context.CancelFunc
+	reportDone     chan struct{} // closed when a report run ends
+
+	exportBtn     *widget.Button
+	exportFormat  *widget.Select
+	exportGrouped *widget.Check
+	exportSev     *widget.Select
+	preview       *widget.Label
 }
 
 func newFinishScreen(u *ui, visitID string) (*finishScreen, error) {
@@ -62,7 +79,7 @@ func (f *finishScreen) buildUI() fyne.CanvasObject {
 		f.score, kpis, widget.NewSeparator(), cats, widget.NewSeparator(),
 		heading("Rooms not marked done"), f.notDone, widget.NewSeparator(),
 		container.NewGridWithColumns(2, tallBox(back), tallBox(findings)),
-		tallBox(f.finishBtn), f.status,
+		f.buildOutputs(), tallBox(f.finishBtn), f.status,
 	)
 	return container.NewVScroll(container.NewPadded(content))
 }
@@ -103,4 +120,184 @@ func (f *finishScreen) onFinish() {
 
 func (f *finishScreen) onBack() {
 	f.u.showVisit(f.data.Visit.ID)
+}
+
+// buildOutputs makes the report and export actions.
+func (f *finishScreen) buildOutputs() fyne.CanvasObject {
+	f.reportBtn = widget.NewButtonWithIcon("Create report…", theme.DocumentPrintIcon(), f.onCreateReport)
+	f.reportProgress = widget.NewProgressBar()
+	f.reportProgress.Hide()
+	f.reportCancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), f.onCancelReport)
+	f.reportCancel.Hide()
+	names := make([]string, len(report.Formats))
+	for i, fi := range report.Formats {
+		names[i] = fi.Name
+	}
+	f.exportFormat = widget.NewSelect(names, func(string) { f.updatePreview() })
+	f.exportGrouped = widget.NewCheck("One item per issue across rooms", func(bool) { f.updatePreview() })
+	sevs := []string{allOption}
+	for _, v := range audit.Severities {
+		sevs = append(sevs, string(v))
+	}
+	f.exportSev = widget.NewSelect(sevs, func(string) { f.updatePreview() })
+	f.preview = smallLabel("")
+	f.exportSev.SetSelected(allOption)
+	f.exportFormat.SetSelectedIndex(0)
+	f.exportBtn = widget.NewButtonWithIcon("Export findings…", theme.DownloadIcon(), f.onExport)
+	return container.NewVBox(widget.NewSeparator(), heading("Report for the principal"),
+		container.NewBorder(nil, nil, tallBox(f.reportBtn), tallBox(f.reportCancel), f.reportProgress),
+		widget.NewSeparator(), heading("Backlog export for IT"),
+		container.NewGridWithColumns(3, labelled("Format", f.exportFormat), labelled("Severity", f.exportSev), f.exportGrouped),
+		labelled("Preview of the first rows", f.preview), tallBox(f.exportBtn), widget.NewSeparator())
+}
+
+func (f *finishScreen) baseName() string {
+	return report.SafeFileName(f.data.School.Name + " " + f.data.Visit.StartedAt.Format("2006-01-02"))
+}
+
+// onCreateReport asks where to save the PDF, then builds it in the background.
+func (f *finishScreen) onCreateReport() {
+	d := dialog.NewFileSave(f.onReportFile, f.u.win)
+	d.SetFileName(f.baseName() + ".pdf")
+	d.Resize(f.u.win.Canvas().Size())
+	d.Show()
+}
+
+// onReportFile builds the PDF into w in the background, with progress and cancel.
+func (f *finishScreen) onReportFile(w fyne.URIWriteCloser, err error) {
+	if err != nil || w == nil {
+		f.reportFailed(err, w)
+		return
+	}
+	opt, err := report.OptionsFromStore(f.u.ctx, f.store)
+	if err != nil {
+		f.reportFailed(err, w)
+		return
+	}
+	ctx, cancel := context.WithCancel(f.u.ctx)
+	f.cancelReport, f.reportDone = cancel, make(chan struct{})
+	f.reportBtn.Disable()
+	f.reportProgress.SetValue(0)
+	f.reportProgress.Show()
+	f.reportCancel.Show()
+	opt.Progress = func(done, total int) {
+		fyne.Do(func() { f.reportProgress.SetValue(float64(done) / float64(max(total, 1))) })
+	}
+	visitID := f.data.Visit.ID
+	go func() {
+		var buf bytes.Buffer
+		err := report.WritePDF(ctx, &buf, f.store, visitID, opt)
+		if err == nil {
+			_, err = w.Write(buf.Bytes())
+		}
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		fyne.Do(func() { f.onReportDone(w.URI(), err) })
+	}()
+}
+
+func (f *finishScreen) reportFailed(err error, w fyne.URIWriteCloser) {
+	if w != nil {
+		w.Close()
+	}
+	if err != nil {
+		f.status.failed(err)
+	}
+}
+
+func (f *finishScreen) onCancelReport() {
+	if f.cancelReport != nil {
+		f.cancelReport()
+	}
+}
+
+// onReportDone says how the report went and offers to open it.
+func (f *finishScreen) onReportDone(uri fyne.URI, err error) {
+	defer close(f.reportDone)
+	f.cancelReport()
+	f.cancelReport = nil
+	f.reportBtn.Enable()
+	f.reportProgress.Hide()
+	f.reportCancel.Hide()
+	switch {
+	case err == context.Canceled:
+		f.status.info("Report cancelled; the file " + uri.Name() + " is incomplete, create it again.")
+		return
+	case err != nil:
+		f.status.failed(fmt.Errorf("report not created: %w", err))
+		return
+	}
+	f.status.Importance = widget.SuccessImportance
+	f.status.show("Report saved: " + uri.Path())
+	dialog.ShowConfirm("Report saved", "Open "+uri.Name()+" now?", func(open bool) {
+		if u, perr := url.Parse(uri.String()); open && perr == nil {
+			f.u.app.OpenURL(u)
+		}
+	}, f.u.win)
+}
+
+// exportOptions is what the export controls select, for this visit.
+func (f *finishScreen) exportOptions() report.ExportOptions {
+	opt := report.ExportOptions{Grouped: f.exportGrouped.Checked, Filter: audit.FindingFilter{VisitID: f.data.Visit.ID}}
+	if i := f.exportFormat.SelectedIndex(); i >= 0 {
+		opt.Format = report.Formats[i].Format
+	}
+	if v := f.exportSev.Selected; v != allOption && v != "" {
+		opt.Filter.Severity = audit.Severity(v)
+	}
+	return opt
+}
+
+// updatePreview shows the first rows the export will write.
+func (f *finishScreen) updatePreview() {
+	if f.preview == nil || f.exportFormat.SelectedIndex() < 0 {
+		return
+	}
+	rows, err := report.Preview(f.u.ctx, f.store, f.exportOptions(), 3)
+	if err != nil {
+		f.preview.SetText(err.Error())
+		return
+	}
+	lines := make([]string, len(rows))
+	for i, r := range rows {
+		lines[i] = truncateRunes(strings.Join(r, " | "), 300)
+	}
+	if len(rows) <= 1 {
+		lines = append(lines, "(no findings match)")
+	}
+	f.preview.SetText(strings.Join(lines, "\n"))
+}
+
+// onExport asks where to save the export.
+func (f *finishScreen) onExport() {
+	opt := f.exportOptions()
+	info, _ := opt.Format.Info()
+	d := dialog.NewFileSave(f.onExportFile, f.u.win)
+	d.SetFileName(f.baseName() + "-" + string(opt.Format) + info.Extension)
+	d.Resize(f.u.win.Canvas().Size())
+	d.Show()
+}
+
+// onExportFile writes the export to the file the save dialog returned.
+func (f *finishScreen) onExportFile(w fyne.URIWriteCloser, err error) {
+	if err != nil || w == nil {
+		f.reportFailed(err, w)
+		return
+	}
+	var buf bytes.Buffer
+	err = report.Export(f.u.ctx, f.store, f.exportOptions(), &buf)
+	if err == nil {
+		_, err = w.Write(buf.Bytes())
+	}
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		f.status.failed(fmt.Errorf("export not saved: %w", err))
+		return
+	}
+	info, _ := f.exportOptions().Format.Info()
+	f.status.Importance = widget.SuccessImportance
+	f.status.show("Exported to " + w.URI().Path() + ". " + info.Help)
 }
