@@ -488,6 +488,18 @@ func TestReportAndExport(t *testing.T) {
 	if !strings.Contains(fs.status.Text, "Report saved") {
 		t.Errorf("status: %q", fs.status.Text)
 	}
+	if info, err := os.Stat(pdfPath); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("report file mode: %v (%v), want 0600", info.Mode().Perm(), err)
+	}
+
+	// A cancelled report leaves no file behind.
+	cancelled := filepath.Join(dir, "cancelled.pdf")
+	fs.onReportFile(fileWriter(t, cancelled), nil)
+	fs.onCancelReport()
+	<-fs.reportDone
+	if _, err := os.Stat(cancelled); !os.IsNotExist(err) {
+		t.Errorf("a cancelled report left %s behind (%v); status %q", cancelled, err, fs.status.Text)
+	}
 
 	fs.exportFormat.SetSelected("Plain CSV (every field)")
 	if !strings.Contains(fs.preview.Text, "|") {

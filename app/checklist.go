@@ -328,7 +328,7 @@ func truncateRunes(s string, n int) string {
 	if len(r) <= n {
 		return s
 	}
-	return string(r[:n])
+	return string(r[:n-1]) + "…"
 }
 
 // rowFor returns the row of an item, or nil when the item does not apply to the room.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -89,7 +90,7 @@ func (f *finishScreen) scoreText() string {
 	if s.RoomsVisited == 0 {
 		return "Experience score: no scored answers yet"
 	}
-	return fmt.Sprintf("Experience score %.0f / 100 — %s", s.Score, audit.Verdict(s.Score))
+	return fmt.Sprintf("Experience score %.0f / 100 — %s", s.Score, audit.VerdictFor(s))
 }
 
 func (f *finishScreen) notDoneText() string {
@@ -193,6 +194,7 @@ func (f *finishScreen) onReportFile(w fyne.URIWriteCloser, err error) {
 		if cerr := w.Close(); err == nil {
 			err = cerr
 		}
+		settleFile(w.URI(), err)
 		fyne.Do(func() { f.onReportDone(w.URI(), err) })
 	}()
 }
@@ -222,7 +224,7 @@ func (f *finishScreen) onReportDone(uri fyne.URI, err error) {
 	f.reportCancel.Hide()
 	switch {
 	case err == context.Canceled:
-		f.status.info("Report cancelled; the file " + uri.Name() + " is incomplete, create it again.")
+		f.status.info("Report cancelled; nothing was saved.")
 		return
 	case err != nil:
 		f.status.failed(fmt.Errorf("report not created: %w", err))
@@ -293,6 +295,7 @@ func (f *finishScreen) onExportFile(w fyne.URIWriteCloser, err error) {
 	if cerr := w.Close(); err == nil {
 		err = cerr
 	}
+	settleFile(w.URI(), err)
 	if err != nil {
 		f.status.failed(fmt.Errorf("export not saved: %w", err))
 		return
@@ -300,4 +303,18 @@ func (f *finishScreen) onExportFile(w fyne.URIWriteCloser, err error) {
 	info, _ := f.exportOptions().Format.Info()
 	f.status.Importance = widget.SuccessImportance
 	f.status.show("Exported to " + w.URI().Path() + ". " + info.Help)
+}
+
+// settleFile finishes a file the save dialog created: private (0600) when
+// it was written, because reports and exports hold teachers' words and
+// room details; removed when writing failed, so no partial file is left.
+func settleFile(uri fyne.URI, err error) {
+	if uri.Scheme() != "file" {
+		return
+	}
+	if err != nil {
+		os.Remove(uri.Path())
+		return
+	}
+	os.Chmod(uri.Path(), 0o600)
 }

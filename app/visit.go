@@ -72,7 +72,9 @@ func (vs *visitScreen) buildUI() fyne.CanvasObject {
 func (vs *visitScreen) showPicker() {
 	vs.checklist = nil
 	vs.roomButtons = map[string]*widget.Button{}
-	grid := container.NewGridWithColumns(3)
+	// Two columns leave room for "A110 Chemistry lab · Hiroshi Tanaka ✓" on a
+	// 1024-wide tablet; buttons clip, they do not wrap.
+	grid := container.NewGridWithColumns(2)
 	for _, r := range vs.rooms {
 		r := r
 		b := widget.NewButton(vs.roomButtonText(r), func() { vs.onPickRoom(r.ID) })
