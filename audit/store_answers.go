@@ -50,18 +50,18 @@ func (s *Store) SaveAnswer(ctx context.Context, a *Answer) error {
 func (s *Store) Answers(ctx context.Context, visitID string) ([]Answer, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+answerColumns+" FROM answers WHERE visit_id = ? AND deleted = 0 ORDER BY room_id, item_id", visitID)
 	if err != nil {
-		return nil, err
+		return nil, s.readError(err)
 	}
 	defer rows.Close()
 	var out []Answer
 	for rows.Next() {
 		a, err := scanAnswer(rows)
 		if err != nil {
-			return nil, err
+			return nil, s.readError(err)
 		}
 		out = append(out, a)
 	}
-	return out, rows.Err()
+	return out, s.readError(rows.Err())
 }
 
 func scanAnswer(row scanner) (Answer, error) {
@@ -103,7 +103,7 @@ func (s *Store) SaveFeedback(ctx context.Context, f *Feedback) error {
 func (s *Store) Feedback(ctx context.Context, visitID string) ([]Feedback, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+feedbackColumns+" FROM feedback WHERE visit_id = ? AND deleted = 0 ORDER BY created_at, id", visitID)
 	if err != nil {
-		return nil, err
+		return nil, s.readError(err)
 	}
 	defer rows.Close()
 	var out []Feedback
@@ -112,13 +112,13 @@ func (s *Store) Feedback(ctx context.Context, visitID string) ([]Feedback, error
 		var choose, created, updated string
 		if err := rows.Scan(&f.ID, &f.VisitID, &f.RoomID, &f.TeacherName, &f.SupportsTeaching, &f.HelpEasy, &choose, &f.Inconveniences,
 			&f.Frustration, &f.ConsentToQuote, &created, &updated, &f.Device, &f.Deleted); err != nil {
-			return nil, err
+			return nil, s.readError(err)
 		}
 		f.ChooseAgain = ChooseAgain(choose)
 		f.CreatedAt, f.UpdatedAt = parseTime(created), parseTime(updated)
 		out = append(out, f)
 	}
-	return out, rows.Err()
+	return out, s.readError(rows.Err())
 }
 
 // Setting keys the app and reports use.
@@ -138,7 +138,7 @@ func (s *Store) Setting(ctx context.Context, key, def string) (string, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return def, nil
 	}
-	return v, err
+	return v, s.readError(err)
 }
 
 // SetSetting stores a setting.

@@ -59,7 +59,7 @@ func (s *Store) Photos(ctx context.Context, visitID string) ([]Photo, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, visit_id, room_id, item_id, caption, mime, width, height, sha256,
 		created_at, updated_at, device FROM photos WHERE visit_id = ? AND deleted = 0 ORDER BY created_at, id`, visitID)
 	if err != nil {
-		return nil, err
+		return nil, s.readError(err)
 	}
 	defer rows.Close()
 	var out []Photo
@@ -68,12 +68,12 @@ func (s *Store) Photos(ctx context.Context, visitID string) ([]Photo, error) {
 		var created, updated string
 		if err := rows.Scan(&p.ID, &p.VisitID, &p.RoomID, &p.ItemID, &p.Caption, &p.Mime, &p.Width, &p.Height, &p.SHA256,
 			&created, &updated, &p.Device); err != nil {
-			return nil, err
+			return nil, s.readError(err)
 		}
 		p.CreatedAt, p.UpdatedAt = parseTime(created), parseTime(updated)
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	return out, s.readError(rows.Err())
 }
 
 // PhotoData loads a photo's JPEG bytes.
@@ -83,7 +83,7 @@ func (s *Store) PhotoData(ctx context.Context, id string) ([]byte, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("photo %s: %w", id, ErrNotFound)
 	}
-	return data, err
+	return data, s.readError(err)
 }
 
 // DeletePhoto marks a photo deleted.

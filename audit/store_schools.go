@@ -32,18 +32,18 @@ func (s *Store) SaveSchool(ctx context.Context, sc *School) error {
 func (s *Store) Schools(ctx context.Context) ([]School, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+schoolColumns+" FROM schools WHERE deleted = 0 ORDER BY name COLLATE NOCASE, id")
 	if err != nil {
-		return nil, err
+		return nil, s.readError(err)
 	}
 	defer rows.Close()
 	var out []School
 	for rows.Next() {
 		sc, err := scanSchool(rows)
 		if err != nil {
-			return nil, err
+			return nil, s.readError(err)
 		}
 		out = append(out, sc)
 	}
-	return out, rows.Err()
+	return out, s.readError(rows.Err())
 }
 
 // School loads one school by id.
@@ -53,7 +53,7 @@ func (s *Store) School(ctx context.Context, id string) (School, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return sc, fmt.Errorf("school %s: %w", id, ErrNotFound)
 	}
-	return sc, err
+	return sc, s.readError(err)
 }
 
 // FindSchool finds a school by exact id, code, or case-insensitive name.
@@ -127,19 +127,19 @@ func insertRoom(ctx context.Context, tx *sql.Tx, r *Room) error {
 func (s *Store) Rooms(ctx context.Context, schoolID string) ([]Room, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE school_id = ? AND deleted = 0", schoolID)
 	if err != nil {
-		return nil, err
+		return nil, s.readError(err)
 	}
 	defer rows.Close()
 	var out []Room
 	for rows.Next() {
 		r, err := scanRoom(rows)
 		if err != nil {
-			return nil, err
+			return nil, s.readError(err)
 		}
 		out = append(out, r)
 	}
 	SortRooms(out)
-	return out, rows.Err()
+	return out, s.readError(rows.Err())
 }
 
 // Room loads one room by id.
@@ -148,7 +148,7 @@ func (s *Store) Room(ctx context.Context, id string) (Room, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("room %s: %w", id, ErrNotFound)
 	}
-	return r, err
+	return r, s.readError(err)
 }
 
 // DeleteRoom marks a room deleted.

@@ -118,7 +118,6 @@ func TestLoadVisitScoresAndFeedback(t *testing.T) {
 	}
 }
 
-
 func TestActionsAndFilters(t *testing.T) {
 	s, _ := openFixtureStore(t)
 	ctx := context.Background()
