@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 )
 
 // ErrBusy is returned when another TechWalk window or process held the
@@ -100,10 +101,17 @@ func (s *Store) readError(err error) error {
 	}
 	code := sqliteCode(err)
 	switch {
-	case isDamaged(code):
+	case isDamaged(code) || schemaDamaged(code, err):
 		return damagedError(s.path, err)
 	case isBusy(code):
 		return fmt.Errorf("%w", ErrBusy)
 	}
 	return err
+}
+
+// schemaDamaged reports whether SQLite could not find a table or column
+// TechWalk's own queries use: the stored schema text was damaged.
+func schemaDamaged(code int, err error) bool {
+	msg := err.Error()
+	return code&0xff == 1 && (strings.Contains(msg, "no such column") || strings.Contains(msg, "no such table"))
 }

@@ -63,7 +63,9 @@ func (s *Store) Template(ctx context.Context, id, version string) (*Template, er
 	}
 	t, err := ParseTemplate("stored template "+key, []byte(body))
 	if err != nil {
-		return nil, s.readError(err)
+		// Templates are checked before they are stored, so one that no
+		// longer parses means the file was damaged.
+		return nil, damagedError(s.path, err)
 	}
 	s.mu.Lock()
 	s.templates[key] = t
