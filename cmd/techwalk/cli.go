@@ -39,6 +39,8 @@ func commands() []command {
 		{"visits", "list visits [--school NAME] [--json]", runVisits},
 		{"template", "check or add a checklist: techwalk template validate|import FILE", runTemplate},
 		{"wifi", "measure Wi-Fi where you stand: techwalk wifi measure [--url URL] [--json]", runWifi},
+		{"check", "check the database file and list its backups, newest first", runCheck},
+		{"restore", "go back to a backup: techwalk restore BACKUP [--yes] (keeps the current file as a backup)", runRestore},
 	}
 }
 

@@ -12,8 +12,9 @@ func runGUI(cli *CLI, args []string) error {
 	}
 	store, err := openStore(*db)
 	if err != nil {
-		return err
+		return recoverGUI(*db, err)
 	}
 	defer store.Close()
+	defer closeOnSignal(store, quitGUI)()
 	return app.Run(store)
 }

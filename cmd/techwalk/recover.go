@@ -1,0 +1,36 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"techwalk/app"
+	"techwalk/audit"
+)
+
+// recoverGUI handles a database the app cannot open: it shows the recovery
+// window with the message and the newest backups; when a backup is chosen
+// it restores it with audit.Restore (as 'techwalk restore' does) and starts
+// the app again. It returns openErr when the user quits.
+func recoverGUI(dbFlag string, openErr error) error {
+	path, err := audit.ResolvePath(dbFlag)
+	if err != nil {
+		return openErr
+	}
+	var backups []string
+	if !errors.Is(openErr, audit.ErrNewerSchema) {
+		backups, _ = audit.Backups(path) // a newer file needs a newer TechWalk, not an older copy
+	}
+	choice, ok := app.RunRecovery(path, openErr, backups)
+	if !ok {
+		return openErr
+	}
+	kept, err := audit.Restore(context.Background(), path, choice)
+	if err != nil {
+		return fmt.Errorf("restore %s: %w", choice, err)
+	}
+	fmt.Fprintf(os.Stderr, "techwalk: restored %s from %s; the previous file is kept as %s\n", path, choice, kept)
+	return relaunch()
+}
