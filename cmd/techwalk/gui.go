@@ -10,7 +10,7 @@ func runGUI(cli *CLI, args []string) error {
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	store, err := openStore(*db)
+	store, err := openForGUI(*db)
 	if err != nil {
 		return recoverGUI(*db, err)
 	}

@@ -10,6 +10,21 @@ import (
 	"techwalk/audit"
 )
 
+// openForGUI opens the database and reads what the home screen reads first,
+// so a file that opens but is damaged inside goes to the recovery window
+// instead of failing once the app is up.
+func openForGUI(dbFlag string) (*audit.Store, error) {
+	store, err := openStore(dbFlag)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := store.Schools(context.Background()); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
+}
+
 // recoverGUI handles a database the app cannot open: it shows the recovery
 // window with the message and the newest backups; when a backup is chosen
 // it restores it with audit.Restore (as 'techwalk restore' does) and starts
