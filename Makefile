@@ -23,8 +23,9 @@ vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt would change: $$out"; exit 1; fi
 
+# Runs every benchmark and writes BENCHMARKS.md (see .ci/bench.sh).
 bench: setup
-	$(GO) test -run '^$$' -bench . -benchtime 2s ./...
+	bash .ci/bench.sh
 
 # Runs each fuzz target for FUZZTIME (default 30s).
 FUZZTIME ?= 30s

@@ -80,6 +80,7 @@ func pruneBackups(dir, base string, keep int) error {
 		if err := os.Remove(old); err != nil {
 			return err
 		}
+		os.Remove(old + "-wal") // a kept copy of a WAL, when there is one
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -132,13 +133,13 @@ func evaluateCheck(value string) (Outcome, string, error) {
 	case CheckNA:
 		return NotApplicable, "", nil
 	}
-	return Unanswered, "", fmt.Errorf("%q is not ok, missing, broken or na", value)
+	return Unanswered, "", errors.New("the answer is not ok, missing, broken or na")
 }
 
 func (it Item) evaluateRating(value string) (Outcome, string, error) {
 	n, err := strconv.Atoi(value)
 	if err != nil || n < 1 || n > 5 {
-		return Unanswered, "", fmt.Errorf("rating %q is not a whole number from 1 to 5", value)
+		return Unanswered, "", errors.New("the rating is not a whole number from 1 to 5")
 	}
 	if it.PassMin == nil {
 		return NotApplicable, "", nil
@@ -152,7 +153,7 @@ func (it Item) evaluateRating(value string) (Outcome, string, error) {
 func (it Item) evaluateNumber(value string) (Outcome, string, error) {
 	v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return Unanswered, "", fmt.Errorf("%q is not a number", value)
+		return Unanswered, "", errors.New("the answer is not a number")
 	}
 	if it.PassMin != nil && v < *it.PassMin {
 		return Fail, fmt.Sprintf("%s %s, below %s", fmtNum(v), it.Unit, fmtNum(*it.PassMin)), nil
@@ -165,7 +166,7 @@ func (it Item) evaluateNumber(value string) (Outcome, string, error) {
 
 func (it Item) evaluateChoice(value string) (Outcome, string, error) {
 	if !containsString(it.Options, value) {
-		return Unanswered, "", fmt.Errorf("%q is not one of the options", value)
+		return Unanswered, "", errors.New("the answer is not one of the options")
 	}
 	if containsString(it.FailOptions, value) {
 		return Fail, value, nil

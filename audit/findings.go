@@ -58,25 +58,25 @@ func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]Finding, error
 	q, args := findingsQuery(f)
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return nil, s.readError(err)
 	}
 	defer rows.Close()
 	var out []Finding
 	for rows.Next() {
 		fd, value, err := scanFindingRow(rows)
 		if err != nil {
-			return nil, err
+			return nil, s.readError(err)
 		}
 		t, err := s.Template(ctx, fd.TemplateID, fd.TemplateVersion)
 		if err != nil {
-			return nil, err
+			return nil, s.readError(err)
 		}
 		if s.completeFinding(t, &fd, value) && f.matchesItem(fd) {
 			out = append(out, fd)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, s.readError(err)
 	}
 	SortFindings(out)
 	return out, nil

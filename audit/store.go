@@ -43,6 +43,7 @@ type Store struct {
 	r      *sql.DB
 	device string
 	now    func() time.Time
+	busy   time.Duration
 
 	mu        sync.Mutex
 	templates map[string]*Template // "id@version"
@@ -57,6 +58,15 @@ func WithClock(now func() time.Time) Option {
 	return func(s *Store) { s.now = now }
 }
 
+// BusyTimeout is how long a change waits for another TechWalk window or
+// process to finish its own before giving up with ErrBusy.
+const BusyTimeout = 10 * time.Second
+
+// WithBusyTimeout replaces BusyTimeout for this store (for tests).
+func WithBusyTimeout(d time.Duration) Option {
+	return func(s *Store) { s.busy = d }
+}
+
 // Path is the database file the store uses.
 func (s *Store) Path() string { return s.path }
 
@@ -67,7 +77,7 @@ func (s *Store) Device() string { return s.device }
 // pending migrations after backing the file up, and refuses files that are
 // not TechWalk databases or come from a newer version.
 func Open(path string, opts ...Option) (*Store, error) {
-	s := &Store{path: path, now: time.Now, templates: map[string]*Template{}, visitTpl: map[string]*Template{}}
+	s := &Store{path: path, now: time.Now, busy: BusyTimeout, templates: map[string]*Template{}, visitTpl: map[string]*Template{}}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -75,7 +85,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	var err error
-	if s.w, err = sql.Open("sqlite", dsn(path, false)); err != nil {
+	if s.w, err = sql.Open("sqlite", dsn(path, false, s.busy)); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s.w.SetMaxOpenConns(1)
@@ -83,9 +93,9 @@ func Open(path string, opts ...Option) (*Store, error) {
 	s.w.SetConnMaxLifetime(0)
 	if err := s.setUp(context.Background()); err != nil {
 		s.w.Close()
-		return nil, err
+		return nil, s.openError(err)
 	}
-	if s.r, err = sql.Open("sqlite", dsn(path, true)); err != nil {
+	if s.r, err = sql.Open("sqlite", dsn(path, true, s.busy)); err != nil {
 		s.w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -98,9 +108,24 @@ func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
-func dsn(path string, readOnly bool) string {
+// openError explains why Open failed: a damaged file names 'techwalk check'
+// and the newest backup, a busy one says so; other errors pass unchanged.
+func (s *Store) openError(err error) error {
+	code := sqliteCode(err)
+	switch {
+	case errors.Is(err, ErrNotTechWalk) || errors.Is(err, ErrNewerSchema) || errors.Is(err, ErrDamaged):
+		return err
+	case isDamaged(code):
+		return damagedError(s.path, err)
+	case isBusy(code):
+		return fmt.Errorf("%s: %w", s.path, ErrBusy)
+	}
+	return err
+}
+
+func dsn(path string, readOnly bool, busy time.Duration) string {
 	params := []string{
-		"_pragma=busy_timeout(10000)",
+		fmt.Sprintf("_pragma=busy_timeout(%d)", busy.Milliseconds()),
 		"_pragma=journal_mode(WAL)",
 		"_pragma=synchronous(FULL)",
 		"_pragma=foreign_keys(1)",
@@ -135,7 +160,7 @@ func prepareFile(path string) error {
 		return nil // new or empty: SQLite will initialise it
 	}
 	if err != nil || string(head) != sqliteHeader {
-		return fmt.Errorf("%s: %w (the file is not an SQLite database; nothing was changed)", path, ErrNotTechWalk)
+		return fmt.Errorf("%s: %w (the file is not an SQLite database; nothing was changed); %s", path, ErrNotTechWalk, backupHint(path))
 	}
 	return nil
 }
@@ -143,7 +168,10 @@ func prepareFile(path string) error {
 func (s *Store) setUp(ctx context.Context) error {
 	version, err := s.pragmaInt(ctx, "user_version")
 	if err != nil {
-		return fmt.Errorf("%s: cannot read the file (%v); it may be damaged: run 'techwalk check'", s.path, err)
+		if isBusy(sqliteCode(err)) {
+			return err
+		}
+		return damagedError(s.path, err)
 	}
 	if err := s.checkIdentity(ctx, version); err != nil {
 		return err
@@ -250,17 +278,19 @@ func (s *Store) loadDevice(ctx context.Context) error {
 }
 
 // write runs fn in one immediate transaction on the writer connection.
+// SQLite errors a person cannot act on (busy, disk full, damaged file)
+// come back as ErrBusy, ErrDiskFull or ErrDamaged with a plain message.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("start saving: %w", err)
+		return fmt.Errorf("start saving: %w", saveError(err))
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return err
+		return saveError(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("save: %w", err)
+		return fmt.Errorf("save: %w", saveError(err))
 	}
 	return nil
 }
@@ -295,20 +325,21 @@ func parseTime(s string) time.Time {
 	return t
 }
 
-// queryList runs a read query and scans every row with scan.
-func queryList[T any](ctx context.Context, db *sql.DB, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
+// queryList runs a read query on the read pool and scans every row with
+// scan; errors from a damaged or busy file get the store's plain messages.
+func queryList[T any](ctx context.Context, s *Store, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return nil, s.readError(err)
 	}
 	defer rows.Close()
 	var out []T
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
-			return nil, err
+			return nil, s.readError(err)
 		}
 		out = append(out, v)
 	}
-	return out, rows.Err()
+	return out, s.readError(rows.Err())
 }

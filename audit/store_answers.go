@@ -48,7 +48,7 @@ func (s *Store) SaveAnswer(ctx context.Context, a *Answer) error {
 
 // Answers lists the answers of a visit.
 func (s *Store) Answers(ctx context.Context, visitID string) ([]Answer, error) {
-	return queryList(ctx, s.r, scanAnswer, "SELECT "+answerColumns+" FROM answers WHERE visit_id = ? AND deleted = 0 ORDER BY room_id, item_id", visitID)
+	return queryList(ctx, s, scanAnswer, "SELECT "+answerColumns+" FROM answers WHERE visit_id = ? AND deleted = 0 ORDER BY room_id, item_id", visitID)
 }
 
 func scanAnswer(row scanner) (Answer, error) {
@@ -88,7 +88,7 @@ func (s *Store) SaveFeedback(ctx context.Context, f *Feedback) error {
 
 // Feedback lists the teacher feedback of a visit.
 func (s *Store) Feedback(ctx context.Context, visitID string) ([]Feedback, error) {
-	return queryList(ctx, s.r, scanFeedback, "SELECT "+feedbackColumns+" FROM feedback WHERE visit_id = ? AND deleted = 0 ORDER BY created_at, id", visitID)
+	return queryList(ctx, s, scanFeedback, "SELECT "+feedbackColumns+" FROM feedback WHERE visit_id = ? AND deleted = 0 ORDER BY created_at, id", visitID)
 }
 
 func scanFeedback(row scanner) (Feedback, error) {
@@ -118,7 +118,7 @@ func (s *Store) Setting(ctx context.Context, key, def string) (string, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return def, nil
 	}
-	return v, err
+	return v, s.readError(err)
 }
 
 // SetSetting stores a setting.

@@ -56,7 +56,7 @@ func (s *Store) AddPhoto(ctx context.Context, in PhotoInput) (Photo, error) {
 
 // Photos lists a visit's photos (without their bytes), oldest first.
 func (s *Store) Photos(ctx context.Context, visitID string) ([]Photo, error) {
-	return queryList(ctx, s.r, scanPhoto, `SELECT id, visit_id, room_id, item_id, caption, mime, width, height, sha256,
+	return queryList(ctx, s, scanPhoto, `SELECT id, visit_id, room_id, item_id, caption, mime, width, height, sha256,
 		created_at, updated_at, device FROM photos WHERE visit_id = ? AND deleted = 0 ORDER BY created_at, id`, visitID)
 }
 
@@ -76,7 +76,7 @@ func (s *Store) PhotoData(ctx context.Context, id string) ([]byte, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("photo %s: %w", id, ErrNotFound)
 	}
-	return data, err
+	return data, s.readError(err)
 }
 
 // DeletePhoto marks a photo deleted.

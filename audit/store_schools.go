@@ -34,7 +34,7 @@ func insertSchool(ctx context.Context, tx *sql.Tx, sc *School) error {
 
 // Schools lists the schools that are not deleted, by name.
 func (s *Store) Schools(ctx context.Context) ([]School, error) {
-	return queryList(ctx, s.r, scanSchool, "SELECT "+schoolColumns+" FROM schools WHERE deleted = 0 ORDER BY name COLLATE NOCASE, id")
+	return queryList(ctx, s, scanSchool, "SELECT "+schoolColumns+" FROM schools WHERE deleted = 0 ORDER BY name COLLATE NOCASE, id")
 }
 
 // School loads one school by id.
@@ -44,7 +44,7 @@ func (s *Store) School(ctx context.Context, id string) (School, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return sc, fmt.Errorf("school %s: %w", id, ErrNotFound)
 	}
-	return sc, err
+	return sc, s.readError(err)
 }
 
 // FindSchool finds a school by exact id, code, or case-insensitive name.
@@ -116,7 +116,7 @@ func insertRoom(ctx context.Context, tx *sql.Tx, r *Room) error {
 
 // Rooms lists a school's rooms that are not deleted, in natural room-number order.
 func (s *Store) Rooms(ctx context.Context, schoolID string) ([]Room, error) {
-	rooms, err := queryList(ctx, s.r, scanRoom, "SELECT "+roomColumns+" FROM rooms WHERE school_id = ? AND deleted = 0", schoolID)
+	rooms, err := queryList(ctx, s, scanRoom, "SELECT "+roomColumns+" FROM rooms WHERE school_id = ? AND deleted = 0", schoolID)
 	SortRooms(rooms)
 	return rooms, err
 }
@@ -127,7 +127,7 @@ func (s *Store) Room(ctx context.Context, id string) (Room, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("room %s: %w", id, ErrNotFound)
 	}
-	return r, err
+	return r, s.readError(err)
 }
 
 // DeleteRoom marks a room deleted.

@@ -59,11 +59,13 @@ func (s *Store) Template(ctx context.Context, id, version string) (*Template, er
 		return nil, fmt.Errorf("template %s version %s: %w", id, version, ErrNotFound)
 	}
 	if err != nil {
-		return nil, err
+		return nil, s.readError(err)
 	}
 	t, err := ParseTemplate("stored template "+key, []byte(body))
 	if err != nil {
-		return nil, err
+		// Templates are checked before they are stored, so one that no
+		// longer parses means the file was damaged.
+		return nil, damagedError(s.path, err)
 	}
 	s.mu.Lock()
 	s.templates[key] = t
@@ -75,18 +77,18 @@ func (s *Store) Template(ctx context.Context, id, version string) (*Template, er
 func (s *Store) Templates(ctx context.Context) ([]TemplateInfo, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT id, version, name FROM templates ORDER BY id, created_at DESC, version DESC")
 	if err != nil {
-		return nil, err
+		return nil, s.readError(err)
 	}
 	defer rows.Close()
 	var out []TemplateInfo
 	for rows.Next() {
 		var ti TemplateInfo
 		if err := rows.Scan(&ti.ID, &ti.Version, &ti.Name); err != nil {
-			return nil, err
+			return nil, s.readError(err)
 		}
 		out = append(out, ti)
 	}
-	return out, rows.Err()
+	return out, s.readError(rows.Err())
 }
 
 // LatestTemplate returns the most recently stored version of a template id;
@@ -95,10 +97,10 @@ func (s *Store) LatestTemplate(ctx context.Context, id string) (*Template, error
 	if id == "" {
 		def, err := DefaultTemplate()
 		if err != nil {
-			return nil, err
+			return nil, s.readError(err)
 		}
 		if err := s.SaveTemplate(ctx, def); err != nil {
-			return nil, err
+			return nil, s.readError(err)
 		}
 		id = def.ID
 	}
@@ -108,7 +110,7 @@ func (s *Store) LatestTemplate(ctx context.Context, id string) (*Template, error
 		return nil, fmt.Errorf("template %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return nil, err
+		return nil, s.readError(err)
 	}
 	return s.Template(ctx, id, version)
 }

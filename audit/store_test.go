@@ -124,8 +124,16 @@ func TestPragmasOnEveryPooledConnection(t *testing.T) {
 }
 
 func TestFilesArePrivate(t *testing.T) {
-	_, path := openFixtureStore(t)
-	for _, p := range []string{path, path + "-wal"} {
+	s, path := openFixtureStore(t)
+	backup, err := s.Backup(context.Background(), "visit-end")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, err := Restore(context.Background(), path+"-copy", backup) // a restore keeps nothing here, but makes files
+	if err != nil || kept != "" {
+		t.Fatalf("restore into a new path: kept %q, %v", kept, err)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm", backup, path + "-copy"} {
 		info, err := os.Stat(p)
 		if err != nil {
 			t.Fatal(err)
@@ -134,12 +142,14 @@ func TestFilesArePrivate(t *testing.T) {
 			t.Errorf("%s has mode %o, want 600", p, mode)
 		}
 	}
-	info, err := os.Stat(filepath.Dir(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if mode := info.Mode().Perm(); mode != 0o700 {
-		t.Errorf("data folder has mode %o, want 700", mode)
+	for _, dir := range []string{filepath.Dir(path), BackupDir(path)} {
+		info, err := os.Stat(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mode := info.Mode().Perm(); mode != 0o700 {
+			t.Errorf("%s has mode %o, want 700", dir, mode)
+		}
 	}
 }
 

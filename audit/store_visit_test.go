@@ -49,8 +49,8 @@ func TestSaveAnswerRefusesBadInput(t *testing.T) {
 		answer Answer
 		want   string
 	}{
-		{Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "hdmi", Value: "lost"}, `item "hdmi": "lost" is not ok, missing, broken or na`},
-		{Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "boot", Value: "slow"}, `item "boot": "slow" is not a number`},
+		{Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "hdmi", Value: "lost"}, `item "hdmi": the answer is not ok, missing, broken or na`},
+		{Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "boot", Value: "slow"}, `item "boot": the answer is not a number`},
 		{Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "apps", Value: `["Fortnite"]`}, `app "Fortnite" is not in the expected list`},
 		{Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "nope", Value: "ok"}, `item "nope" is not in template fixture 1`},
 		{Answer{VisitID: v.ID, RoomID: "no-such-room", ItemID: "hdmi", Value: "ok"}, "its visit or room does not exist"},

@@ -41,14 +41,22 @@ func (s *Store) SaveVisit(ctx context.Context, v *Visit) error {
 	})
 }
 
-// FinishVisit closes a visit at the current time.
+// FinishVisit closes a visit at the current time and then makes an
+// automatic backup (reason "visit-end"). When only the backup fails, the
+// visit is finished and saved and the error says so.
 func (s *Store) FinishVisit(ctx context.Context, id string) (Visit, error) {
 	v, err := s.Visit(ctx, id)
 	if err != nil {
 		return v, err
 	}
 	v.FinishedAt = s.now().UTC()
-	return v, s.SaveVisit(ctx, &v)
+	if err := s.SaveVisit(ctx, &v); err != nil {
+		return v, err
+	}
+	if _, err := s.Backup(ctx, "visit-end"); err != nil {
+		return v, fmt.Errorf("the visit is finished and saved, but the automatic backup failed: %w", err)
+	}
+	return v, nil
 }
 
 // Visit loads one visit by id.
@@ -57,7 +65,7 @@ func (s *Store) Visit(ctx context.Context, id string) (Visit, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, fmt.Errorf("visit %s: %w", id, ErrNotFound)
 	}
-	return v, err
+	return v, s.readError(err)
 }
 
 // VisitFilter narrows Visits; zero fields do not filter.
@@ -77,7 +85,7 @@ func (s *Store) Visits(ctx context.Context, f VisitFilter) ([]Visit, error) {
 	if f.FinishedOnly {
 		q += " AND finished_at != ''"
 	}
-	return queryList(ctx, s.r, scanVisit, q+" ORDER BY started_at DESC, id", args...)
+	return queryList(ctx, s, scanVisit, q+" ORDER BY started_at DESC, id", args...)
 }
 
 // DeleteVisit marks a visit deleted.
@@ -132,18 +140,18 @@ func (s *Store) SetRoomDone(ctx context.Context, visitID, roomID string, done bo
 func (s *Store) RoomsDone(ctx context.Context, visitID string) (map[string]bool, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT room_id FROM visit_rooms WHERE visit_id = ? AND done = 1", visitID)
 	if err != nil {
-		return nil, err
+		return nil, s.readError(err)
 	}
 	defer rows.Close()
 	out := map[string]bool{}
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return nil, s.readError(err)
 		}
 		out[id] = true
 	}
-	return out, rows.Err()
+	return out, s.readError(rows.Err())
 }
 
 // LatestVisit returns a school's most recent visit; with finishedOnly, its most recent finished one.

@@ -42,6 +42,8 @@ func commands() []command {
 		{"wifi", "measure Wi-Fi where you stand: techwalk wifi measure [--url URL] [--json]", runWifi},
 		{"export", "export findings for a backlog: techwalk export --format jira|azure|github|servicenow|csv|json [-o FILE]", runExport},
 		{"import", "import a district CSV or a tracker export: techwalk import schools|tickets FILE [--partial]", runImport},
+		{"check", "check the database file and list its backups, newest first", runCheck},
+		{"restore", "go back to a backup: techwalk restore BACKUP [--yes] (keeps the current file as a backup)", runRestore},
 	}
 }
 

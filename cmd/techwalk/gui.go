@@ -25,10 +25,11 @@ func runGUI(cli *CLI, args []string) error {
 	default:
 		return fmt.Errorf("--open %q: use home, checklist, findings or settings", *open)
 	}
-	store, err := openStore(*db)
+	store, err := openForGUI(*db)
 	if err != nil {
-		return err
+		return recoverGUI(*db, err)
 	}
 	defer store.Close()
+	defer closeOnSignal(store, quitGUI)()
 	return app.Run(store, app.Options{Open: *open, Size: fyne.NewSize(w, h)})
 }

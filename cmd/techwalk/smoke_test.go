@@ -24,7 +24,7 @@ type xvfbSession struct {
 
 // needTools skips the test when the X tools are missing, unless the set-up
 // promised them (make test sets TECHWALK_REQUIRE_SMOKE=1), where it fails.
-func needTools(t *testing.T, tools ...string) {
+func needTools(t testing.TB, tools ...string) {
 	t.Helper()
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -37,7 +37,7 @@ func needTools(t *testing.T, tools ...string) {
 }
 
 // startXvfb starts Xvfb on a free display at the given screen size.
-func startXvfb(t *testing.T, width, height int) *xvfbSession {
+func startXvfb(t testing.TB, width, height int) *xvfbSession {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -68,7 +68,7 @@ func startXvfb(t *testing.T, width, height int) *xvfbSession {
 }
 
 // buildBinary builds the real techwalk binary once per test run.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "techwalk")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
@@ -103,7 +103,7 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-func startApp(t *testing.T, bin, db string, x *xvfbSession, extra ...string) *appRun {
+func startApp(t testing.TB, bin, db string, x *xvfbSession, extra ...string) *appRun {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"--db", db}, extra...)...)
 	cmd.Env = append(os.Environ(), "DISPLAY="+x.display, "LANG=en_US.UTF-8", "LIBGL_ALWAYS_SOFTWARE=1")
@@ -154,7 +154,7 @@ func (r *appRun) xdo(args ...string) (string, error) {
 	return strings.TrimSpace(string(out)), err
 }
 
-func (r *appRun) waitWindow(t *testing.T) {
+func (r *appRun) waitWindow(t testing.TB) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {

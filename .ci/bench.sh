@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs every Go benchmark once and writes BENCHMARKS.md: the machine, the
+# date, the Go version and each figure next to the baseline measured in the
+# same run (metrics named x-... are the ratios). Benchmarks added later by
+# other packages appear in the last table automatically.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export LANG=en_US.UTF-8
+out=BENCHMARKS.md
+raw=$(mktemp)
+trap 'rm -f "$raw"' EXIT
+
+go test -p 1 -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" -timeout 60m ./... 2>&1 | tee "$raw" | grep -E '^(Benchmark|ok|FAIL|pkg:|---)|_test\.go:[0-9]+:' || true
+failed=$(grep -E '^--- FAIL' "$raw" | awk '{print $3}' | tr '\n' ' ' || true)
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+mem=$(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo)
+
+# metric NAME UNIT: the value of a benchmark's metric ("" when absent).
+metric() {
+  awk -v name="$1" -v unit="$2" '$1 ~ "^"name"(-[0-9]+)?$" { for (i = 3; i < NF; i++) if ($(i+1) == unit) { print $i; exit } }' "$raw"
+}
+
+{
+  echo "# TechWalk benchmarks"
+  echo
+  echo "Written by \`make bench\` (.ci/bench.sh). Every figure is shown with its baseline from the same run."
+  echo
+  echo "- Machine: $(nproc) cores, ${cpu}, ${mem} RAM"
+  echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- Go: $(go version | cut -d' ' -f3-)"
+  echo
+  echo "## Autosave (one answer: validate, upsert, commit with synchronous=FULL)"
+  echo
+  echo "| figure | TechWalk | baseline: bare INSERT + commit | ratio |"
+  echo "|---|---|---|---|"
+  echo "| p50 per answer | $(metric BenchmarkAutosave save-us) µs | $(metric BenchmarkAutosave bare-us) µs | $(metric BenchmarkAutosave x-bare-insert)x (goal ≤ 1.5) |"
+  echo "| p99 per answer | $(metric BenchmarkAutosave save-p99-us) µs | $(metric BenchmarkAutosave bare-us) µs (p50) | |"
+  echo
+  echo "## Start-up and memory (real binary under Xvfb, exec to window mapped, median of 5)"
+  echo
+  echo "| figure | TechWalk | baseline: minimal Fyne window | ratio |"
+  echo "|---|---|---|---|"
+  echo "| cold start, demo database | $(metric BenchmarkColdStart app-ms) ms | $(metric BenchmarkColdStart minimal-ms) ms | $(metric BenchmarkColdStart x-minimal)x (goal ≤ 1.3) |"
+  echo "| peak RSS, district database | $(metric BenchmarkDistrictMemory rss-MB) MB | $(metric BenchmarkDistrictMemory minimal-rss-MB) MB | $(metric BenchmarkDistrictMemory x-minimal)x (goal < 200 MB) |"
+  echo "| start, district database | $(metric BenchmarkDistrictMemory start-ms) ms | | |"
+  echo
+  echo "## District-sized database (200 schools x 3 visits x 40 rooms x 40 items, photos in 10 % of rooms)"
+  echo
+  echo "| load | TechWalk | baseline: bare SQL over the same rows | ratio |"
+  echo "|---|---|---|---|"
+  echo "| home screen: schools + latest visit score each | $(metric BenchmarkDistrictHome ms) ms | $(metric BenchmarkDistrictHome bare-ms) ms | $(metric BenchmarkDistrictHome x-bare-sql)x |"
+  echo "| findings of one visit | $(metric BenchmarkDistrictFindingsVisit ms) ms | $(metric BenchmarkDistrictFindingsVisit bare-ms) ms | $(metric BenchmarkDistrictFindingsVisit x-bare-sql)x |"
+  echo "| all findings ($(metric BenchmarkDistrictFindingsAll findings)) | $(metric BenchmarkDistrictFindingsAll ms) ms | $(metric BenchmarkDistrictFindingsAll bare-ms) ms | $(metric BenchmarkDistrictFindingsAll x-bare-sql)x |"
+  echo
+  echo "## Every benchmark (filled automatically: exports, reports and any new benchmark appear here)"
+  echo
+  echo "| package | benchmark | ns/op | other metrics (x-... are ratios to the baseline) |"
+  echo "|---|---|---|---|"
+  awk '/^pkg: / { pkg = $2 }
+       /^Benchmark/ {
+         name = $1; sub(/-[0-9]+$/, "", name); extra = ""
+         for (i = 5; i < NF; i += 2) extra = extra (extra == "" ? "" : ", ") $i " " $(i+1)
+         printf "| %s | %s | %s | %s |\n", pkg, name, $3, extra
+       }' "$raw"
+  if [ -n "$failed" ]; then
+    echo
+    echo "## Failed in this run (their figures are missing above)"
+    echo
+    echo "$failed"
+  fi
+} > "$out"
+echo "bench: wrote $out"
+if [ -n "$failed" ]; then
+  echo "bench: failed: $failed" >&2
+  exit 1
+fi
