@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"techwalk/audit"
-	"techwalk/internal/benchdb"
+	"techwalk/audit/benchdb"
 )
 
 // openDistrict opens the cached district-sized database (building it the

@@ -123,12 +123,12 @@ func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]back
 		return nil, nil, err
 	}
 	anonymise := store.Anonymise(ctx)
-	var teachers []audit.Room
+	teachers := map[string][]audit.Room{} // by school: a note names people of its own school
 	// Fixed-size chunks: a district's findings are never copied to grow a slice.
 	var chunks [][]audit.Finding
 	err := store.EachFinding(ctx, opt.Filter, func(f *audit.Finding) error {
 		if anonymise && f.Teacher != "" {
-			teachers = append(teachers, audit.Room{Teacher: f.Teacher})
+			teachers[f.SchoolID] = append(teachers[f.SchoolID], audit.Room{Teacher: f.Teacher})
 			f.Teacher = "" // no format names teachers unless the district turned anonymising off
 		}
 		if n := len(chunks); n == 0 || len(chunks[n-1]) == cap(chunks[n-1]) {
@@ -140,7 +140,7 @@ func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]back
 	if err != nil {
 		return nil, nil, err
 	}
-	scrubNotes(chunks, newNameScrubber(teachers, nil, anonymise))
+	scrubNotes(chunks, teachers)
 	ex := &exporter{opt: opt, anonymise: anonymise}
 	return buildIssues(chunks, opt.Grouped), ex, nil
 }
@@ -188,16 +188,25 @@ func (ex *exporter) render(items []backlogItem) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// scrubNotes removes teachers' names from the findings' notes.
-func scrubNotes(chunks [][]audit.Finding, s *nameScrubber) {
-	if len(s.names) == 0 {
+// scrubNotes removes the names of each school's teachers from the notes of
+// that school's findings.
+func scrubNotes(chunks [][]audit.Finding, teachers map[string][]audit.Room) {
+	if len(teachers) == 0 {
 		return
 	}
+	scrubbers := map[string]*nameScrubber{}
 	for _, chunk := range chunks {
 		for i := range chunk {
-			if chunk[i].Note != "" {
-				chunk[i].Note = s.scrub(chunk[i].Note)
+			f := &chunk[i]
+			if f.Note == "" || len(teachers[f.SchoolID]) == 0 {
+				continue
 			}
+			s := scrubbers[f.SchoolID]
+			if s == nil {
+				s = newNameScrubber(teachers[f.SchoolID], nil, true)
+				scrubbers[f.SchoolID] = s
+			}
+			f.Note = s.scrub(f.Note)
 		}
 	}
 }

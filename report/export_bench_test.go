@@ -4,40 +4,13 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"techwalk/audit"
+	"techwalk/audit/benchdb"
 )
-
-// benchDistrict is the district size the export benchmark uses:
-// 200 schools x 3 visits x 40 rooms x 40 items = 960,000 answers.
-var benchDistrict = districtSize{Schools: 200, Visits: 3, Rooms: 40, Items: 40}
-
-// cachedDistrict returns a database of the given size, built once and kept
-// in the system temp folder (keyed by size) for later runs.
-func cachedDistrict(b *testing.B, size districtSize) string {
-	b.Helper()
-	path := filepath.Join(os.TempDir(), "techwalk-bench-district-"+size.key()+".db")
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	tmp := filepath.Join(b.TempDir(), "district.db")
-	start := time.Now()
-	buildDistrict(b, tmp, size)
-	b.Logf("built %s in %v", size.key(), time.Since(start).Round(time.Millisecond))
-	data, err := os.ReadFile(tmp)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := WriteFileAtomic(path, data); err != nil {
-		b.Fatal(err)
-	}
-	return path
-}
 
 // findingsSQL selects the same joined rows Findings reads, restricted in
 // SQL to failing check answers, in a fixed order, for the sqlite3 baseline.
@@ -64,7 +37,10 @@ func BenchmarkExportDistrict(b *testing.B) {
 	if err != nil {
 		b.Skip("sqlite3 is not installed")
 	}
-	path := cachedDistrict(b, benchDistrict)
+	path, err := benchdb.Path(benchdb.District)
+	if err != nil {
+		b.Fatal(err)
+	}
 	s, err := audit.Open(path)
 	if err != nil {
 		b.Fatal(err)

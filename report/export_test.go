@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"techwalk/audit"
+	"techwalk/audit/benchdb"
 )
 
 func export(t *testing.T, s *audit.Store, opt ExportOptions) []byte {
@@ -341,7 +342,10 @@ func TestPreview(t *testing.T) {
 
 func TestAzureSplitsAtOneThousandRows(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "district.db")
-	buildDistrict(t, path, districtSize{Schools: 3, Visits: 2, Rooms: 40, Items: 40}) // 9,600 answers, one in seven failing
+	// 9,600 answers, one in five failing
+	if err := benchdb.Build(path, benchdb.Size{Schools: 3, VisitsPerSchool: 2, RoomsPerSchool: 40, Items: 40}); err != nil {
+		t.Fatal(err)
+	}
 	s := openExportStore(t, path)
 	ctx := context.Background()
 	findings, err := s.Findings(ctx, audit.FindingFilter{})

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"techwalk/internal/benchdb"
+	"techwalk/audit/benchdb"
 )
 
 // windowRun is a GUI program started for a measurement.

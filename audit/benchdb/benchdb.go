@@ -45,13 +45,14 @@ func Path(size Size) (string, error) {
 	}
 	tmp := filepath.Join(dir, fmt.Sprintf(".building-%d.db", os.Getpid()))
 	defer os.Remove(tmp)
-	if err := build(tmp, size); err != nil {
+	if err := Build(tmp, size); err != nil {
 		return "", fmt.Errorf("build the district database: %w", err)
 	}
 	return path, os.Rename(tmp, path)
 }
 
-func build(path string, size Size) error {
+// Build writes a generated district of the given size to a new file at path.
+func Build(path string, size Size) error {
 	s, err := audit.Open(path)
 	if err != nil {
 		return err
