@@ -100,12 +100,12 @@ func (h *home) summarise(s audit.School) (schoolSummary, error) {
 	if !v.Finished() {
 		sum.open = &v
 	}
-	d, err := h.store.LoadVisit(h.u.ctx, v.ID)
+	score, err := h.store.ScoreOf(h.u.ctx, v.ID)
 	if err != nil {
 		return sum, err
 	}
-	if d.Score.RoomsVisited > 0 {
-		sum.score = fmt.Sprintf("score %.0f", d.Score.Score)
+	if score.RoomsVisited > 0 {
+		sum.score = fmt.Sprintf("score %.0f", score.Score)
 	}
 	return sum, nil
 }

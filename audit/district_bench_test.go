@@ -98,7 +98,7 @@ func BenchmarkDistrictHome(b *testing.B) {
 			} else if err != nil {
 				return err
 			}
-			if _, err := s.LoadVisit(ctx, v.ID); err != nil {
+			if _, err := s.ScoreOf(ctx, v.ID); err != nil {
 				return err
 			}
 		}

@@ -54,7 +54,18 @@ type FindingFilter struct {
 }
 
 // Findings lists the failing answers that match the filter, most severe first.
+// Across visits it streams with EachFinding, which scans the answers in
+// parallel; for one visit the joined query on the visit's index is quicker.
 func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]Finding, error) {
+	if f.VisitID == "" {
+		var out []Finding
+		err := s.EachFinding(ctx, f, func(fd *Finding) error {
+			out = append(out, *fd)
+			return nil
+		})
+		SortFindings(out)
+		return out, err
+	}
 	q, args := findingsQuery(f)
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -250,4 +261,31 @@ func (s *Store) LoadVisit(ctx context.Context, visitID string) (*VisitData, erro
 	}
 	d.Score = ScoreVisit(d.Template, d.Rooms, d.Answers, d.Feedback)
 	return d, nil
+}
+
+// ScoreOf computes a visit's experience score from just what scoring needs
+// (template, rooms, answers, feedback): the cheap path for lists of schools
+// and visits, where LoadVisit would also build findings and photo lists.
+func (s *Store) ScoreOf(ctx context.Context, visitID string) (VisitScore, error) {
+	v, err := s.Visit(ctx, visitID)
+	if err != nil {
+		return VisitScore{}, err
+	}
+	t, err := s.Template(ctx, v.TemplateID, v.TemplateVersion)
+	if err != nil {
+		return VisitScore{}, err
+	}
+	rooms, err := s.Rooms(ctx, v.SchoolID)
+	if err != nil {
+		return VisitScore{}, err
+	}
+	answers, err := s.Answers(ctx, visitID)
+	if err != nil {
+		return VisitScore{}, err
+	}
+	feedback, err := s.Feedback(ctx, visitID)
+	if err != nil {
+		return VisitScore{}, err
+	}
+	return ScoreVisit(t, rooms, answers, feedback), nil
 }

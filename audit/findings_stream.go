@@ -29,11 +29,11 @@ type findingDims struct {
 func (s *Store) EachFinding(ctx context.Context, f FindingFilter, fn func(*Finding) error) error {
 	d, err := s.loadFindingDims(ctx)
 	if err != nil {
-		return err
+		return s.readError(err)
 	}
 	ranges, err := s.answerRanges(ctx, min(runtime.GOMAXPROCS(0), 4))
 	if err != nil {
-		return err
+		return s.readError(err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -59,7 +59,7 @@ func (s *Store) EachFinding(ctx context.Context, f FindingFilter, fn func(*Findi
 		})
 	}
 	wg.Wait()
-	return first
+	return s.readError(first)
 }
 
 // answerRanges splits the answers' rowids into n contiguous ranges.

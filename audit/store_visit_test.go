@@ -203,3 +203,25 @@ func TestDemoDistrict(t *testing.T) {
 		}
 	}
 }
+
+func TestScoreOfMatchesLoadVisit(t *testing.T) {
+	s, _ := openFixtureStore(t)
+	ctx := context.Background()
+	if _, err := s.CreateDemo(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	visits, _ := s.Visits(ctx, VisitFilter{})
+	for _, v := range visits {
+		d, err := s.LoadVisit(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs, err := s.ScoreOf(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !near(vs.Score, d.Score.Score) || vs.Failures != len(d.Findings) || vs.RoomsReady != d.Score.RoomsReady {
+			t.Errorf("visit %s: ScoreOf %+v differs from LoadVisit %+v (%d findings)", v.ID, vs, d.Score, len(d.Findings))
+		}
+	}
+}

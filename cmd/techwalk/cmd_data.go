@@ -134,13 +134,12 @@ func schoolRows(ctx context.Context, store *audit.Store) ([]schoolRow, error) {
 		}
 		row := schoolRow{ID: sc.ID, Name: sc.Name, Code: sc.Code, Principal: sc.Principal, Rooms: len(rooms)}
 		if v, err := store.LatestVisit(ctx, sc.ID, true); err == nil {
-			data, err := store.LoadVisit(ctx, v.ID)
+			vs, err := store.ScoreOf(ctx, v.ID)
 			if err != nil {
 				return nil, err
 			}
 			row.LastVisit = v.StartedAt.Format("2006-01-02")
-			score := data.Score.Score
-			row.Score = &score
+			row.Score = &vs.Score
 		} else if !errors.Is(err, audit.ErrNotFound) {
 			return nil, err
 		}
@@ -205,12 +204,16 @@ func visitRows(ctx context.Context, store *audit.Store, schoolKey string) ([]vis
 	}
 	out := []visitRow{}
 	for _, v := range visits {
-		d, err := store.LoadVisit(ctx, v.ID)
+		vs, err := store.ScoreOf(ctx, v.ID)
 		if err != nil {
 			return nil, err
 		}
-		row := visitRow{ID: v.ID, School: d.School.Name, Started: v.StartedAt.Format(time.RFC3339), Auditor: v.Auditor,
-			Template: v.TemplateID + " " + v.TemplateVersion, Rooms: d.Score.RoomsVisited, Findings: len(d.Findings), Score: d.Score.Score}
+		sc, err := store.School(ctx, v.SchoolID)
+		if err != nil {
+			return nil, err
+		}
+		row := visitRow{ID: v.ID, School: sc.Name, Started: v.StartedAt.Format(time.RFC3339), Auditor: v.Auditor,
+			Template: v.TemplateID + " " + v.TemplateVersion, Rooms: vs.RoomsVisited, Findings: vs.Failures, Score: vs.Score}
 		if v.Finished() {
 			row.Finished = v.FinishedAt.Format(time.RFC3339)
 		}
