@@ -101,22 +101,31 @@ func runSchools(c *CLI, args []string) error {
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	store, err := openStore(*db)
+	return printList(c, *db, *asJSON, schoolRows, "SCHOOL\tCODE\tROOMS\tLAST VISIT\tSCORE", func(r schoolRow) string {
+		return fmt.Sprintf("%s\t%s\t%d\t%s\t%s", r.Name, r.Code, r.Rooms, orDash(r.LastVisit), scoreText(r.Score))
+	})
+}
+
+// printList opens the store, loads rows and prints them as JSON or as a
+// table with the given tab-separated header and one line per row.
+func printList[T any](c *CLI, db string, asJSON bool, load func(context.Context, *audit.Store) ([]T, error),
+	header string, line func(T) string) error {
+	store, err := openStore(db)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	rows, err := schoolRows(context.Background(), store)
+	rows, err := load(context.Background(), store)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
+	if asJSON {
 		return c.printJSON(rows)
 	}
 	tw := tabwriter.NewWriter(c.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SCHOOL\tCODE\tROOMS\tLAST VISIT\tSCORE")
+	fmt.Fprintln(tw, header)
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", r.Name, r.Code, r.Rooms, orDash(r.LastVisit), scoreText(r.Score))
+		fmt.Fprintln(tw, line(r))
 	}
 	return tw.Flush()
 }
@@ -169,24 +178,12 @@ func runVisits(c *CLI, args []string) error {
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	store, err := openStore(*db)
-	if err != nil {
-		return err
+	load := func(ctx context.Context, store *audit.Store) ([]visitRow, error) {
+		return visitRows(ctx, store, *school)
 	}
-	defer store.Close()
-	rows, err := visitRows(context.Background(), store, *school)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return c.printJSON(rows)
-	}
-	tw := tabwriter.NewWriter(c.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VISIT\tSCHOOL\tSTARTED\tFINISHED\tROOMS\tFINDINGS\tSCORE")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%.0f\n", r.ID, r.School, r.Started, orDash(r.Finished), r.Rooms, r.Findings, r.Score)
-	}
-	return tw.Flush()
+	return printList(c, *db, *asJSON, load, "VISIT\tSCHOOL\tSTARTED\tFINISHED\tROOMS\tFINDINGS\tSCORE", func(r visitRow) string {
+		return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%d\t%.0f", r.ID, r.School, r.Started, orDash(r.Finished), r.Rooms, r.Findings, r.Score)
+	})
 }
 
 func visitRows(ctx context.Context, store *audit.Store, schoolKey string) ([]visitRow, error) {
