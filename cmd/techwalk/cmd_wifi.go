@@ -32,7 +32,8 @@ func runWifi(cli *CLI, args []string) error {
 		return errUsage
 	}
 	fs := cli.newFlags("wifi measure")
-	url := fs.String("url", "", "test URL the district configured (default $"+wifiURLEnv+")")
+	url := fs.String("url", "", "test URL (default $"+wifiURLEnv+", else the URL set in the app's Settings)")
+	db := dbFlag(fs)
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -44,6 +45,9 @@ func runWifi(cli *CLI, args []string) error {
 	}
 	if *url == "" {
 		*url = os.Getenv(wifiURLEnv)
+	}
+	if *url == "" {
+		*url = settingsWifiURL(*db)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
@@ -85,7 +89,7 @@ func noWifiMessage(problem string) string {
 
 func networkMessage(problem string) string {
 	if problem == wifi.ErrNoURL.Error() {
-		return problem + " (or pass --url, or set " + wifiURLEnv + ")"
+		return problem + " (or pass --url, set " + wifiURLEnv + ", or set the test URL in Settings)"
 	}
 	return problem
 }
@@ -200,4 +204,24 @@ func (b *progressBar) finish() {
 	if b.started {
 		fmt.Fprintln(b.w)
 	}
+}
+
+// settingsWifiURL reads the test URL the district set in the app's
+// Settings; empty when there is no database yet or no URL in it. It never
+// creates a database just to look.
+func settingsWifiURL(dbPath string) string {
+	path, err := audit.ResolvePath(dbPath)
+	if err != nil {
+		return ""
+	}
+	if _, err := os.Stat(path); err != nil {
+		return ""
+	}
+	store, err := audit.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer store.Close()
+	url, _ := store.Setting(context.Background(), audit.SettingWifiURL, "")
+	return url
 }

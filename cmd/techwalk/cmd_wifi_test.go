@@ -7,9 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"techwalk/audit"
 	"techwalk/audit/wifi"
 )
 
@@ -101,11 +103,30 @@ func TestWifiMeasureURLFromEnvironment(t *testing.T) {
 	}
 }
 
+func TestWifiMeasureURLFromSettings(t *testing.T) {
+	srv := testURLServer(t)
+	t.Setenv("TECHWALK_WIFI_URL", "")
+	db := filepath.Join(t.TempDir(), "tw.db")
+	store, err := audit.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SetSetting(context.Background(), audit.SettingWifiURL, srv.URL); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	code, stdout, stderr := runCLI("wifi", "measure", "--db", db, "--json")
+	if code != 0 || !strings.Contains(stdout, srv.URL) {
+		t.Fatalf("exit %d; the settings URL %s was not used:\n%s\n%s", code, srv.URL, stdout, stderr)
+	}
+}
+
 func TestWifiMeasureWithoutWifiOrURL(t *testing.T) {
 	if hasWifi() {
 		t.Skip("this machine has a Wi-Fi connection")
 	}
 	t.Setenv("TECHWALK_WIFI_URL", "")
+	t.Setenv(audit.EnvDB, filepath.Join(t.TempDir(), "none.db"))
 	code, stdout, stderr := runCLI("wifi", "measure")
 	if code != 1 {
 		t.Errorf("exit %d, want 1 when nothing was measured", code)
