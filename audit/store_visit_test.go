@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -223,5 +224,35 @@ func TestScoreOfMatchesLoadVisit(t *testing.T) {
 		if !near(vs.Score, d.Score.Score) || vs.Failures != len(d.Findings) || vs.RoomsReady != d.Score.RoomsReady {
 			t.Errorf("visit %s: ScoreOf %+v differs from LoadVisit %+v (%d findings)", v.ID, vs, d.Score, len(d.Findings))
 		}
+	}
+}
+
+func TestReopenVisit(t *testing.T) {
+	s, _ := openFixtureStore(t)
+	ctx := context.Background()
+	v, _ := fixtureVisit(t, s)
+	finished, err := s.FinishVisit(ctx, v.ID)
+	if err != nil || !finished.Finished() {
+		t.Fatalf("finish: %v %+v", err, finished)
+	}
+	open, err := s.ReopenVisit(ctx, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if open.Finished() || !open.UpdatedAt.After(finished.UpdatedAt) || open.Device != s.Device() {
+		t.Fatalf("reopened visit: finished %v, updated %v (was %v), device %q", open.FinishedAt, open.UpdatedAt, finished.UpdatedAt, open.Device)
+	}
+	if open.StartedAt != finished.StartedAt || open.Auditor != v.Auditor {
+		t.Errorf("reopening changed more than finished_at: %+v", open)
+	}
+	if got, _ := s.Visits(ctx, VisitFilter{FinishedOnly: true}); len(got) != 0 {
+		t.Errorf("finished visits after reopening: %d", len(got))
+	}
+	again, err := s.ReopenVisit(ctx, v.ID)
+	if err != nil || again.UpdatedAt != open.UpdatedAt {
+		t.Errorf("reopening an open visit wrote it again: %v, updated %v -> %v", err, open.UpdatedAt, again.UpdatedAt)
+	}
+	if _, err := s.ReopenVisit(ctx, "no-such-visit"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("reopening a missing visit: %v", err)
 	}
 }

@@ -59,6 +59,33 @@ func (s *Store) FinishVisit(ctx context.Context, id string) (Visit, error) {
 	return v, nil
 }
 
+// ReopenVisit un-finishes a visit so its answers can change again, in one
+// transaction that stamps updated_at and this device. A visit that is not
+// finished is returned unchanged.
+func (s *Store) ReopenVisit(ctx context.Context, id string) (Visit, error) {
+	now := formatTime(s.now())
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE visits SET finished_at = '', updated_at = ?, device = ?
+			WHERE id = ? AND deleted = 0 AND finished_at != ''`, now, s.device, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
+		}
+		var exists bool
+		err = tx.QueryRowContext(ctx, "SELECT 1 FROM visits WHERE id = ? AND deleted = 0", id).Scan(&exists)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("visit %s: %w", id, ErrNotFound)
+		}
+		return err
+	})
+	if err != nil {
+		return Visit{}, err
+	}
+	return s.Visit(ctx, id)
+}
+
 // Visit loads one visit by id.
 func (s *Store) Visit(ctx context.Context, id string) (Visit, error) {
 	v, err := scanVisit(s.r.QueryRowContext(ctx, "SELECT "+visitColumns+" FROM visits WHERE id = ? AND deleted = 0", id))
