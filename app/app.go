@@ -268,21 +268,17 @@ func (u *ui) activeChecklist() *checklist {
 }
 
 // addShortcuts registers the checklist's keyboard shortcuts on the window.
+// While a checklist entry has focus, the entry passes them on (fieldEntry).
 func (u *ui) addShortcuts() {
-	for _, sc := range checklistShortcuts {
-		sc := sc
-		shortcut := &desktop.CustomShortcut{KeyName: sc.key, Modifier: fyne.KeyModifierShortcutDefault}
-		u.win.Canvas().AddShortcut(shortcut, func(fyne.Shortcut) {
-			if cl := u.activeChecklist(); cl != nil {
-				sc.run(cl)
-			}
-		})
-		alt := &desktop.CustomShortcut{KeyName: sc.key, Modifier: fyne.KeyModifierAlt}
-		u.win.Canvas().AddShortcut(alt, func(fyne.Shortcut) {
-			if cl := u.activeChecklist(); cl != nil {
-				sc.run(cl)
-			}
-		})
+	for _, sc := range checklistShortcuts() {
+		for _, m := range shortcutModifiers {
+			run := sc.run
+			u.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: sc.key, Modifier: m}, func(fyne.Shortcut) {
+				if cl := u.activeChecklist(); cl != nil {
+					run(cl)
+				}
+			})
+		}
 	}
 }
 
@@ -420,6 +416,13 @@ func readAll(rc fyne.URIReadCloser, err error) (string, []byte, error) {
 
 // errCancelled marks a file dialog the user closed without choosing.
 var errCancelled = errors.New("cancelled")
+
+// dialogSize is a dialog width of at most width that fits the window, with
+// its height left to the content.
+func dialogSize(win fyne.Window, width float32) fyne.Size {
+	avail := win.Canvas().Size().Width - 2*theme.Padding()*4
+	return fyne.NewSize(min(width, max(avail, 200)), 0)
+}
 
 // formatDate prints a date for people: "6 Oct 2026".
 func formatDate(t time.Time) string {

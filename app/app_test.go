@@ -278,6 +278,7 @@ func TestWholeVisit(t *testing.T) {
 		t.Errorf("rooms not done: %q", fs.notDone.Text)
 	}
 	test.Tap(fs.finishBtn)
+	test.Tap(dialogButton(t, u, "Finish visit"))
 	v, _ := s.Visit(ctx, vid)
 	if !v.Finished() || !fs.finishBtn.Disabled() {
 		t.Fatal("visit not finished")

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -15,19 +16,29 @@ import (
 )
 
 // checklistHelp lists the keyboard shortcuts of the checklist.
-const checklistHelp = "Keys: Ctrl+O ok · Ctrl+M missing · Ctrl+B broken · Ctrl+J / Ctrl+K next / previous item · Ctrl+N next room (Alt works too)"
+const checklistHelp = "Keys: Ctrl+O ok · Ctrl+M missing · Ctrl+B broken · Ctrl+J / Ctrl+K next / previous item · Ctrl+N next room (Alt works too, also while typing a note)"
 
-// checklistShortcuts are the checklist's keyboard shortcuts (Ctrl or Alt + key).
-var checklistShortcuts = []struct {
+// shortcutModifiers are the modifiers the checklist's shortcut keys take.
+var shortcutModifiers = []fyne.KeyModifier{fyne.KeyModifierShortcutDefault, fyne.KeyModifierAlt}
+
+// checklistKey is one keyboard shortcut of the checklist.
+type checklistKey struct {
 	key fyne.KeyName
 	run func(c *checklist)
-}{
-	{fyne.KeyO, func(c *checklist) { c.onShortcutCheck(audit.CheckOK) }},
-	{fyne.KeyM, func(c *checklist) { c.onShortcutCheck(audit.CheckMissing) }},
-	{fyne.KeyB, func(c *checklist) { c.onShortcutCheck(audit.CheckBroken) }},
-	{fyne.KeyJ, func(c *checklist) { c.onNextItem() }},
-	{fyne.KeyK, func(c *checklist) { c.onPrevItem() }},
-	{fyne.KeyN, func(c *checklist) { c.vs.onNextRoom() }},
+}
+
+// checklistShortcuts are the checklist's keyboard shortcuts (Ctrl or Alt +
+// key); a function, because a variable would make an initialisation cycle
+// with the screens they drive.
+func checklistShortcuts() []checklistKey {
+	return []checklistKey{
+		{fyne.KeyO, func(c *checklist) { c.onShortcutCheck(audit.CheckOK) }},
+		{fyne.KeyM, func(c *checklist) { c.onShortcutCheck(audit.CheckMissing) }},
+		{fyne.KeyB, func(c *checklist) { c.onShortcutCheck(audit.CheckBroken) }},
+		{fyne.KeyJ, func(c *checklist) { c.onNextItem() }},
+		{fyne.KeyK, func(c *checklist) { c.onPrevItem() }},
+		{fyne.KeyN, func(c *checklist) { c.vs.onNextRoom() }},
+	}
 }
 
 // checklist is the checklist of one room, shown a section at a time.
@@ -67,7 +78,7 @@ func newChecklist(vs *visitScreen, room audit.Room) *checklist {
 			c.sections = append(c.sections, it.Section)
 		}
 		r := newItemRow(it, i, vs.answer(room.ID, it.ID), vs.photoCount(room.ID, it.ID), wifiURL)
-		r.onChange, r.onPhoto, r.onFocus = c.onAnswer, c.onAddPhoto, c.onRowFocus
+		r.onChange, r.onPhoto, r.onFocus, r.onShortcut = c.onAnswer, c.onAddPhoto, c.onRowFocus, c.onEntryShortcut
 		c.rows = append(c.rows, r)
 		c.sectionOf = append(c.sectionOf, len(c.sections)-1)
 	}
@@ -101,8 +112,24 @@ func (c *checklist) buildUI() fyne.CanvasObject {
 	c.root = container.NewBorder(top, bottom, nil, nil, c.scroll)
 	c.showSection(0)
 	c.setCurrent(c.firstUnanswered())
+	c.setReadOnly(c.vs.visit.Finished())
 	return c.root
 }
+
+// setReadOnly locks (or unlocks) every answer, note, photo and the room's
+// done mark; a finished visit opens like this until it is reopened.
+func (c *checklist) setReadOnly(ro bool) {
+	for _, r := range c.rows {
+		r.setReadOnly(ro)
+	}
+	setEnabled(!ro, c.doneBtn, c.roomPhotoBtn)
+}
+
+// finishedHint says why a finished visit's answers do not change.
+const finishedHint = "This visit is finished: reopen it to change answers."
+
+// readOnly tells whether the visit is finished and so not to be changed here.
+func (c *checklist) readOnly() bool { return c.vs.visit.Finished() }
 
 func (c *checklist) roomTitle() string {
 	t := "Room " + c.room.Label() + " · " + string(c.room.Kind)
@@ -175,7 +202,7 @@ func (c *checklist) onSectionEnd() {
 		c.onNextSection()
 		return
 	}
-	if !c.vs.done[c.room.ID] {
+	if !c.vs.done[c.room.ID] && !c.readOnly() {
 		c.onMarkDone()
 	}
 	c.vs.onNextRoom()
@@ -217,7 +244,15 @@ func (c *checklist) setCurrent(i int) {
 	}
 	r := c.rows[i]
 	r.setCurrent(true)
-	c.scroll.ScrollToOffset(fyne.NewPos(0, r.root.Position().Y))
+	if !c.inView(r) {
+		c.scroll.ScrollToOffset(fyne.NewPos(0, r.root.Position().Y))
+	}
+}
+
+// inView tells whether the whole row is on screen, so it needs no scrolling.
+func (c *checklist) inView(r *itemRow) bool {
+	top, view := r.root.Position().Y, c.scroll.Size().Height
+	return view > 0 && top >= c.scroll.Offset.Y && top+r.root.Size().Height <= c.scroll.Offset.Y+view
 }
 
 func (c *checklist) onRowFocus(r *itemRow) {
@@ -229,8 +264,44 @@ func (c *checklist) onRowFocus(r *itemRow) {
 func (c *checklist) onNextItem() { c.setCurrent(c.current + 1) }
 func (c *checklist) onPrevItem() { c.setCurrent(c.current - 1) }
 
+// onEntryShortcut runs a checklist shortcut typed while one of its entries
+// has focus. The entry lets go of the focus first, so the keys that follow
+// do not edit an item the shortcut has moved away from. Other shortcuts
+// (copy, paste, undo…) stay with the entry.
+func (c *checklist) onEntryShortcut(s fyne.Shortcut) bool {
+	run := checklistShortcut(s)
+	if run == nil {
+		return false
+	}
+	c.u.win.Canvas().Unfocus()
+	if cl := c.u.activeChecklist(); cl != nil {
+		run(cl)
+	}
+	return true
+}
+
+// checklistShortcut returns what a shortcut does on the checklist, or nil.
+func checklistShortcut(s fyne.Shortcut) func(c *checklist) {
+	cs, ok := s.(*desktop.CustomShortcut)
+	if !ok {
+		return nil
+	}
+	for _, sc := range checklistShortcuts() {
+		for _, m := range shortcutModifiers {
+			if cs.KeyName == sc.key && cs.Modifier == m {
+				return sc.run
+			}
+		}
+	}
+	return nil
+}
+
 // onShortcutCheck answers the current check item and moves to the next item.
 func (c *checklist) onShortcutCheck(value string) {
+	if c.readOnly() {
+		c.saved.info(finishedHint)
+		return
+	}
 	r := c.rows[c.current]
 	if r.item.Kind != audit.ItemCheck {
 		c.saved.info("The current item is not an ok / missing / broken item; tap its answer instead.")
@@ -242,6 +313,10 @@ func (c *checklist) onShortcutCheck(value string) {
 
 // onAnswer saves one item's value and note at once.
 func (c *checklist) onAnswer(r *itemRow) {
+	if c.readOnly() {
+		c.saved.info(finishedHint)
+		return
+	}
 	a := audit.Answer{VisitID: c.vs.visit.ID, RoomID: c.room.ID, ItemID: r.item.ID, Value: r.value, Note: r.note}
 	err := c.store.SaveAnswer(c.u.ctx, &a)
 	c.saved.saved(err)

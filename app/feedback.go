@@ -43,7 +43,7 @@ func (f *feedbackForm) buildUI() fyne.CanvasObject {
 	p := f.vs.tmpl.Feedback
 	ratings := []string{"1", "2", "3", "4", "5"}
 	f.name = widget.NewEntry()
-	f.name.SetPlaceHolder("Your name (optional)")
+	f.name.SetPlaceHolder("e.g. Ms Rivera")
 	f.name.OnChanged = func(s string) { f.fb.TeacherName = s; f.onChanged() }
 	f.supports = newChoiceRow(ratings, ratings, func(v string) { f.fb.SupportsTeaching, _ = strconv.Atoi(v); f.onChanged() })
 	f.helpEasy = newChoiceRow(ratings, ratings, func(v string) { f.fb.HelpEasy, _ = strconv.Atoi(v); f.onChanged() })
@@ -66,17 +66,54 @@ func (f *feedbackForm) buildUI() fyne.CanvasObject {
 	f.load()
 	form := container.NewVBox(
 		heading("Teacher feedback — room "+f.room.Label()),
-		smallLabel("Please answer for your own classroom. Every answer is saved as you give it."),
-		wrapLabel(p.SupportsTeaching), f.supports.box,
-		wrapLabel(p.HelpEasy), f.helpEasy.box,
-		wrapLabel(p.ChooseAgain), f.chooseAgain.box,
-		wrapLabel(p.Inconveniences), container.NewBorder(nil, nil, tallBox(minus), tallBox(plus), f.inconveniences),
-		wrapLabel(p.Frustration), f.frustration,
-		wrapLabel(p.Consent), f.consent,
-		f.name,
+		wrapLabel("Please answer for your own classroom. Every answer is saved as you give it."),
+		f.finishedNotice(),
+		question("Your name (optional)", f.nameHint(), f.name),
+		question(p.SupportsTeaching, "", f.supports.box),
+		question(p.HelpEasy, "", f.helpEasy.box),
+		question(p.ChooseAgain, "", f.chooseAgain.box),
+		question(p.Inconveniences, "Type a number or use − and +.",
+			container.NewBorder(nil, nil, tallBox(minus), tallBox(plus), f.inconveniences)),
+		question(p.Frustration, "", f.frustration),
+		question(p.Consent, "", f.consent),
 	)
+	if f.vs.visit.Finished() {
+		setEnabled(false, f.name, f.inconveniences, minus, plus, f.frustration, f.consent)
+		for _, c := range []*choiceRow{f.supports, f.helpEasy, f.chooseAgain} {
+			c.setReadOnly(true)
+		}
+	}
 	bottom := container.NewVBox(widget.NewSeparator(), f.saved, tallBox(f.backBtn))
 	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(container.NewPadded(form)))
+}
+
+// question is one field of the form: its question in bold, an optional
+// hint, then the field, with space before the next question.
+func question(label, hint string, field fyne.CanvasObject) fyne.CanvasObject {
+	objs := []fyne.CanvasObject{heading(label)}
+	if hint != "" {
+		objs = append(objs, smallLabel(hint))
+	}
+	return container.NewPadded(container.NewVBox(append(objs, field)...))
+}
+
+// nameHint says whether the teacher's name can reach the report.
+func (f *feedbackForm) nameHint() string {
+	if f.store.Anonymise(f.u.ctx) {
+		return "Reports leave teachers' names out."
+	}
+	return "This district's reports may show your name beside your answers."
+}
+
+// finishedNotice says why a finished visit's feedback cannot change; it is
+// hidden while the visit is open.
+func (f *feedbackForm) finishedNotice() fyne.CanvasObject {
+	l := heading("This visit was finished on " + formatDate(f.vs.visit.FinishedAt) + " — reopen it on the visit screen to change the feedback.")
+	l.Importance = widget.WarningImportance
+	if !f.vs.visit.Finished() {
+		l.Hide()
+	}
+	return l
 }
 
 // load fills the form from stored feedback without saving.

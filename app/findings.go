@@ -7,12 +7,14 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
 )
 
-// maxFindingCards caps how many findings are laid out at once; filters narrow the rest.
+// maxFindingCards is how many findings are laid out at a time; "Show more"
+// lays out the next page, and the filters narrow the list.
 const maxFindingCards = 60
 
 const (
@@ -36,6 +38,10 @@ type findingsScreen struct {
 	count    *widget.Label
 	list     *fyne.Container
 	cards    []*findingCard
+	all      []audit.Finding // every finding that matches the filters, most severe first
+	more     *fyne.Container // "Showing 60 of N" and its Show more button
+	moreText *widget.Label
+	moreBtn  *widget.Button
 	saved    statusLabel
 }
 
@@ -77,12 +83,17 @@ func (s *findingsScreen) buildUI() fyne.CanvasObject {
 	s.count = wrapLabel("")
 	s.saved = newStatusLabel()
 	s.list = container.NewVBox()
+	s.moreText = widget.NewLabel("") // short: "Showing 60 of 151"
+	s.moreText.TextStyle = fyne.TextStyle{Bold: true}
+	s.moreBtn = widget.NewButtonWithIcon("Show more", theme.MoveDownIcon(), s.onShowMore)
+	s.more = container.NewPadded(container.NewBorder(nil, nil, s.moreText, nil, tallBox(s.moreBtn)))
 	s.scope.SetSelectedIndex(0) // refreshes the list
 	filters := container.NewGridWithColumns(4,
 		labelled("Visits", s.scope), labelled("Category", s.category),
 		labelled("Severity", s.severity), labelled("Status", s.status))
 	top := container.NewVBox(heading("Findings"), filters, s.count, s.saved, widget.NewSeparator())
-	return container.NewBorder(top, smallLabel(findingHelp), nil, nil, container.NewVScroll(s.list))
+	return container.NewBorder(top, smallLabel(findingHelp), nil, nil,
+		container.NewVScroll(container.NewVBox(s.list, s.more)))
 }
 
 // labelled puts a small label above a widget.
@@ -128,24 +139,42 @@ func (s *findingsScreen) refresh() {
 		s.saved.failed(err)
 		return
 	}
-	s.cards = nil
-	objs := []fyne.CanvasObject{}
-	for i, f := range fs {
-		if i == maxFindingCards {
-			break
-		}
+	s.all, s.cards = fs, nil
+	s.list.Objects = nil
+	s.showPage()
+}
+
+// showPage lays out the next page of findings under the ones on show.
+func (s *findingsScreen) showPage() {
+	from := len(s.cards)
+	for _, f := range s.all[from:min(len(s.all), from+maxFindingCards)] {
 		c := s.newCard(f)
 		s.cards = append(s.cards, c)
-		objs = append(objs, c.buildUI(), widget.NewSeparator())
+		s.list.Add(c.buildUI())
+		s.list.Add(widget.NewSeparator())
 	}
-	s.list.Objects = objs
 	s.list.Refresh()
-	text := fmt.Sprintf("%d finding(s)", len(fs))
-	if len(fs) > maxFindingCards {
-		text += fmt.Sprintf("; showing the %d most severe — narrow the filters to see the rest", maxFindingCards)
+	s.updateCount()
+}
+
+// updateCount says how many findings match and how many are on show.
+func (s *findingsScreen) updateCount() {
+	n, shown := len(s.all), len(s.cards)
+	text := fmt.Sprintf("%d finding(s), most severe first", n)
+	if shown < n {
+		text += fmt.Sprintf("; showing %d — more below, or narrow the filters", shown)
 	}
 	s.count.SetText(text)
+	if shown >= n {
+		s.more.Hide()
+		return
+	}
+	s.moreText.SetText(fmt.Sprintf("Showing %d of %d", shown, n))
+	s.moreBtn.SetText(fmt.Sprintf("Show %d more", min(maxFindingCards, n-shown)))
+	s.more.Show()
 }
+
+func (s *findingsScreen) onShowMore() { s.showPage() }
 
 func (s *findingsScreen) newCard(f audit.Finding) *findingCard {
 	c := &findingCard{f: f}

@@ -40,6 +40,9 @@ type finishScreen struct {
 	exportGrouped *widget.Check
 	exportSev     *widget.Select
 	preview       *widget.Label
+
+	confirm *dialog.ConfirmDialog // the finish question while it is open
+	scroll  *container.Scroll
 }
 
 func newFinishScreen(u *ui, visitID string) (*finishScreen, error) {
@@ -71,7 +74,7 @@ func (f *finishScreen) buildUI() fyne.CanvasObject {
 	f.status = newStatusLabel()
 	if d.Visit.Finished() {
 		f.finishBtn.Disable()
-		f.status.info("This visit was finished on " + formatDate(d.Visit.FinishedAt) + ".")
+		f.status.info("This visit was finished on " + formatDate(d.Visit.FinishedAt) + ". Reopen it from the visit screen to change answers.")
 	}
 	back := widget.NewButtonWithIcon("Back to the rooms", theme.NavigateBackIcon(), f.onBack)
 	findings := widget.NewButtonWithIcon("Findings of this visit", theme.WarningIcon(), func() { f.u.showFindings(d.Visit.ID) })
@@ -82,7 +85,8 @@ func (f *finishScreen) buildUI() fyne.CanvasObject {
 		container.NewGridWithColumns(2, tallBox(back), tallBox(findings)),
 		f.buildOutputs(), tallBox(f.finishBtn), f.status,
 	)
-	return container.NewVScroll(container.NewPadded(content))
+	f.scroll = container.NewVScroll(container.NewPadded(content))
+	return f.scroll
 }
 
 func (f *finishScreen) scoreText() string {
@@ -93,30 +97,68 @@ func (f *finishScreen) scoreText() string {
 	return fmt.Sprintf("Experience score %.0f / 100 — %s", s.Score, audit.VerdictFor(s))
 }
 
-func (f *finishScreen) notDoneText() string {
+// roomsNotDone lists the labels of the rooms not marked done.
+func (f *finishScreen) roomsNotDone() []string {
 	var out []string
 	for _, r := range f.data.Rooms {
 		if !f.data.RoomsDone[r.ID] {
 			out = append(out, r.Label())
 		}
 	}
+	return out
+}
+
+func (f *finishScreen) notDoneText() string {
+	out := f.roomsNotDone()
 	if len(out) == 0 {
 		return "Every room is done."
 	}
 	return strings.Join(out, ", ")
 }
 
-// onFinish closes the visit.
+// onFinish asks before closing the visit, saying what finishing means.
 func (f *finishScreen) onFinish() {
+	msg := wrapLabel(f.finishQuestion())
+	f.confirm = dialog.NewCustomConfirm("Finish this visit?", "Finish visit", "Keep walking", msg, f.onFinishConfirmed, f.u.win)
+	f.confirm.SetConfirmImportance(widget.HighImportance)
+	f.confirm.Resize(dialogSize(f.u.win, 560))
+	f.confirm.Show()
+}
+
+// finishQuestion says which rooms are still open and what finishing does.
+func (f *finishScreen) finishQuestion() string {
+	rooms := "Every room is marked done."
+	if left := f.roomsNotDone(); len(left) > 0 {
+		names := left
+		if len(names) > 6 {
+			names = append(names[:6:6], fmt.Sprintf("and %d more", len(left)-6))
+		}
+		rooms = fmt.Sprintf("%d of %d rooms are not marked done yet: %s.", len(left), len(f.data.Rooms), strings.Join(names, ", "))
+	}
+	return rooms + "\n\nFinishing records today as the end of the visit and backs up the data file. " +
+		"The visit stays readable: its summary, report and exports still work, and its checklist opens read-only. " +
+		"You can reopen it from the visit screen to change answers."
+}
+
+// onFinishConfirmed closes the visit when the user said yes.
+func (f *finishScreen) onFinishConfirmed(ok bool) {
+	f.confirm = nil
+	if !ok {
+		return
+	}
 	v, err := f.store.FinishVisit(f.u.ctx, f.data.Visit.ID)
 	if err != nil {
 		f.status.failed(err)
 		return
 	}
 	f.data.Visit = v
+	if vs := f.u.visit; vs != nil && vs.visit.ID == v.ID {
+		vs.setVisit(v) // the Visit button returns to that screen
+	}
 	f.finishBtn.Disable()
 	f.status.Importance = widget.SuccessImportance
-	f.status.show("Visit finished and saved at " + v.FinishedAt.Local().Format("15:04:05") + ".")
+	f.status.show("Visit finished and saved at " + v.FinishedAt.Local().Format("15:04:05") + ". Its checklist is now read-only; reopen it from the visit screen to change answers.")
+	f.scroll.ScrollToBottom() // the message is under the button
 }
 
 func (f *finishScreen) onBack() {

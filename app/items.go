@@ -25,6 +25,7 @@ type choiceRow struct {
 	chosen   map[string]widget.Importance // highlight per value; default HighImportance
 	value    string
 	onChange func(value string)
+	answered statusLabel // the chosen answer in words, while the buttons are disabled
 	box      *fyne.Container
 }
 
@@ -37,8 +38,26 @@ func newChoiceRow(labels, values []string, onChange func(string)) *choiceRow {
 		c.buttons = append(c.buttons, b)
 		objs[i] = tallBox(b)
 	}
-	c.box = container.NewGridWithColumns(choiceColumns(labels), objs...)
+	c.answered = newStatusLabel()
+	c.answered.TextStyle = fyne.TextStyle{Bold: true}
+	c.box = container.NewVBox(container.NewGridWithColumns(choiceColumns(labels), objs...), c.answered)
 	return c
+}
+
+// setReadOnly disables (or enables) the buttons. Disabled buttons all look
+// alike, so while they are disabled a line says which one was chosen.
+func (c *choiceRow) setReadOnly(ro bool) {
+	for _, b := range c.buttons {
+		setEnabled(!ro, b)
+	}
+	switch l := c.chosenLabel(); {
+	case !ro:
+		c.answered.clear()
+	case l == "":
+		c.answered.info("Not answered")
+	default:
+		c.answered.info("Answer: " + l)
+	}
 }
 
 // choiceColumns puts short labels on one row and long ones in one or two columns.
@@ -81,6 +100,16 @@ func (c *choiceRow) set(v string) {
 	}
 }
 
+// chosenLabel is the text of the chosen button, or "" when none is chosen.
+func (c *choiceRow) chosenLabel() string {
+	for i, v := range c.values {
+		if v == c.value && v != "" {
+			return c.buttons[i].Text
+		}
+	}
+	return ""
+}
+
 // button returns the button for value v.
 func (c *choiceRow) button(v string) *widget.Button {
 	for i, val := range c.values {
@@ -96,6 +125,40 @@ var measureWifi = func(ctx context.Context, url string, progress wifi.Progress) 
 	return wifi.Measure(ctx, wifi.Detector{}, wifi.NetworkConfig{URL: url}, progress)
 }
 
+// fieldEntry is a text entry on the checklist. Fyne hands every shortcut to
+// the focused entry, which would swallow the checklist's Ctrl/Alt + letter
+// keys; this one passes them on, and still types plain keys as text. Focusing
+// it makes its item the current one.
+type fieldEntry struct {
+	widget.Entry
+	onShortcut func(s fyne.Shortcut) bool // true when the checklist ran s
+	onFocus    func()
+}
+
+func newFieldEntry(multiLine bool) *fieldEntry {
+	e := &fieldEntry{}
+	e.MultiLine = multiLine
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedShortcut runs a checklist shortcut, or leaves s to the entry (copy, paste, undo…).
+func (e *fieldEntry) TypedShortcut(s fyne.Shortcut) {
+	if e.onShortcut != nil && e.onShortcut(s) {
+		return
+	}
+	e.Entry.TypedShortcut(s)
+}
+
+// FocusGained makes the entry's item current, then focuses the entry.
+func (e *fieldEntry) FocusGained() {
+	e.Entry.FocusGained()
+	if e.onFocus != nil {
+		e.onFocus()
+	}
+}
+
 // itemRow is the widgets answering one checklist item in one room.
 type itemRow struct {
 	item    audit.SectionItem
@@ -106,27 +169,29 @@ type itemRow struct {
 	wifiURL string
 	loading bool // filling widgets from the stored answer: do not save
 
-	onChange func(r *itemRow) // saves value and note
-	onPhoto  func(r *itemRow) // opens the photo picker
-	onFocus  func(r *itemRow) // makes the row current
+	onChange   func(r *itemRow)           // saves value and note
+	onPhoto    func(r *itemRow)           // opens the photo picker
+	onFocus    func(r *itemRow)           // makes the row current
+	onShortcut func(s fyne.Shortcut) bool // runs a checklist shortcut typed in an entry
 
 	bg        *canvas.Rectangle
 	outcome   statusLabel
 	problem   statusLabel
-	choice    *choiceRow // check, rating, choice
-	number    *widget.Entry
-	text      *widget.Entry
+	answered  statusLabel // answer and note in words, while the row is read-only
+	choice    *choiceRow  // check, rating, choice
+	number    *fieldEntry
+	text      *fieldEntry
 	apps      map[string]*widget.Check
 	allApps   *widget.Button
 	wifi      *wifiFields
-	noteEntry *widget.Entry
+	noteEntry *fieldEntry
 	photoBtn  *widget.Button
 	root      fyne.CanvasObject
 }
 
 // wifiFields are the figures of a Wi-Fi item and its measurement controls.
 type wifiFields struct {
-	signal, latency, down, up *widget.Entry
+	signal, latency, down, up *fieldEntry
 	measureBtn, cancelBtn     *widget.Button
 	progress                  *widget.ProgressBar
 	msg                       statusLabel
@@ -140,8 +205,9 @@ func newItemRow(it audit.SectionItem, index int, ans audit.Answer, photos int, w
 }
 
 func (r *itemRow) buildUI() fyne.CanvasObject {
-	r.outcome, r.problem = newStatusLabel(), newStatusLabel()
-	r.noteEntry = widget.NewEntry()
+	r.outcome, r.problem, r.answered = newStatusLabel(), newStatusLabel(), newStatusLabel()
+	r.answered.TextStyle = fyne.TextStyle{Bold: true}
+	r.noteEntry = r.newEntry(false)
 	r.noteEntry.SetPlaceHolder("Note (optional)")
 	r.noteEntry.OnChanged = r.onNoteChanged
 	r.photoBtn = widget.NewButtonWithIcon("", theme.FileImageIcon(), func() { r.onPhoto(r) })
@@ -151,7 +217,7 @@ func (r *itemRow) buildUI() fyne.CanvasObject {
 	if c := r.buildControls(); c != nil {
 		parts = append(parts, c)
 	}
-	parts = append(parts, r.outcome, r.problem,
+	parts = append(parts, r.answered, r.outcome, r.problem,
 		container.NewBorder(nil, nil, nil, tallBox(r.photoBtn), r.noteEntry))
 	r.bg = highlight()
 	r.load()
@@ -221,12 +287,12 @@ func (r *itemRow) buildControls() fyne.CanvasObject {
 		r.choice = newChoiceRow(r.item.Options, r.item.Options, r.onChoice)
 		return r.choice.box
 	case audit.ItemNumber:
-		r.number = widget.NewEntry()
+		r.number = r.newEntry(false)
 		r.number.SetPlaceHolder("Type a number")
 		r.number.OnChanged = r.onNumberChanged
 		return container.NewBorder(nil, nil, nil, widget.NewLabel(r.item.Unit), r.number)
 	case audit.ItemText:
-		r.text = widget.NewMultiLineEntry()
+		r.text = r.newEntry(true)
 		r.text.Wrapping = fyne.TextWrapWord
 		r.text.SetMinRowsVisible(2)
 		r.text.OnChanged = r.onTextChanged
@@ -255,8 +321,8 @@ func (r *itemRow) buildApps() fyne.CanvasObject {
 func (r *itemRow) buildWifi() fyne.CanvasObject {
 	w := &wifiFields{}
 	r.wifi = w
-	field := func(label string) (*widget.Entry, fyne.CanvasObject) {
-		e := widget.NewEntry()
+	field := func(label string) (*fieldEntry, fyne.CanvasObject) {
+		e := r.newEntry(false)
 		e.OnChanged = func(string) { r.onWifiChanged() }
 		return e, container.NewVBox(smallLabel(label), e)
 	}
@@ -274,6 +340,114 @@ func (r *itemRow) buildWifi() fyne.CanvasObject {
 	buttons := container.NewHBox(tallBox(w.measureBtn), tallBox(w.cancelBtn))
 	return container.NewVBox(container.NewGridWithColumns(2, a, b, c, d),
 		container.NewBorder(nil, nil, buttons, nil, w.progress), w.msg)
+}
+
+// newEntry makes an entry of this row that passes checklist shortcuts on.
+func (r *itemRow) newEntry(multiLine bool) *fieldEntry {
+	e := newFieldEntry(multiLine)
+	e.onShortcut = func(s fyne.Shortcut) bool { return r.onShortcut != nil && r.onShortcut(s) }
+	e.onFocus = func() {
+		if r.onFocus != nil {
+			r.onFocus(r)
+		}
+	}
+	return e
+}
+
+// setReadOnly disables (or enables) everything that changes the answer,
+// note or photos; what is shown stays readable.
+func (r *itemRow) setReadOnly(ro bool) {
+	ctrls := []fyne.Disableable{r.noteEntry, r.photoBtn}
+	if r.choice != nil {
+		r.choice.setReadOnly(ro)
+	}
+	for _, e := range []*fieldEntry{r.number, r.text} {
+		if e != nil {
+			ctrls = append(ctrls, e)
+		}
+	}
+	for _, c := range r.apps {
+		ctrls = append(ctrls, c)
+	}
+	if r.allApps != nil {
+		ctrls = append(ctrls, r.allApps)
+	}
+	if w := r.wifi; w != nil {
+		ctrls = append(ctrls, w.signal, w.latency, w.down, w.up, w.measureBtn)
+	}
+	setEnabled(!ro, ctrls...)
+	r.showAnswered(ro)
+}
+
+// showAnswered puts the answer and note in words under a read-only row:
+// disabled entries are faint, so the row would hide what was found
+// otherwise. Choice rows say their own answer.
+func (r *itemRow) showAnswered(on bool) {
+	if !on {
+		r.answered.clear()
+		return
+	}
+	var lines []string
+	if r.item.Kind != audit.ItemPhoto && r.choice == nil {
+		line := "Not answered"
+		if answer := r.answerText(); answer != "" {
+			line = "Answer: " + answer
+		}
+		lines = append(lines, line)
+	}
+	if strings.TrimSpace(r.note) != "" {
+		lines = append(lines, "Note: "+r.note)
+	}
+	if len(lines) == 0 {
+		r.answered.clear()
+		return
+	}
+	r.answered.info(strings.Join(lines, "\n"))
+}
+
+// answerText is the stored answer as the row shows it, in words.
+func (r *itemRow) answerText() string {
+	switch {
+	case r.value == "":
+		return ""
+	case r.number != nil:
+		return strings.TrimSpace(r.value + " " + r.item.Unit)
+	case r.apps != nil:
+		missing, _ := audit.ParseMissingApps(r.value)
+		if len(missing) == 0 {
+			return "all apps present"
+		}
+		return "missing " + strings.Join(missing, ", ")
+	case r.wifi != nil:
+		return r.wifiText()
+	}
+	return r.value
+}
+
+// wifiText lists the Wi-Fi figures typed or measured.
+func (r *itemRow) wifiText() string {
+	w := r.wifi
+	var out []string
+	for _, f := range []struct {
+		e          *fieldEntry
+		name, unit string
+	}{{w.signal, "signal", "dBm"}, {w.latency, "latency", "ms"}, {w.down, "down", "Mbps"}, {w.up, "up", "Mbps"}} {
+		if f.e.Text != "" {
+			out = append(out, f.name+" "+f.e.Text+" "+f.unit)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// setEnabled enables or disables every control.
+func setEnabled(on bool, ctrls ...fyne.Disableable) {
+	for _, c := range ctrls {
+		if on {
+			c.Enable()
+		} else {
+			c.Disable()
+		}
+	}
 }
 
 // load fills the widgets from the stored answer without saving.
@@ -404,7 +578,7 @@ func (r *itemRow) typedWifi() (audit.WifiReading, error) {
 	w := f.extra
 	w.Source = "manual"
 	var errs []error
-	read := func(label string, e *widget.Entry) *float64 {
+	read := func(label string, e *fieldEntry) *float64 {
 		v, err := parseOptionalNumber(label, e.Text)
 		errs = append(errs, err)
 		return v
@@ -417,7 +591,7 @@ func (r *itemRow) typedWifi() (audit.WifiReading, error) {
 }
 
 func (r *itemRow) fillWifi(w audit.WifiReading) {
-	set := func(e *widget.Entry, v *float64) {
+	set := func(e *fieldEntry, v *float64) {
 		if v == nil {
 			e.SetText("")
 			return

@@ -4,7 +4,9 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,6 +30,9 @@ type visitScreen struct {
 
 	title       *widget.Label
 	progress    *widget.Label
+	banner      *fyne.Container // shown while the visit is finished
+	bannerText  *widget.Label
+	reopenBtn   *widget.Button
 	body        *fyne.Container
 	roomButtons map[string]*widget.Button
 	checklist   *checklist
@@ -55,22 +60,70 @@ func newVisitScreen(u *ui, visitID string) (*visitScreen, error) {
 }
 
 func (vs *visitScreen) buildUI() fyne.CanvasObject {
-	status := "started " + formatDate(vs.visit.StartedAt)
-	if vs.visit.Finished() {
-		status = "finished " + formatDate(vs.visit.FinishedAt)
-	}
-	vs.title = heading(vs.school.Name + " — visit " + status)
+	vs.title = heading("")
 	vs.progress = smallLabel("")
 	vs.updateProgress()
+	vs.buildBanner()
+	vs.updateFinished()
 	vs.body = container.NewStack()
-	vs.root = container.NewBorder(container.NewVBox(vs.title, vs.progress, widget.NewSeparator()), nil, nil, nil, vs.body)
+	top := container.NewVBox(vs.title, vs.progress, vs.banner, widget.NewSeparator())
+	vs.root = container.NewBorder(top, nil, nil, nil, vs.body)
 	vs.showPicker()
 	return vs.root
+}
+
+// buildBanner makes the notice a finished visit shows, with its Reopen button.
+func (vs *visitScreen) buildBanner() {
+	vs.bannerText = wrapLabel("")
+	vs.bannerText.TextStyle = fyne.TextStyle{Bold: true}
+	vs.reopenBtn = widget.NewButtonWithIcon("Reopen visit", theme.ViewRefreshIcon(), vs.onReopen)
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = theme.InputRadiusSize()
+	text := container.NewVBox(layout.NewSpacer(), vs.bannerText, layout.NewSpacer()) // centred beside the button
+	row := container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), tallBox(vs.reopenBtn), text)
+	vs.banner = container.NewStack(bg, container.NewPadded(row))
+}
+
+// updateFinished shows in the title and the banner whether the visit is finished.
+func (vs *visitScreen) updateFinished() {
+	if !vs.visit.Finished() {
+		vs.title.SetText(vs.school.Name + " — visit started " + formatDate(vs.visit.StartedAt))
+		vs.banner.Hide()
+		return
+	}
+	date := formatDate(vs.visit.FinishedAt)
+	vs.title.SetText(vs.school.Name + " — visit finished " + date)
+	vs.bannerText.SetText("This visit was finished on " + date + " — Reopen to change answers.")
+	vs.banner.Show()
+}
+
+// onReopen un-finishes the visit and unlocks the checklist on show.
+func (vs *visitScreen) onReopen() {
+	v, err := vs.store.ReopenVisit(vs.u.ctx, vs.visit.ID)
+	if err != nil {
+		vs.u.showError(err)
+		return
+	}
+	vs.setVisit(v)
+	if vs.checklist != nil {
+		vs.checklist.saved.info("Visit reopened: answers can change again.")
+	}
+}
+
+// setVisit takes the visit as saved (finished or reopened elsewhere) and
+// locks or unlocks the screen to match.
+func (vs *visitScreen) setVisit(v audit.Visit) {
+	vs.visit = v
+	vs.updateFinished()
+	if vs.checklist != nil {
+		vs.checklist.setReadOnly(v.Finished())
+	}
 }
 
 // showPicker shows the rooms as big buttons.
 func (vs *visitScreen) showPicker() {
 	vs.checklist = nil
+	vs.u.win.Canvas().Unfocus()
 	vs.roomButtons = map[string]*widget.Button{}
 	// Two columns leave room for "A110 Chemistry lab · Hiroshi Tanaka ✓" on a
 	// 1024-wide tablet; buttons clip, they do not wrap.
@@ -116,6 +169,7 @@ func (vs *visitScreen) roomButtonText(r audit.Room) string {
 func (vs *visitScreen) onPickRoom(roomID string) *checklist {
 	for _, r := range vs.rooms {
 		if r.ID == roomID {
+			vs.u.win.Canvas().Unfocus() // keys must not reach the room left behind
 			vs.checklist = newChecklist(vs, r)
 			vs.setBody(vs.checklist.buildUI())
 			return vs.checklist
