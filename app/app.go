@@ -32,11 +32,17 @@ const (
 	OpenChecklist = "checklist"
 	OpenFindings  = "findings"
 	OpenSettings  = "settings"
+	OpenImport    = "import"
+	OpenExport    = "export"
 )
+
+// OpenScreens lists the names Options.Open takes.
+var OpenScreens = []string{OpenHome, OpenChecklist, OpenFindings, OpenSettings, OpenImport, OpenExport}
 
 // Options say how the window opens.
 type Options struct {
-	// Open names the first screen: home (default), checklist, findings or settings.
+	// Open names the first screen: home (default), checklist, findings,
+	// settings, import or export.
 	// The checklist opens the latest unfinished visit (or, failing that, the
 	// latest visit) at its first room not yet done.
 	Open string
@@ -78,6 +84,8 @@ type ui struct {
 	finish   *finishScreen
 	findings *findingsScreen
 	settings *settingsScreen
+	imports  *importScreen
+	export   *exportScreen
 	showing  string
 }
 
@@ -156,8 +164,12 @@ func (u *ui) open(name string) error {
 		u.showFindings("")
 	case OpenSettings:
 		u.showSettings()
+	case OpenImport:
+		u.showImport()
+	case OpenExport:
+		u.showExport("")
 	default:
-		return fmt.Errorf("--open %q: use home, checklist, findings or settings", name)
+		return fmt.Errorf("--open %q: use one of %s", name, strings.Join(OpenScreens, ", "))
 	}
 	return nil
 }
@@ -248,6 +260,23 @@ func (u *ui) showSettings() *settingsScreen {
 	s := newSettingsScreen(u)
 	u.settings = s
 	u.setScreen("settings", "settings", s.buildUI())
+	return s
+}
+
+// showImport opens the import of schools, rooms or ticket status.
+func (u *ui) showImport() *importScreen {
+	s := newImportScreen(u)
+	u.imports = s
+	u.setScreen("import", "", s.buildUI())
+	return s
+}
+
+// showExport opens the export of findings; visitID preselects "This visit".
+func (u *ui) showExport(visitID string) *exportScreen {
+	s := newExportScreen(u, visitID)
+	u.export = s
+	u.setScreen("export", "findings", s.buildUI())
+	s.onShown()
 	return s
 }
 
@@ -401,8 +430,14 @@ func parseOptionalNumber(field, s string) (*float64, error) {
 	return &v, nil
 }
 
-// readAll reads a file the file dialog opened and closes it.
+// readAll reads a photo or logo the file dialog opened and closes it.
 func readAll(rc fyne.URIReadCloser, err error) (string, []byte, error) {
+	return readUpTo(rc, err, audit.MaxPhotoBytes)
+}
+
+// readUpTo reads at most limit+1 bytes of a file the file dialog opened
+// (one more than allowed, so the caller can tell it is too big) and closes it.
+func readUpTo(rc fyne.URIReadCloser, err error, limit int64) (string, []byte, error) {
 	if err != nil {
 		return "", nil, err
 	}
@@ -410,7 +445,7 @@ func readAll(rc fyne.URIReadCloser, err error) (string, []byte, error) {
 		return "", nil, errCancelled
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, audit.MaxPhotoBytes+1))
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	return rc.URI().Name(), data, err
 }
 

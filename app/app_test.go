@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/csv"
 	"image"
 	"image/color"
 	"image/png"
@@ -502,15 +503,44 @@ func TestReportAndExport(t *testing.T) {
 		t.Errorf("a cancelled report left %s behind (%v); status %q", cancelled, err, fs.status.Text)
 	}
 
-	fs.exportFormat.SetSelected("Plain CSV (every field)")
-	if !strings.Contains(fs.preview.Text, "|") {
-		t.Errorf("no preview: %q", fs.preview.Text)
+	test.Tap(fs.exportBtn)
+	es := u.export
+	if es == nil || es.scope.Selected != scopeVisit {
+		t.Fatalf("Export findings… did not open the export screen on this visit")
+	}
+	es.previewJob.wait()
+	es.format.SetSelected("Plain CSV (every field)")
+	es.previewJob.wait()
+	if !strings.Contains(es.preview.Text, "|") {
+		t.Errorf("no preview: %q", es.preview.Text)
 	}
 	csvPath := filepath.Join(dir, "findings.csv")
-	fs.onExportFile(fileWriter(t, csvPath), nil)
-	data, err := os.ReadFile(csvPath)
-	want, _ := s.Findings(ctx, audit.FindingFilter{VisitID: visits[0].ID})
-	if err != nil || strings.Count(strings.TrimSpace(string(data)), "\n") < len(want) {
-		t.Fatalf("export: %v, %d lines for %d findings; status %q", err, strings.Count(string(data), "\n"), len(want), fs.status.Text)
+	opt, err := es.options()
+	if err != nil {
+		t.Fatal(err)
 	}
+	es.onFile(opt, fileWriter(t, csvPath), nil)
+	es.exportJob.wait()
+	records := readCSVFile(t, csvPath)
+	want, _ := s.Findings(ctx, audit.FindingFilter{VisitID: visits[0].ID})
+	if len(records)-1 != len(want) {
+		t.Fatalf("export: %d rows for %d findings; status %q", len(records)-1, len(want), es.result.Text)
+	}
+	if info, err := os.Stat(csvPath); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("export file mode: %v (%v), want 0600", info.Mode().Perm(), err)
+	}
+}
+
+// readCSVFile reads a whole CSV file with a real CSV reader.
+func readCSVFile(t *testing.T, path string) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return records
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -43,6 +42,9 @@ type findingsScreen struct {
 	moreText *widget.Label
 	moreBtn  *widget.Button
 	saved    statusLabel
+
+	exportBtn  *widget.Button
+	ticketsBtn *widget.Button
 }
 
 // findingCard is one finding with its action editors.
@@ -66,17 +68,9 @@ func (s *findingsScreen) buildUI() fyne.CanvasObject {
 		scopes = []string{scopeVisit, scopeAll}
 	}
 	s.scope = widget.NewSelect(scopes, func(string) { s.refresh() })
-	s.category = widget.NewSelect(append([]string{allOption}, s.categories()...), func(string) { s.refresh() })
-	sevs := []string{allOption}
-	for _, v := range audit.Severities {
-		sevs = append(sevs, string(v))
-	}
-	s.severity = widget.NewSelect(sevs, func(string) { s.refresh() })
-	stats := []string{allOption}
-	for _, v := range audit.Statuses {
-		stats = append(stats, string(v))
-	}
-	s.status = widget.NewSelect(stats, func(string) { s.refresh() })
+	s.category = widget.NewSelect(append([]string{allOption}, templateCategories(s.u)...), func(string) { s.refresh() })
+	s.severity = widget.NewSelect(severityOptions(), func(string) { s.refresh() })
+	s.status = widget.NewSelect(statusOptions(), func(string) { s.refresh() })
 	s.category.SetSelected(allOption)
 	s.severity.SetSelected(allOption)
 	s.status.SetSelected(allOption)
@@ -91,25 +85,22 @@ func (s *findingsScreen) buildUI() fyne.CanvasObject {
 	filters := container.NewGridWithColumns(4,
 		labelled("Visits", s.scope), labelled("Category", s.category),
 		labelled("Severity", s.severity), labelled("Status", s.status))
-	top := container.NewVBox(heading("Findings"), filters, s.count, s.saved, widget.NewSeparator())
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.buildActions(), heading("Findings")),
+		filters, s.count, s.saved, widget.NewSeparator())
 	return container.NewBorder(top, smallLabel(findingHelp), nil, nil,
 		container.NewVScroll(container.NewVBox(s.list, s.more)))
+}
+
+// buildActions makes the export and ticket-import buttons.
+func (s *findingsScreen) buildActions() fyne.CanvasObject {
+	s.exportBtn = widget.NewButtonWithIcon("Export…", theme.DownloadIcon(), func() { s.u.showExport(s.visitID) })
+	s.ticketsBtn = widget.NewButtonWithIcon("Import ticket status…", theme.UploadIcon(), func() { s.u.showImport() })
+	return container.NewHBox(tallBox(s.ticketsBtn), tallBox(s.exportBtn))
 }
 
 // labelled puts a small label above a widget.
 func labelled(label string, obj fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(smallLabel(label), obj)
-}
-
-// categories lists the categories of the default template, for the filter.
-func (s *findingsScreen) categories() []string {
-	t, err := s.store.LatestTemplate(s.u.ctx, "")
-	if err != nil {
-		return nil
-	}
-	cats := t.Categories()
-	sort.Strings(cats)
-	return cats
 }
 
 func (s *findingsScreen) filter() audit.FindingFilter {

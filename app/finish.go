@@ -35,11 +35,7 @@ type finishScreen struct {
 	cancelReport   context.CancelFunc
 	reportDone     chan struct{} // closed when a report run ends
 
-	exportBtn     *widget.Button
-	exportFormat  *widget.Select
-	exportGrouped *widget.Check
-	exportSev     *widget.Select
-	preview       *widget.Label
+	exportBtn *widget.Button
 
 	confirm *dialog.ConfirmDialog // the finish question while it is open
 	scroll  *container.Scroll
@@ -172,26 +168,12 @@ func (f *finishScreen) buildOutputs() fyne.CanvasObject {
 	f.reportProgress.Hide()
 	f.reportCancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), f.onCancelReport)
 	f.reportCancel.Hide()
-	names := make([]string, len(report.Formats))
-	for i, fi := range report.Formats {
-		names[i] = fi.Name
-	}
-	f.exportFormat = widget.NewSelect(names, func(string) { f.updatePreview() })
-	f.exportGrouped = widget.NewCheck("One item per issue across rooms", func(bool) { f.updatePreview() })
-	sevs := []string{allOption}
-	for _, v := range audit.Severities {
-		sevs = append(sevs, string(v))
-	}
-	f.exportSev = widget.NewSelect(sevs, func(string) { f.updatePreview() })
-	f.preview = smallLabel("")
-	f.exportSev.SetSelected(allOption)
-	f.exportFormat.SetSelectedIndex(0)
-	f.exportBtn = widget.NewButtonWithIcon("Export findings…", theme.DownloadIcon(), f.onExport)
+	f.exportBtn = widget.NewButtonWithIcon("Export findings…", theme.DownloadIcon(), func() { f.u.showExport(f.data.Visit.ID) })
 	return container.NewVBox(widget.NewSeparator(), heading("Report for the principal"),
 		container.NewBorder(nil, nil, tallBox(f.reportBtn), tallBox(f.reportCancel), f.reportProgress),
 		widget.NewSeparator(), heading("Backlog export for IT"),
-		container.NewGridWithColumns(3, labelled("Format", f.exportFormat), labelled("Severity", f.exportSev), f.exportGrouped),
-		labelled("Preview of the first rows", f.preview), tallBox(f.exportBtn), widget.NewSeparator())
+		smallLabel("Jira, Azure DevOps, GitHub, ServiceNow or plain CSV/JSON, with filters and a preview."),
+		tallBox(f.exportBtn), widget.NewSeparator())
 }
 
 func (f *finishScreen) baseName() string {
@@ -279,72 +261,6 @@ func (f *finishScreen) onReportDone(uri fyne.URI, err error) {
 			f.u.app.OpenURL(u)
 		}
 	}, f.u.win)
-}
-
-// exportOptions is what the export controls select, for this visit.
-func (f *finishScreen) exportOptions() report.ExportOptions {
-	opt := report.ExportOptions{Grouped: f.exportGrouped.Checked, Filter: audit.FindingFilter{VisitID: f.data.Visit.ID}}
-	if i := f.exportFormat.SelectedIndex(); i >= 0 {
-		opt.Format = report.Formats[i].Format
-	}
-	if v := f.exportSev.Selected; v != allOption && v != "" {
-		opt.Filter.Severity = audit.Severity(v)
-	}
-	return opt
-}
-
-// updatePreview shows the first rows the export will write.
-func (f *finishScreen) updatePreview() {
-	if f.preview == nil || f.exportFormat.SelectedIndex() < 0 {
-		return
-	}
-	rows, err := report.Preview(f.u.ctx, f.store, f.exportOptions(), 3)
-	if err != nil {
-		f.preview.SetText(err.Error())
-		return
-	}
-	lines := make([]string, len(rows))
-	for i, r := range rows {
-		lines[i] = truncateRunes(strings.Join(r, " | "), 300)
-	}
-	if len(rows) <= 1 {
-		lines = append(lines, "(no findings match)")
-	}
-	f.preview.SetText(strings.Join(lines, "\n"))
-}
-
-// onExport asks where to save the export.
-func (f *finishScreen) onExport() {
-	opt := f.exportOptions()
-	info, _ := opt.Format.Info()
-	d := dialog.NewFileSave(f.onExportFile, f.u.win)
-	d.SetFileName(f.baseName() + "-" + string(opt.Format) + info.Extension)
-	d.Resize(f.u.win.Canvas().Size())
-	d.Show()
-}
-
-// onExportFile writes the export to the file the save dialog returned.
-func (f *finishScreen) onExportFile(w fyne.URIWriteCloser, err error) {
-	if err != nil || w == nil {
-		f.reportFailed(err, w)
-		return
-	}
-	var buf bytes.Buffer
-	err = report.Export(f.u.ctx, f.store, f.exportOptions(), &buf)
-	if err == nil {
-		_, err = w.Write(buf.Bytes())
-	}
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	settleFile(w.URI(), err)
-	if err != nil {
-		f.status.failed(fmt.Errorf("export not saved: %w", err))
-		return
-	}
-	info, _ := f.exportOptions().Format.Info()
-	f.status.Importance = widget.SuccessImportance
-	f.status.show("Exported to " + w.URI().Path() + ". " + info.Help)
 }
 
 // settleFile finishes a file the save dialog created: private (0600) when

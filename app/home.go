@@ -25,6 +25,7 @@ type home struct {
 	names     map[string]string // school id -> name
 	startBtns map[string]*widget.Button
 	addBtn    *widget.Button
+	importBtn *widget.Button
 	status    statusLabel
 }
 
@@ -61,7 +62,9 @@ func (h *home) buildUI() fyne.CanvasObject {
 	if len(h.visits) == 0 {
 		list.Add(wrapLabel("No visits yet."))
 	}
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, tallBox(h.addBtn), heading("Schools")), h.status)
+	h.importBtn = widget.NewButtonWithIcon("Import…", theme.UploadIcon(), func() { h.u.showImport() })
+	buttons := container.NewHBox(tallBox(h.importBtn), tallBox(h.addBtn))
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, heading("Schools")), h.status)
 	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(list)))
 }
 

@@ -100,14 +100,24 @@ func DetectMapping(header []string) (ColumnMapping, error) {
 		strings.Join(header, ", "))
 }
 
+// MapHeader maps a header's columns by name for a file of the given kind,
+// for a mapping screen where the user says which kind the file is.
+func MapHeader(kind DirectoryKind, header []string) ColumnMapping {
+	return mapHeader(kind, header)
+}
+
+// FieldsOf lists the target fields of a kind, in screen order.
+func FieldsOf(kind DirectoryKind) []Field {
+	if kind == DirectoryRooms {
+		return RoomFields
+	}
+	return SchoolFields
+}
+
 func mapHeader(kind DirectoryKind, header []string) ColumnMapping {
 	m := ColumnMapping{Kind: kind, Columns: map[Field]int{}}
 	used := map[int]bool{}
-	fields := SchoolFields
-	if kind == DirectoryRooms {
-		fields = RoomFields
-	}
-	for _, f := range fields {
+	for _, f := range FieldsOf(kind) {
 		for _, alias := range headerAliases[kind][f] {
 			if i := findColumn(header, alias); i >= 0 && !used[i] {
 				m.Columns[f], used[i] = i, true

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 
@@ -11,7 +13,7 @@ import (
 func runGUI(cli *CLI, args []string) error {
 	fs := cli.newFlags("gui")
 	db := dbFlag(fs)
-	open := fs.String("open", app.OpenHome, "screen to open: home, checklist (resume the latest visit), findings or settings")
+	open := fs.String("open", app.OpenHome, "screen to open: home, checklist (resume the latest visit), findings, settings, import or export")
 	size := fs.String("size", "1280x800", "window size WIDTHxHEIGHT")
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
@@ -20,10 +22,8 @@ func runGUI(cli *CLI, args []string) error {
 	if _, err := fmt.Sscanf(*size, "%gx%g", &w, &h); err != nil || w < 200 || h < 200 {
 		return fmt.Errorf("--size %q: write it as WIDTHxHEIGHT, e.g. 1024x768", *size)
 	}
-	switch *open {
-	case app.OpenHome, app.OpenChecklist, app.OpenFindings, app.OpenSettings:
-	default:
-		return fmt.Errorf("--open %q: use home, checklist, findings or settings", *open)
+	if !slices.Contains(app.OpenScreens, *open) {
+		return fmt.Errorf("--open %q: use one of %s", *open, strings.Join(app.OpenScreens, ", "))
 	}
 	store, err := openForGUI(*db)
 	if err != nil {
