@@ -53,6 +53,18 @@ metric() {
   echo "| findings of one visit | $(metric BenchmarkDistrictFindingsVisit ms) ms | $(metric BenchmarkDistrictFindingsVisit bare-ms) ms | $(metric BenchmarkDistrictFindingsVisit x-bare-sql)x |"
   echo "| all findings ($(metric BenchmarkDistrictFindingsAll findings)) | $(metric BenchmarkDistrictFindingsAll ms) ms | $(metric BenchmarkDistrictFindingsAll bare-ms) ms | $(metric BenchmarkDistrictFindingsAll x-bare-sql)x |"
   echo
+  echo "| output | TechWalk | baseline | ratio |"
+  echo "|---|---|---|---|"
+  echo "| export every finding to plain CSV | $(metric BenchmarkExportDistrict export-ms) ms | sqlite3 CLI, same joined rows to CSV: $(metric BenchmarkExportDistrict sqlite3-ms) ms | $(metric BenchmarkExportDistrict x-sqlite3)x (goal ≤ 1.0) |"
+  echo "| PDF report of one 40-room visit | $(metric BenchmarkDistrictReport report-ms) ms | loading the visit and its photos: $(metric BenchmarkDistrictReport load-ms) ms | $(metric BenchmarkDistrictReport x-load)x |"
+  echo
+  echo "## PDF report of a 60-room visit with 120 photos"
+  echo
+  echo "| figure | TechWalk | baseline: reading the photo bytes | ratio |"
+  echo "|---|---|---|---|"
+  echo "| time to PDF | $(metric BenchmarkReport report-ms) ms | $(metric BenchmarkReport photo-read-ms) ms | $(metric BenchmarkReport x-photo-read)x (goal < 1 s) |"
+  echo "| peak heap | $(metric BenchmarkReport peak-heap-MB) MB | | (goal < 300 MB) |"
+  echo
   echo "## Every benchmark (filled automatically: exports, reports and any new benchmark appear here)"
   echo
   echo "| package | benchmark | ns/op | other metrics (x-... are ratios to the baseline) |"
