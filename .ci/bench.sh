@@ -43,7 +43,8 @@ metric() {
   echo "|---|---|---|---|"
   echo "| cold start, demo database | $(metric BenchmarkColdStart app-ms) ms | $(metric BenchmarkColdStart minimal-ms) ms | $(metric BenchmarkColdStart x-minimal)x (goal ≤ 1.3) |"
   echo "| peak RSS, district database | $(metric BenchmarkDistrictMemory rss-MB) MB | $(metric BenchmarkDistrictMemory minimal-rss-MB) MB | $(metric BenchmarkDistrictMemory x-minimal)x (goal < 200 MB) |"
-  echo "| start, district database | $(metric BenchmarkDistrictMemory start-ms) ms | | |"
+  echo "| window up, district database | $(metric BenchmarkDistrictMemory start-ms) ms | | |"
+  echo "| home screen loaded (in the background), district database | $(metric BenchmarkDistrictMemory home-loaded-ms) ms | | |"
   echo
   echo "## District-sized database (200 schools x 3 visits x 40 rooms x 40 items, photos in 10 % of rooms)"
   echo

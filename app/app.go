@@ -202,6 +202,7 @@ func (u *ui) showHome() *home {
 	h := newHome(u)
 	u.home = h
 	u.setScreen("home", "home", h.buildUI())
+	h.onShown()
 	return h
 }
 

@@ -101,7 +101,7 @@ func row(t *testing.T, c *checklist, itemID string) *itemRow {
 // setUpSchool adds a school and rooms through the school screen.
 func setUpSchool(t *testing.T, u *ui, s *audit.Store) (audit.School, []audit.Room) {
 	t.Helper()
-	h := u.showHome()
+	h := loadedHome(u)
 	test.Tap(h.addBtn)
 	se := u.school
 	test.Type(se.name, "Jefferson Elementary")
@@ -134,7 +134,7 @@ func TestWholeVisit(t *testing.T) {
 	u, s, _ := newTestUI(t)
 	school, rooms := setUpSchool(t, u, s)
 
-	h := u.showHome()
+	h := loadedHome(u)
 	test.Tap(h.startBtns[school.ID])
 	visits, _ := s.Visits(ctx, audit.VisitFilter{SchoolID: school.ID})
 	if len(visits) != 1 || visits[0].Finished() || u.visit == nil {
@@ -289,7 +289,7 @@ func TestWholeVisit(t *testing.T) {
 func TestWifiMeasureWithoutWifi(t *testing.T) {
 	u, s, _ := newTestUI(t)
 	school, rooms := setUpSchool(t, u, s)
-	vs := u.showHome().onStartVisit(school.ID)
+	vs := loadedHome(u).onStartVisit(school.ID)
 	c := vs.onPickRoom(rooms[0].ID)
 	wf := row(t, c, "wifi-front")
 	test.Tap(wf.wifi.measureBtn)
@@ -343,7 +343,7 @@ func TestRatingItem(t *testing.T) {
 func TestNoteSurvivesClose(t *testing.T) {
 	u, s, path := newTestUI(t)
 	school, rooms := setUpSchool(t, u, s)
-	vs := u.showHome().onStartVisit(school.ID)
+	vs := loadedHome(u).onStartVisit(school.ID)
 	c := vs.onPickRoom(rooms[0].ID)
 	start := time.Now()
 	test.Type(row(t, c, "td-boots").noteEntry, "Takes 4 minutes; Nguyễn says it's been like this since May")
@@ -446,10 +446,14 @@ func TestOpenScreens(t *testing.T) {
 	if _, err := s.CreateDemo(ctx, 7); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{OpenHome, OpenFindings, OpenSettings, OpenChecklist} {
+	for _, name := range []string{OpenHome, OpenFindings, OpenSettings, OpenImport, OpenExport, OpenChecklist} {
 		if err := u.open(name); err != nil {
 			t.Fatal(err)
 		}
+		if u.showing != name && name != OpenChecklist {
+			t.Errorf("--open %s shows %q", name, u.showing)
+		}
+		waitForScreens(u)
 	}
 	if u.showing != "visit" || u.visit.checklist == nil {
 		t.Fatalf("--open checklist shows %q", u.showing)
@@ -543,4 +547,21 @@ func readCSVFile(t *testing.T, path string) [][]string {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return records
+}
+
+// loadedHome shows the home screen and waits for its schools to load.
+func loadedHome(u *ui) *home {
+	h := u.showHome()
+	h.loading.wait()
+	return h
+}
+
+// waitForScreens waits for the background loads of the screens shown so far.
+func waitForScreens(u *ui) {
+	if u.home != nil {
+		u.home.loading.wait()
+	}
+	if u.export != nil {
+		u.export.previewJob.wait()
+	}
 }

@@ -26,6 +26,8 @@ type home struct {
 	startBtns map[string]*widget.Button
 	addBtn    *widget.Button
 	importBtn *widget.Button
+	list      *fyne.Container
+	loading   job
 	status    statusLabel
 }
 
@@ -43,29 +45,43 @@ func newHome(u *ui) *home {
 
 func (h *home) buildUI() fyne.CanvasObject {
 	h.status = newStatusLabel()
-	if err := h.load(); err != nil {
-		h.status.failed(err)
-	}
 	h.addBtn = widget.NewButtonWithIcon("Add school", theme.ContentAddIcon(), func() { h.u.showSchool("") })
-	list := container.NewVBox()
-	for _, s := range h.schools {
-		list.Add(h.schoolCard(s))
-		list.Add(widget.NewSeparator())
-	}
-	if len(h.schools) == 0 {
-		list.Add(wrapLabel("No schools yet. Add the school you are visiting, then its rooms."))
-	}
-	list.Add(heading("Recent visits"))
-	for _, v := range h.visits {
-		list.Add(h.visitRow(v))
-	}
-	if len(h.visits) == 0 {
-		list.Add(wrapLabel("No visits yet."))
-	}
 	h.importBtn = widget.NewButtonWithIcon("Import…", theme.UploadIcon(), func() { h.u.showImport() })
+	h.list = container.NewVBox(wrapLabel("Loading the schools…"))
 	buttons := container.NewHBox(tallBox(h.importBtn), tallBox(h.addBtn))
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, heading("Schools")), h.status)
-	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(list)))
+	return container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(h.list)))
+}
+
+// onShown loads the schools in the background: a district's schools and
+// scores take seconds to read, and the window must not freeze meanwhile.
+func (h *home) onShown() {
+	h.loading.start(func() func() {
+		err := h.load()
+		return func() { h.showLoaded(err) }
+	})
+}
+
+// showLoaded lays out the school cards and the recent visits.
+func (h *home) showLoaded(err error) {
+	if err != nil {
+		h.status.failed(err)
+	}
+	h.list.RemoveAll()
+	for _, s := range h.schools {
+		h.list.Add(h.schoolCard(s))
+		h.list.Add(widget.NewSeparator())
+	}
+	if len(h.schools) == 0 {
+		h.list.Add(wrapLabel("No schools yet. Add the school you are visiting, then its rooms, or import the district's list."))
+	}
+	h.list.Add(heading("Recent visits"))
+	for _, v := range h.visits {
+		h.list.Add(h.visitRow(v))
+	}
+	if len(h.visits) == 0 {
+		h.list.Add(wrapLabel("No visits yet."))
+	}
 }
 
 // load reads the schools, their latest visits and scores, and the recent visits.

@@ -28,7 +28,7 @@ const roomsWithBadKind = "School Code;Room;Type;Teacher\n" +
 // importFile loads data into the import screen opened from Home.
 func importFile(t *testing.T, u *ui, name, data string) *importScreen {
 	t.Helper()
-	test.Tap(u.showHome().importBtn)
+	test.Tap(loadedHome(u).importBtn)
 	is := u.imports
 	if is == nil {
 		t.Fatal("Import… did not open the import screen")

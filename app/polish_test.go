@@ -59,7 +59,7 @@ func pressShortcut(u *ui, key fyne.KeyName, mod fyne.KeyModifier) {
 func TestFinishAsksFirst(t *testing.T) {
 	u, s, _ := newTestUI(t)
 	school, rooms := setUpSchool(t, u, s)
-	vs := u.showHome().onStartVisit(school.ID)
+	vs := loadedHome(u).onStartVisit(school.ID)
 	if err := vs.setRoomDone(rooms[0].ID, true); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestFinishAsksFirst(t *testing.T) {
 func TestFinishedVisitIsReadOnlyUntilReopened(t *testing.T) {
 	u, s, _ := newTestUI(t)
 	school, rooms := setUpSchool(t, u, s)
-	vid := u.showHome().onStartVisit(school.ID).visit.ID
+	vid := loadedHome(u).onStartVisit(school.ID).visit.ID
 	room := rooms[0].ID
 	if err := s.SaveAnswer(ctx, &audit.Answer{VisitID: vid, RoomID: room, ItemID: "disp-power", Value: audit.CheckMissing}); err != nil {
 		t.Fatal(err)
@@ -169,7 +169,7 @@ func TestFinishedVisitIsReadOnlyUntilReopened(t *testing.T) {
 func TestShortcutsWhileTypingANote(t *testing.T) {
 	u, s, _ := newTestUI(t)
 	school, rooms := setUpSchool(t, u, s)
-	vs := u.showHome().onStartVisit(school.ID)
+	vs := loadedHome(u).onStartVisit(school.ID)
 	c := vs.onPickRoom(rooms[0].ID)
 	vid, room := vs.visit.ID, rooms[0].ID
 	power, touch := row(t, c, "disp-power"), row(t, c, "disp-touch")
@@ -305,7 +305,7 @@ func labelAbove(u *ui, field fyne.CanvasObject) []string {
 func TestFeedbackFieldsAreLabelled(t *testing.T) {
 	u, s, _ := newTestUI(t)
 	school, rooms := setUpSchool(t, u, s)
-	vs := u.showHome().onStartVisit(school.ID)
+	vs := loadedHome(u).onStartVisit(school.ID)
 	f := u.showFeedback(vs, rooms[0])
 	p := vs.tmpl.Feedback
 	fields := []struct {
