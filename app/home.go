@@ -82,6 +82,7 @@ func (h *home) showLoaded(err error) {
 	if len(h.visits) == 0 {
 		h.list.Add(wrapLabel("No visits yet."))
 	}
+	h.list.Refresh() // Add only lays out; the canvas repaints on Refresh
 }
 
 // load reads the schools, their latest visits and scores, and the recent visits.

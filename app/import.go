@@ -172,6 +172,7 @@ func (s *importScreen) load(name string, data []byte) {
 		s.setReady(false)
 		s.kind.Disable()
 		s.mapping.RemoveAll()
+		s.mapping.Refresh()
 		s.sample.SetText("")
 		s.status.failed(err)
 		return
@@ -236,6 +237,7 @@ func (s *importScreen) onKind(kind string) {
 	s.showReport(nil)
 	s.status.clear()
 	if kind == "" || s.data == nil {
+		s.mapping.Refresh()
 		s.setReady(false)
 		return
 	}
@@ -243,6 +245,7 @@ func (s *importScreen) onKind(kind string) {
 	if kind == importTickets {
 		s.mapping.Add(smallLabel("Rows are matched to findings by the TechWalk id the export wrote (External ID, correlation_id, " +
 			"or the id in the description or body); the ticket key and status are recorded on those findings."))
+		s.mapping.Refresh()
 		s.sample.SetText("")
 		return
 	}
@@ -271,6 +274,7 @@ func (s *importScreen) buildMapping(m audit.ColumnMapping) {
 		grid.Add(sel)
 	}
 	s.mapping.Add(labelled("Which column holds each field (* must be mapped)", grid))
+	s.mapping.Refresh()
 	s.onMappingChanged()
 }
 
