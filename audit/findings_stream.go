@@ -27,26 +27,101 @@ type findingDims struct {
 // fn must not keep the pointer; a non-nil error from fn stops the scan and
 // is returned.
 func (s *Store) EachFinding(ctx context.Context, f FindingFilter, fn func(*Finding) error) error {
+	var mu sync.Mutex
+	_, err := s.scanParallel(ctx, f, func() findingSink { return &funcSink{fn: fn, mu: &mu} })
+	return err
+}
+
+// FindingChunks returns the findings Findings returns, in no particular
+// order, in chunks of at most 4,096 that are never copied to grow: each
+// read connection scans its slice of the answers straight into its own
+// chunks, with no lock and no copy per finding.
+func (s *Store) FindingChunks(ctx context.Context, f FindingFilter) ([][]Finding, error) {
+	sinks, err := s.scanParallel(ctx, f, func() findingSink { return &chunkSink{} })
+	if err != nil {
+		return nil, err
+	}
+	var chunks [][]Finding
+	for _, sink := range sinks {
+		for _, c := range sink.(*chunkSink).chunks {
+			if len(c) > 0 {
+				chunks = append(chunks, c)
+			}
+		}
+	}
+	return chunks, nil
+}
+
+// findingSink receives what one scan finds: slot is a zeroed Finding for
+// the next row, keep takes it when the row is a matching finding.
+type findingSink interface {
+	slot() *Finding
+	keep(*Finding) error
+}
+
+// funcSink hands each finding to fn under a lock shared by the scans.
+type funcSink struct {
+	fd Finding
+	fn func(*Finding) error
+	mu *sync.Mutex
+}
+
+func (s *funcSink) slot() *Finding {
+	s.fd = Finding{}
+	return &s.fd
+}
+
+func (s *funcSink) keep(fd *Finding) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fn(fd)
+}
+
+// findingChunk is how many findings a chunk holds.
+const findingChunk = 4096
+
+// chunkSink fills fixed-size chunks in place.
+type chunkSink struct{ chunks [][]Finding }
+
+func (s *chunkSink) slot() *Finding {
+	n := len(s.chunks)
+	if n == 0 || len(s.chunks[n-1]) == cap(s.chunks[n-1]) {
+		s.chunks = append(s.chunks, make([]Finding, 0, findingChunk))
+		n++
+	}
+	last := s.chunks[n-1]
+	fd := &last[:len(last)+1][len(last)]
+	*fd = Finding{}
+	return fd
+}
+
+func (s *chunkSink) keep(*Finding) error {
+	n := len(s.chunks) - 1
+	s.chunks[n] = s.chunks[n][:len(s.chunks[n])+1]
+	return nil
+}
+
+// scanParallel scans the answers in slices, one per read connection, each
+// into the sink newSink makes for it, and returns the sinks.
+func (s *Store) scanParallel(ctx context.Context, f FindingFilter, newSink func() findingSink) ([]findingSink, error) {
 	d, err := s.loadFindingDims(ctx)
 	if err != nil {
-		return s.readError(err)
+		return nil, s.readError(err)
 	}
 	ranges, err := s.answerRanges(ctx, min(runtime.GOMAXPROCS(0), 4))
 	if err != nil {
-		return s.readError(err)
+		return nil, s.readError(err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var mu, errMu sync.Mutex
+	var errMu sync.Mutex
 	var first error // the error that stopped the scan; later ones are its echoes
 	var wg sync.WaitGroup
-	for _, r := range ranges {
+	sinks := make([]findingSink, len(ranges))
+	for i, r := range ranges {
+		sinks[i] = newSink()
 		wg.Go(func() {
-			err := s.scanAnswers(ctx, f, d, r, func(fd *Finding) error {
-				mu.Lock()
-				defer mu.Unlock()
-				return fn(fd)
-			})
+			err := s.scanAnswers(ctx, f, d, r, sinks[i])
 			if err == nil {
 				return
 			}
@@ -59,13 +134,15 @@ func (s *Store) EachFinding(ctx context.Context, f FindingFilter, fn func(*Findi
 		})
 	}
 	wg.Wait()
-	return s.readError(first)
+	return sinks, s.readError(first)
 }
 
-// answerRanges splits the answers' rowids into n contiguous ranges.
+// answerRanges splits the answers' rowids into n contiguous ranges. The
+// bounds are two subqueries: SQLite looks up a lone min or max in the
+// index, but scans the table for both in one select.
 func (s *Store) answerRanges(ctx context.Context, n int) ([][2]int64, error) {
 	var lo, hi int64
-	if err := s.r.QueryRowContext(ctx, "SELECT COALESCE(min(rowid), 0), COALESCE(max(rowid), 0) FROM answers").Scan(&lo, &hi); err != nil {
+	if err := s.r.QueryRowContext(ctx, "SELECT COALESCE((SELECT min(rowid) FROM answers), 0), COALESCE((SELECT max(rowid) FROM answers), 0)").Scan(&lo, &hi); err != nil {
 		return nil, err
 	}
 	step := (hi-lo)/int64(max(n, 1)) + 1
@@ -76,25 +153,24 @@ func (s *Store) answerRanges(ctx context.Context, n int) ([][2]int64, error) {
 	return out, nil
 }
 
-func (s *Store) scanAnswers(ctx context.Context, f FindingFilter, d *findingDims, r [2]int64, fn func(*Finding) error) error {
+func (s *Store) scanAnswers(ctx context.Context, f FindingFilter, d *findingDims, r [2]int64, sink findingSink) error {
 	q, args := s.answerScan(f, d)
 	rows, err := s.r.QueryContext(ctx, q+" AND rowid BETWEEN ? AND ?", append(args, r[0], r[1])...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var fd Finding
 	for rows.Next() {
 		var value, created, updated string
-		fd = Finding{}
+		fd := sink.slot()
 		if err := rows.Scan(&fd.ID, &fd.VisitID, &fd.RoomID, &fd.ItemID, &value, &fd.Note, &created, &updated); err != nil {
 			return err
 		}
-		if !d.join(&fd, value, f) {
+		if !d.join(fd, value, f) {
 			continue
 		}
 		fd.FirstSeen, fd.UpdatedAt = parseTime(created), parseTime(updated)
-		if err := fn(&fd); err != nil {
+		if err := sink.keep(fd); err != nil {
 			return err
 		}
 	}
@@ -103,11 +179,14 @@ func (s *Store) scanAnswers(ctx context.Context, f FindingFilter, d *findingDims
 
 // answerScan is the query over answers; when no template can fail an
 // "ok" or "na" answer, those (most answers) are skipped inside SQLite.
+// The value is tested first: SQLite then decodes no later column of the
+// rows it skips.
 func (s *Store) answerScan(f FindingFilter, d *findingDims) (string, []any) {
-	q := "SELECT id, visit_id, room_id, item_id, value, note, created_at, updated_at FROM answers WHERE deleted = 0 AND value != ''"
+	q := "SELECT id, visit_id, room_id, item_id, value, note, created_at, updated_at FROM answers WHERE "
 	if d.okNeverFails() {
-		q += " AND value NOT IN ('" + CheckOK + "', '" + CheckNA + "')"
+		q += "value NOT IN ('" + CheckOK + "', '" + CheckNA + "') AND "
 	}
+	q += "value != '' AND deleted = 0"
 	var args []any
 	if f.VisitID != "" {
 		q += " AND visit_id = ?"

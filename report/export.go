@@ -123,24 +123,13 @@ func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]back
 		return nil, nil, err
 	}
 	anonymise := store.Anonymise(ctx)
-	teachers := map[string][]audit.Room{} // by school: a note names people of its own school
-	// Fixed-size chunks: a district's findings are never copied to grow a slice.
-	var chunks [][]audit.Finding
-	err := store.EachFinding(ctx, opt.Filter, func(f *audit.Finding) error {
-		if anonymise && f.Teacher != "" {
-			teachers[f.SchoolID] = append(teachers[f.SchoolID], audit.Room{Teacher: f.Teacher})
-			f.Teacher = "" // no format names teachers unless the district turned anonymising off
-		}
-		if n := len(chunks); n == 0 || len(chunks[n-1]) == cap(chunks[n-1]) {
-			chunks = append(chunks, make([]audit.Finding, 0, 4096))
-		}
-		chunks[len(chunks)-1] = append(chunks[len(chunks)-1], *f)
-		return nil
-	})
+	chunks, err := store.FindingChunks(ctx, opt.Filter)
 	if err != nil {
 		return nil, nil, err
 	}
-	scrubNotes(chunks, teachers)
+	if anonymise {
+		scrubNotes(chunks, takeTeachers(chunks))
+	}
 	ex := &exporter{opt: opt, anonymise: anonymise}
 	return buildIssues(chunks, opt.Grouped), ex, nil
 }
@@ -186,6 +175,29 @@ func (ex *exporter) render(items []backlogItem) ([]byte, error) {
 	var buf bytes.Buffer
 	err := ex.write(&buf, items)
 	return buf.Bytes(), err
+}
+
+// takeTeachers blanks the teacher of every finding (no format names
+// teachers unless the district turned anonymising off) and returns each
+// school's distinct teachers, in the order first seen, as rooms for a
+// name scrubber.
+func takeTeachers(chunks [][]audit.Finding) map[string][]audit.Room {
+	seen := map[[2]string]bool{} // school id, teacher
+	rooms := map[string][]audit.Room{}
+	for _, chunk := range chunks {
+		for i := range chunk {
+			f := &chunk[i]
+			if f.Teacher == "" {
+				continue
+			}
+			if k := [2]string{f.SchoolID, f.Teacher}; !seen[k] {
+				seen[k] = true
+				rooms[f.SchoolID] = append(rooms[f.SchoolID], audit.Room{Teacher: f.Teacher})
+			}
+			f.Teacher = ""
+		}
+	}
+	return rooms
 }
 
 // scrubNotes removes the names of each school's teachers from the notes of

@@ -78,19 +78,37 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-func plainFinding(f audit.Finding) PlainFinding {
-	single := backlogItem{ID: f.ID, Findings: []audit.Finding{f}}
-	return PlainFinding{ID: f.ID, ShortID: f.ShortID(), Title: single.title(), VisitID: f.VisitID, VisitStarted: stamp(f.VisitStarted),
+// plainFinding is f with every field; ids caches the group ids, which
+// cost a SHA-1 each.
+func plainFinding(f *audit.Finding, ids groupIDs) PlainFinding {
+	priority := f.Action.Priority
+	if priority == "" {
+		priority = f.Severity
+	}
+	return PlainFinding{ID: f.ID, ShortID: f.ShortID(), Title: singleTitle(f), VisitID: f.VisitID, VisitStarted: stamp(f.VisitStarted),
 		TemplateID: f.TemplateID, TemplateVersion: f.TemplateVersion, SchoolID: f.SchoolID, SchoolName: f.SchoolName,
 		SchoolCode: f.SchoolCode, RoomID: f.RoomID, Room: f.RoomLabel, RoomKind: string(f.RoomKind), Teacher: f.Teacher,
 		ItemID: f.ItemID, Item: f.ItemLabel, Section: f.Section, Category: f.Category, Severity: string(f.Severity),
 		TeacherImpact: teacherImpact(f.Severity), Value: f.Value, Reason: f.Reason, Note: f.Note, PhotoCount: f.PhotoCount,
 		FirstSeen: stamp(f.FirstSeen), UpdatedAt: stamp(f.UpdatedAt), OwnerTeam: f.Action.OwnerTeam,
-		Priority: string(single.priority()), DueDate: f.Action.DueDate, Status: string(f.Action.Status),
-		TicketKey: f.Action.TicketKey, GroupID: f.GroupID()}
+		Priority: string(priority), DueDate: f.Action.DueDate, Status: string(f.Action.Status),
+		TicketKey: f.Action.TicketKey, GroupID: ids.of(f)}
 }
 
-func plainGroup(is backlogItem) PlainGroup {
+// groupIDs remembers the group id of each school and checklist item.
+type groupIDs map[[2]string]string
+
+func (g groupIDs) of(f *audit.Finding) string {
+	k := [2]string{f.SchoolID, f.ItemID}
+	id, ok := g[k]
+	if !ok {
+		id = f.GroupID()
+		g[k] = id
+	}
+	return id
+}
+
+func plainGroup(is backlogItem, ids groupIDs) PlainGroup {
 	f := is.first()
 	owner, due, ticket := is.action()
 	g := PlainGroup{ID: is.ID, Title: is.title(), SchoolID: f.SchoolID, SchoolName: f.SchoolName, SchoolCode: f.SchoolCode,
@@ -101,23 +119,24 @@ func plainGroup(is backlogItem) PlainGroup {
 	if g.Reasons == nil {
 		g.Reasons = []string{}
 	}
-	for _, f := range is.Findings {
-		g.Findings = append(g.Findings, plainFinding(f))
+	for i := range is.Findings {
+		g.Findings = append(g.Findings, plainFinding(&is.Findings[i], ids))
 	}
 	return g
 }
 
 func (ex *exporter) plainJSON(items []backlogItem) any {
+	ids := groupIDs{}
 	if ex.opt.Grouped {
 		out := make([]PlainGroup, len(items))
 		for i, is := range items {
-			out[i] = plainGroup(is)
+			out[i] = plainGroup(is, ids)
 		}
 		return out
 	}
 	out := make([]PlainFinding, len(items))
 	for i, is := range items {
-		out[i] = plainFinding(is.first())
+		out[i] = plainFinding(is.first(), ids)
 	}
 	return out
 }
@@ -127,11 +146,12 @@ var plainFindingHeader = []string{"id", "short_id", "title", "visit_id", "visit_
 	"category", "severity", "teacher_impact", "value", "reason", "note", "photo_count", "first_seen", "updated_at",
 	"owner_team", "priority", "due_date", "status", "ticket_key", "group_id"}
 
-func (p PlainFinding) record() []string {
-	return []string{p.ID, p.ShortID, p.Title, p.VisitID, p.VisitStarted, p.TemplateID, p.TemplateVersion,
+// appendRecord appends the finding's cells in the order of plainFindingHeader.
+func (p *PlainFinding) appendRecord(rec []string) []string {
+	return append(rec, p.ID, p.ShortID, p.Title, p.VisitID, p.VisitStarted, p.TemplateID, p.TemplateVersion,
 		p.SchoolID, p.SchoolName, p.SchoolCode, p.RoomID, p.Room, p.RoomKind, p.Teacher, p.ItemID, p.Item, p.Section,
 		p.Category, p.Severity, p.TeacherImpact, p.Value, p.Reason, p.Note, strconv.Itoa(p.PhotoCount), p.FirstSeen, p.UpdatedAt,
-		p.OwnerTeam, p.Priority, p.DueDate, p.Status, p.TicketKey, p.GroupID}
+		p.OwnerTeam, p.Priority, p.DueDate, p.Status, p.TicketKey, p.GroupID)
 }
 
 var plainGroupHeader = []string{"id", "title", "school_id", "school_name", "school_code", "rooms", "room_count", "item_id",
@@ -149,12 +169,13 @@ func (g PlainGroup) record() []string {
 }
 
 func (ex *exporter) plainRows(items []backlogItem, emit func([]string) error) error {
+	ids := groupIDs{}
 	if ex.opt.Grouped {
 		if err := emit(plainGroupHeader); err != nil {
 			return err
 		}
 		for _, is := range items {
-			if err := emit(plainGroup(is).record()); err != nil {
+			if err := emit(plainGroup(is, ids).record()); err != nil {
 				return err
 			}
 		}
@@ -163,8 +184,10 @@ func (ex *exporter) plainRows(items []backlogItem, emit func([]string) error) er
 	if err := emit(plainFindingHeader); err != nil {
 		return err
 	}
+	rec := make([]string, 0, len(plainFindingHeader))
 	for _, is := range items {
-		if err := emit(plainFinding(is.first()).record()); err != nil {
+		p := plainFinding(is.first(), ids)
+		if err := emit(p.appendRecord(rec[:0])); err != nil {
 			return err
 		}
 	}

@@ -211,6 +211,9 @@ func (s *nameScrubber) scrub(text string) string {
 
 // replaceWord replaces old in s where it is not part of a longer word.
 func replaceWord(s, old, repl string) string {
+	if !strings.Contains(s, old) {
+		return s
+	}
 	var b strings.Builder
 	for {
 		i := strings.Index(s, old)
