@@ -81,23 +81,30 @@ func (s *funcSink) keep(fd *Finding) error {
 const findingChunk = 4096
 
 // chunkSink fills fixed-size chunks in place.
-type chunkSink struct{ chunks [][]Finding }
+type chunkSink struct {
+	chunks [][]Finding
+	dirty  bool // the slot after the last chunk's end holds a row not kept
+}
 
 func (s *chunkSink) slot() *Finding {
 	n := len(s.chunks)
 	if n == 0 || len(s.chunks[n-1]) == cap(s.chunks[n-1]) {
 		s.chunks = append(s.chunks, make([]Finding, 0, findingChunk))
-		n++
+		n, s.dirty = n+1, false
 	}
 	last := s.chunks[n-1]
 	fd := &last[:len(last)+1][len(last)]
-	*fd = Finding{}
+	if s.dirty {
+		*fd = Finding{}
+	}
+	s.dirty = true
 	return fd
 }
 
 func (s *chunkSink) keep(*Finding) error {
 	n := len(s.chunks) - 1
 	s.chunks[n] = s.chunks[n][:len(s.chunks[n])+1]
+	s.dirty = false
 	return nil
 }
 

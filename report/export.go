@@ -9,6 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"techwalk/audit"
 )
@@ -141,6 +144,9 @@ func (ex *exporter) write(w io.Writer, items []backlogItem) error {
 	case FormatJSON:
 		return writeJSON(w, ex.plainJSON(items))
 	}
+	if ex.opt.Format == FormatCSV && !ex.opt.Grouped {
+		return writePlainCSV(w, ex.opt.BOM, items)
+	}
 	return writeCSV(w, ex.opt.BOM, func(emit func([]string) error) error { return ex.rows(items, emit) })
 }
 
@@ -201,24 +207,36 @@ func takeTeachers(chunks [][]audit.Finding) map[string][]audit.Room {
 }
 
 // scrubNotes removes the names of each school's teachers from the notes of
-// that school's findings.
+// that school's findings, on every core.
 func scrubNotes(chunks [][]audit.Finding, teachers map[string][]audit.Room) {
 	if len(teachers) == 0 {
 		return
 	}
-	scrubbers := map[string]*nameScrubber{}
-	for _, chunk := range chunks {
+	scrubbers := make(map[string]*nameScrubber, len(teachers))
+	for id, rooms := range teachers {
+		scrubbers[id] = newNameScrubber(rooms, nil, true)
+	}
+	eachChunk(chunks, func(chunk []audit.Finding) {
 		for i := range chunk {
 			f := &chunk[i]
-			if f.Note == "" || len(teachers[f.SchoolID]) == 0 {
-				continue
+			if s := scrubbers[f.SchoolID]; s != nil && f.Note != "" {
+				f.Note = s.scrub(f.Note)
 			}
-			s := scrubbers[f.SchoolID]
-			if s == nil {
-				s = newNameScrubber(teachers[f.SchoolID], nil, true)
-				scrubbers[f.SchoolID] = s
-			}
-			f.Note = s.scrub(f.Note)
 		}
+	})
+}
+
+// eachChunk calls fn for every chunk, on as many goroutines as there are
+// cores, and returns when all calls have.
+func eachChunk(chunks [][]audit.Finding, fn func([]audit.Finding)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(chunks); i = int(next.Add(1)) - 1 {
+				fn(chunks[i])
+			}
+		})
 	}
+	wg.Wait()
 }

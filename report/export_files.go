@@ -72,11 +72,13 @@ func appendRecord(dst []byte, rec []string) []byte {
 	return append(dst, '\n')
 }
 
+// csvSpecial marks the bytes that make encoding/csv quote a cell.
+var csvSpecial = [256]bool{',': true, '"': true, '\r': true, '\n': true}
+
 // hasCSVSpecial reports whether s holds a comma, a quote or a line break.
 func hasCSVSpecial(s string) bool {
 	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ',', '"', '\r', '\n':
+		if csvSpecial[s[i]] {
 			return true
 		}
 	}

@@ -1,8 +1,12 @@
 package report
 
 import (
+	"bufio"
+	"io"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"techwalk/audit"
@@ -192,4 +196,87 @@ func (ex *exporter) plainRows(items []backlogItem, emit func([]string) error) er
 		}
 	}
 	return nil
+}
+
+// plainBlock is how many rows of a plain CSV a goroutine formats at a time.
+const plainBlock = 1024
+
+// writePlainCSV writes the plain CSV of single findings, as writeCSV with
+// plainRows would, formatting blocks of rows on every core.
+func writePlainCSV(w io.Writer, bom bool, items []backlogItem) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if bom {
+		if _, err := bw.WriteString(utf8BOM); err != nil {
+			return err
+		}
+	}
+	if _, err := bw.Write(appendRecord(nil, plainFindingHeader)); err != nil {
+		return err
+	}
+	blocks := (len(items) + plainBlock - 1) / plainBlock
+	err := formatInOrder(blocks, func() func(int, []byte) []byte {
+		ids, rec := groupIDs{}, make([]string, 0, len(plainFindingHeader))
+		return func(b int, buf []byte) []byte {
+			for _, is := range items[b*plainBlock : min((b+1)*plainBlock, len(items))] {
+				p := plainFinding(is.first(), ids)
+				buf = appendRecord(buf, p.appendRecord(rec[:0]))
+			}
+			return buf
+		}
+	}, func(p []byte) error {
+		_, err := bw.Write(p)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// formatInOrder has blocks 0 to n-1 formatted on as many goroutines as
+// there are cores, each with a formatter newFormat makes for it, and
+// writes them in order; at most two blocks a goroutine wait to be written.
+// It stops at the first write error.
+func formatInOrder(n int, newFormat func() func(block int, buf []byte) []byte, write func([]byte) error) error {
+	workers := runtime.GOMAXPROCS(0)
+	free := make(chan []byte, 2*workers) // the buffers; taking one comes before taking a block
+	for range cap(free) {
+		free <- nil
+	}
+	out := make([]chan []byte, n)
+	for i := range out {
+		out[i] = make(chan []byte, 1)
+	}
+	done := make(chan struct{})
+	defer close(done)
+	var next atomic.Int64
+	for range workers {
+		go formatBlocks(newFormat(), &next, n, free, out, done)
+	}
+	for _, ch := range out {
+		buf := <-ch
+		if err := write(buf); err != nil {
+			return err
+		}
+		free <- buf
+	}
+	return nil
+}
+
+// formatBlocks takes a free buffer, then the next block, formats it into
+// the buffer and hands it over, until no block is left or done is closed.
+func formatBlocks(format func(int, []byte) []byte, next *atomic.Int64, n int, free chan []byte, out []chan []byte, done chan struct{}) {
+	for {
+		var buf []byte
+		select {
+		case buf = <-free:
+		case <-done:
+			return
+		}
+		b := int(next.Add(1)) - 1
+		if b >= n {
+			return
+		}
+		out[b] <- format(b, buf[:0])
+	}
 }
