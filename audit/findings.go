@@ -176,7 +176,7 @@ func (s *Store) completeFinding(t *Template, fd *Finding, value string) bool {
 				return false
 			}
 			fd.Value, fd.Reason = value, reason
-			fd.ItemLabel, fd.Section, fd.Category, fd.Severity = it.Label, sec.Title, it.Category, it.Severity
+			fd.ItemID, fd.ItemLabel, fd.Section, fd.Category, fd.Severity = it.ID, it.Label, sec.Title, it.Category, it.Severity
 			if fd.Action.Priority == "" {
 				fd.Action.Priority = it.Severity
 			}

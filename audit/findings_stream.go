@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // findingDims holds the small tables a finding is joined with, loaded
@@ -108,14 +109,17 @@ func (s *chunkSink) keep(*Finding) error {
 	return nil
 }
 
-// scanParallel scans the answers in slices, one per read connection, each
-// into the sink newSink makes for it, and returns the sinks.
+// scanParallel scans the answers in slices on one goroutine per read
+// connection, each into the sink newSink makes for it, and returns the
+// sinks. There are four slices a goroutine, taken in turn, so one that
+// gets less CPU time (a busy machine) does not hold the others up.
 func (s *Store) scanParallel(ctx context.Context, f FindingFilter, newSink func() findingSink) ([]findingSink, error) {
 	d, err := s.loadFindingDims(ctx)
 	if err != nil {
 		return nil, s.readError(err)
 	}
-	ranges, err := s.answerRanges(ctx, min(runtime.GOMAXPROCS(0), 4))
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	ranges, err := s.answerRanges(ctx, 4*workers)
 	if err != nil {
 		return nil, s.readError(err)
 	}
@@ -123,12 +127,13 @@ func (s *Store) scanParallel(ctx context.Context, f FindingFilter, newSink func(
 	defer cancel()
 	var errMu sync.Mutex
 	var first error // the error that stopped the scan; later ones are its echoes
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	sinks := make([]findingSink, len(ranges))
-	for i, r := range ranges {
+	sinks := make([]findingSink, workers)
+	for i := range sinks {
 		sinks[i] = newSink()
 		wg.Go(func() {
-			err := s.scanAnswers(ctx, f, d, r, sinks[i])
+			err := s.scanRanges(ctx, f, d, ranges, &next, sinks[i])
 			if err == nil {
 				return
 			}
@@ -142,6 +147,16 @@ func (s *Store) scanParallel(ctx context.Context, f FindingFilter, newSink func(
 	}
 	wg.Wait()
 	return sinks, s.readError(first)
+}
+
+// scanRanges scans the next range not yet taken until none is left.
+func (s *Store) scanRanges(ctx context.Context, f FindingFilter, d *findingDims, ranges [][2]int64, next *atomic.Int64, sink findingSink) error {
+	for i := int(next.Add(1)) - 1; i < len(ranges); i = int(next.Add(1)) - 1 {
+		if err := s.scanAnswers(ctx, f, d, ranges[i], sink); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // answerRanges splits the answers' rowids into n contiguous ranges. The
@@ -176,7 +191,10 @@ func (s *Store) scanAnswers(ctx context.Context, f FindingFilter, d *findingDims
 		if !d.join(fd, value, f) {
 			continue
 		}
-		fd.FirstSeen, fd.UpdatedAt = parseTime(created), parseTime(updated)
+		fd.FirstSeen = parseTime(created)
+		if fd.UpdatedAt = fd.FirstSeen; updated != created { // most answers were never edited
+			fd.UpdatedAt = parseTime(updated)
+		}
 		if err := sink.keep(fd); err != nil {
 			return err
 		}
@@ -241,6 +259,9 @@ func (d *findingDims) join(fd *Finding, value string, f FindingFilter) bool {
 	if !ok {
 		return false
 	}
+	// The ids become the loaded tables' strings, so the scanned copies are
+	// garbage at once instead of living on in every finding.
+	fd.VisitID, fd.RoomID = v.ID, r.ID
 	fd.VisitStarted, fd.TemplateID, fd.TemplateVersion = v.StartedAt, v.TemplateID, v.TemplateVersion
 	fd.SchoolID, fd.SchoolName, fd.SchoolCode = sc.ID, sc.Name, sc.Code
 	fd.RoomLabel, fd.RoomKind, fd.Teacher = r.Label(), r.Kind, r.Teacher

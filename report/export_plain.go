@@ -89,12 +89,16 @@ func plainFinding(f *audit.Finding, ids groupIDs) PlainFinding {
 	if priority == "" {
 		priority = f.Severity
 	}
+	first, updated := stamp(f.FirstSeen), ""
+	if updated = first; f.UpdatedAt != f.FirstSeen { // most answers were never edited
+		updated = stamp(f.UpdatedAt)
+	}
 	return PlainFinding{ID: f.ID, ShortID: f.ShortID(), Title: singleTitle(f), VisitID: f.VisitID, VisitStarted: stamp(f.VisitStarted),
 		TemplateID: f.TemplateID, TemplateVersion: f.TemplateVersion, SchoolID: f.SchoolID, SchoolName: f.SchoolName,
 		SchoolCode: f.SchoolCode, RoomID: f.RoomID, Room: f.RoomLabel, RoomKind: string(f.RoomKind), Teacher: f.Teacher,
 		ItemID: f.ItemID, Item: f.ItemLabel, Section: f.Section, Category: f.Category, Severity: string(f.Severity),
 		TeacherImpact: teacherImpact(f.Severity), Value: f.Value, Reason: f.Reason, Note: f.Note, PhotoCount: f.PhotoCount,
-		FirstSeen: stamp(f.FirstSeen), UpdatedAt: stamp(f.UpdatedAt), OwnerTeam: f.Action.OwnerTeam,
+		FirstSeen: first, UpdatedAt: updated, OwnerTeam: f.Action.OwnerTeam,
 		Priority: string(priority), DueDate: f.Action.DueDate, Status: string(f.Action.Status),
 		TicketKey: f.Action.TicketKey, GroupID: ids.of(f)}
 }
