@@ -106,7 +106,7 @@ func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]Finding, error
 		if err != nil {
 			return nil, s.readError(err)
 		}
-		if s.completeFinding(t, &fd, value) && f.matchesItem(fd) {
+		if s.completeFinding(t, &fd, value) && f.matchesItem(&fd) {
 			out = append(out, fd)
 		}
 	}
@@ -166,27 +166,33 @@ func scanFindingRow(rows *sql.Rows) (Finding, string, error) {
 
 // completeFinding fills the item's fields; false when the answer does not fail.
 func (s *Store) completeFinding(t *Template, fd *Finding, value string) bool {
-	for _, sec := range t.Sections {
-		for _, it := range sec.Items {
-			if it.ID != fd.ItemID {
-				continue
+	for i := range t.Sections {
+		sec := &t.Sections[i]
+		for j := range sec.Items {
+			if sec.Items[j].ID == fd.ItemID {
+				return failWith(fd, sec, &sec.Items[j], value)
 			}
-			out, reason := it.Evaluate(value)
-			if out != Fail {
-				return false
-			}
-			fd.Value, fd.Reason = value, reason
-			fd.ItemID, fd.ItemLabel, fd.Section, fd.Category, fd.Severity = it.ID, it.Label, sec.Title, it.Category, it.Severity
-			if fd.Action.Priority == "" {
-				fd.Action.Priority = it.Severity
-			}
-			return true
 		}
 	}
 	return false
 }
 
-func (f FindingFilter) matchesItem(fd Finding) bool {
+// failWith fills the finding from its checklist item; false when the
+// answer does not fail.
+func failWith(fd *Finding, sec *Section, it *Item, value string) bool {
+	out, reason := it.Evaluate(value)
+	if out != Fail {
+		return false
+	}
+	fd.Value, fd.Reason = value, reason
+	fd.ItemID, fd.ItemLabel, fd.Section, fd.Category, fd.Severity = it.ID, it.Label, sec.Title, it.Category, it.Severity
+	if fd.Action.Priority == "" {
+		fd.Action.Priority = it.Severity
+	}
+	return true
+}
+
+func (f FindingFilter) matchesItem(fd *Finding) bool {
 	if f.Severity != "" && fd.Severity != f.Severity {
 		return false
 	}

@@ -12,12 +12,40 @@ import (
 // once so the scan of answers needs no per-row lookups in SQL.
 type findingDims struct {
 	store   *Store
-	visits  map[string]Visit
-	schools map[string]School
-	rooms   map[string]Room
+	visits  map[string]*Visit
+	schools map[string]*School
+	rooms   map[string]*roomDim
 	actions map[string]Action
 	photos  map[[3]string]int
 	tpl     map[string]*Template // visit id -> template
+	items   map[*Template]map[string]templateItem
+}
+
+// roomDim is a room with its label worked out once.
+type roomDim struct {
+	Room
+	label string
+}
+
+// templateItem is where an item id first occurs in a template.
+type templateItem struct {
+	sec *Section
+	it  *Item
+}
+
+// indexItems maps each item id of t to its first occurrence, as
+// completeFinding finds it.
+func indexItems(t *Template) map[string]templateItem {
+	out := map[string]templateItem{}
+	for i := range t.Sections {
+		sec := &t.Sections[i]
+		for j := range sec.Items {
+			if _, dup := out[sec.Items[j].ID]; !dup {
+				out[sec.Items[j].ID] = templateItem{sec, &sec.Items[j]}
+			}
+		}
+	}
+	return out
 }
 
 // EachFinding calls fn for every failing answer that matches the filter,
@@ -264,7 +292,7 @@ func (d *findingDims) join(fd *Finding, value string, f FindingFilter) bool {
 	fd.VisitID, fd.RoomID = v.ID, r.ID
 	fd.VisitStarted, fd.TemplateID, fd.TemplateVersion = v.StartedAt, v.TemplateID, v.TemplateVersion
 	fd.SchoolID, fd.SchoolName, fd.SchoolCode = sc.ID, sc.Name, sc.Code
-	fd.RoomLabel, fd.RoomKind, fd.Teacher = r.Label(), r.Kind, r.Teacher
+	fd.RoomLabel, fd.RoomKind, fd.Teacher = r.label, r.Kind, r.Teacher
 	fd.PhotoCount = d.photos[[3]string{fd.VisitID, fd.RoomID, fd.ItemID}]
 	fd.Action = d.actions[fd.ID]
 	fd.Action.FindingID = fd.ID
@@ -274,13 +302,13 @@ func (d *findingDims) join(fd *Finding, value string, f FindingFilter) bool {
 	if f.Status != "" && fd.Action.Status != f.Status {
 		return false
 	}
-	t := d.tpl[fd.VisitID]
-	return t != nil && d.store.completeFinding(t, fd, value) && f.matchesItem(*fd)
+	ti, ok := d.items[d.tpl[fd.VisitID]][fd.ItemID]
+	return ok && failWith(fd, ti.sec, ti.it, value) && f.matchesItem(fd)
 }
 
 func (s *Store) loadFindingDims(ctx context.Context) (*findingDims, error) {
-	d := &findingDims{store: s, visits: map[string]Visit{}, schools: map[string]School{}, rooms: map[string]Room{},
-		actions: map[string]Action{}, photos: map[[3]string]int{}, tpl: map[string]*Template{}}
+	d := &findingDims{store: s, visits: map[string]*Visit{}, schools: map[string]*School{}, rooms: map[string]*roomDim{},
+		actions: map[string]Action{}, photos: map[[3]string]int{}, tpl: map[string]*Template{}, items: map[*Template]map[string]templateItem{}}
 	for _, load := range []func(context.Context, *findingDims) error{s.loadVisitDims, s.loadSchoolDims, s.loadRoomDims, s.loadActionDims, s.loadPhotoDims} {
 		if err := load(ctx, d); err != nil {
 			return nil, fmt.Errorf("load findings: %w", err)
@@ -307,20 +335,23 @@ func (s *Store) loadVisitDims(ctx context.Context, d *findingDims) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, v := range visits {
+	for i, v := range visits {
 		t, err := s.Template(ctx, v.TemplateID, v.TemplateVersion)
 		if err != nil {
 			return err
 		}
-		d.visits[v.ID], d.tpl[v.ID] = v, t
+		d.visits[v.ID], d.tpl[v.ID] = &visits[i], t
+		if d.items[t] == nil {
+			d.items[t] = indexItems(t)
+		}
 	}
 	return nil
 }
 
 func (s *Store) loadSchoolDims(ctx context.Context, d *findingDims) error {
 	schools, err := s.Schools(ctx)
-	for _, sc := range schools {
-		d.schools[sc.ID] = sc
+	for i, sc := range schools {
+		d.schools[sc.ID] = &schools[i]
 	}
 	return err
 }
@@ -336,7 +367,7 @@ func (s *Store) loadRoomDims(ctx context.Context, d *findingDims) error {
 		if err != nil {
 			return err
 		}
-		d.rooms[r.ID] = r
+		d.rooms[r.ID] = &roomDim{r, r.Label()}
 	}
 	return rows.Err()
 }
