@@ -63,8 +63,8 @@ func (s *Store) EachFinding(ctx context.Context, f FindingFilter, fn func(*Findi
 
 // FindingChunks returns the findings Findings returns, in no particular
 // order, in chunks of at most 4,096 that are never copied to grow: each
-// read connection scans its slice of the answers straight into its own
-// chunks, with no lock and no copy per finding.
+// scanning goroutine reads its slices of the answers straight into its
+// own chunks, with no lock and no copy per finding.
 func (s *Store) FindingChunks(ctx context.Context, f FindingFilter) ([][]Finding, error) {
 	sinks, err := s.scanParallel(ctx, f, func() findingSink { return &chunkSink{} })
 	if err != nil {
