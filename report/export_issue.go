@@ -3,9 +3,11 @@ package report
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -47,23 +49,47 @@ func (r findingRef) get() *audit.Finding { return &r.chunk[r.i] }
 
 // sortFindings orders findings as audit.SortFindings does (severity,
 // school, room in natural order, item) with the id breaking ties, using
-// precomputed keys so district-sized exports sort quickly.
+// precomputed keys so district-sized exports sort quickly. Large exports
+// sort two halves at once and merge them.
 func sortFindings(chunks [][]audit.Finding) []findingRef {
 	keys := sortKeys(chunks)
-	slices.SortFunc(keys, func(a, b sortKey) int {
-		if c := cmp.Compare(a.hi, b.hi); c != 0 {
-			return c
+	out := make([]findingRef, 0, len(keys))
+	ref := func(k sortKey) findingRef { return findingRef{chunks[k.chunk], int(k.i)} }
+	if len(keys) < 1<<14 || runtime.GOMAXPROCS(0) < 2 {
+		slices.SortFunc(keys, compareKeys)
+		for _, k := range keys {
+			out = append(out, ref(k))
 		}
-		if c := cmp.Compare(a.lo, b.lo); c != 0 {
-			return c
+		return out
+	}
+	a, b := keys[:len(keys)/2], keys[len(keys)/2:]
+	var wg sync.WaitGroup
+	wg.Go(func() { slices.SortFunc(a, compareKeys) })
+	slices.SortFunc(b, compareKeys)
+	wg.Wait()
+	for len(a) > 0 && len(b) > 0 {
+		if compareKeys(b[0], a[0]) < 0 {
+			out, b = append(out, ref(b[0])), b[1:]
+		} else {
+			out, a = append(out, ref(a[0])), a[1:]
 		}
-		return strings.Compare(a.id, b.id)
-	})
-	out := make([]findingRef, len(keys))
-	for i, k := range keys {
-		out[i] = findingRef{chunks[k.chunk], int(k.i)}
+	}
+	for _, rest := range [][]sortKey{a, b} {
+		for _, k := range rest {
+			out = append(out, ref(k))
+		}
 	}
 	return out
+}
+
+func compareKeys(a, b sortKey) int {
+	if c := cmp.Compare(a.hi, b.hi); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.lo, b.lo); c != 0 {
+		return c
+	}
+	return strings.Compare(a.id, b.id)
 }
 
 // sortKey packs a finding's severity rank and school ordinal (hi) and its
