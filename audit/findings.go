@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -40,7 +41,33 @@ type Finding struct {
 
 // ShortID is the first eight hex digits of the finding id, for people.
 func (f Finding) ShortID() string {
+	if len(f.ID) >= 8 && isHex(f.ID[:8]) {
+		b := make([]byte, 0, 11)
+		b = append(b, "TW-"...)
+		for i := range 8 {
+			b = append(b, asciiUpper(f.ID[i]))
+		}
+		return string(b)
+	}
 	return "TW-" + strings.ToUpper(strings.ReplaceAll(f.ID, "-", "")[:8])
+}
+
+// isHex reports whether s is hex digits; ShortID upper-cases them
+// without the copies of strings.ReplaceAll and strings.ToUpper.
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+func asciiUpper(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
 }
 
 // FindingFilter narrows Findings; zero fields do not filter.
@@ -54,15 +81,12 @@ type FindingFilter struct {
 }
 
 // Findings lists the failing answers that match the filter, most severe first.
-// Across visits it streams with EachFinding, which scans the answers in
-// parallel; for one visit the joined query on the visit's index is quicker.
+// Across visits it scans the answers in parallel with FindingChunks; for
+// one visit the joined query on the visit's index is quicker.
 func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]Finding, error) {
 	if f.VisitID == "" {
-		var out []Finding
-		err := s.EachFinding(ctx, f, func(fd *Finding) error {
-			out = append(out, *fd)
-			return nil
-		})
+		chunks, err := s.FindingChunks(ctx, f)
+		out := slices.Concat(chunks...)
 		SortFindings(out)
 		return out, err
 	}
@@ -82,7 +106,7 @@ func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]Finding, error
 		if err != nil {
 			return nil, s.readError(err)
 		}
-		if s.completeFinding(t, &fd, value) && f.matchesItem(fd) {
+		if s.completeFinding(t, &fd, value) && f.matchesItem(&fd) {
 			out = append(out, fd)
 		}
 	}
@@ -142,27 +166,33 @@ func scanFindingRow(rows *sql.Rows) (Finding, string, error) {
 
 // completeFinding fills the item's fields; false when the answer does not fail.
 func (s *Store) completeFinding(t *Template, fd *Finding, value string) bool {
-	for _, sec := range t.Sections {
-		for _, it := range sec.Items {
-			if it.ID != fd.ItemID {
-				continue
+	for i := range t.Sections {
+		sec := &t.Sections[i]
+		for j := range sec.Items {
+			if sec.Items[j].ID == fd.ItemID {
+				return failWith(fd, sec, &sec.Items[j], value)
 			}
-			out, reason := it.Evaluate(value)
-			if out != Fail {
-				return false
-			}
-			fd.Value, fd.Reason = value, reason
-			fd.ItemLabel, fd.Section, fd.Category, fd.Severity = it.Label, sec.Title, it.Category, it.Severity
-			if fd.Action.Priority == "" {
-				fd.Action.Priority = it.Severity
-			}
-			return true
 		}
 	}
 	return false
 }
 
-func (f FindingFilter) matchesItem(fd Finding) bool {
+// failWith fills the finding from its checklist item; false when the
+// answer does not fail.
+func failWith(fd *Finding, sec *Section, it *Item, value string) bool {
+	out, reason := it.Evaluate(value)
+	if out != Fail {
+		return false
+	}
+	fd.Value, fd.Reason = value, reason
+	fd.ItemID, fd.ItemLabel, fd.Section, fd.Category, fd.Severity = it.ID, it.Label, sec.Title, it.Category, it.Severity
+	if fd.Action.Priority == "" {
+		fd.Action.Priority = it.Severity
+	}
+	return true
+}
+
+func (f FindingFilter) matchesItem(fd *Finding) bool {
 	if f.Severity != "" && fd.Severity != f.Severity {
 		return false
 	}

@@ -5,18 +5,47 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // findingDims holds the small tables a finding is joined with, loaded
 // once so the scan of answers needs no per-row lookups in SQL.
 type findingDims struct {
 	store   *Store
-	visits  map[string]Visit
-	schools map[string]School
-	rooms   map[string]Room
+	visits  map[string]*Visit
+	schools map[string]*School
+	rooms   map[string]*roomDim
 	actions map[string]Action
 	photos  map[[3]string]int
 	tpl     map[string]*Template // visit id -> template
+	items   map[*Template]map[string]templateItem
+}
+
+// roomDim is a room with its label worked out once.
+type roomDim struct {
+	Room
+	label string
+}
+
+// templateItem is where an item id first occurs in a template.
+type templateItem struct {
+	sec *Section
+	it  *Item
+}
+
+// indexItems maps each item id of t to its first occurrence, as
+// completeFinding finds it.
+func indexItems(t *Template) map[string]templateItem {
+	out := map[string]templateItem{}
+	for i := range t.Sections {
+		sec := &t.Sections[i]
+		for j := range sec.Items {
+			if _, dup := out[sec.Items[j].ID]; !dup {
+				out[sec.Items[j].ID] = templateItem{sec, &sec.Items[j]}
+			}
+		}
+	}
+	return out
 }
 
 // EachFinding calls fn for every failing answer that matches the filter,
@@ -27,26 +56,112 @@ type findingDims struct {
 // fn must not keep the pointer; a non-nil error from fn stops the scan and
 // is returned.
 func (s *Store) EachFinding(ctx context.Context, f FindingFilter, fn func(*Finding) error) error {
+	var mu sync.Mutex
+	_, err := s.scanParallel(ctx, f, func() findingSink { return &funcSink{fn: fn, mu: &mu} })
+	return err
+}
+
+// FindingChunks returns the findings Findings returns, in no particular
+// order, in chunks of at most 4,096 that are never copied to grow: each
+// scanning goroutine reads its slices of the answers straight into its
+// own chunks, with no lock and no copy per finding.
+func (s *Store) FindingChunks(ctx context.Context, f FindingFilter) ([][]Finding, error) {
+	sinks, err := s.scanParallel(ctx, f, func() findingSink { return &chunkSink{} })
+	if err != nil {
+		return nil, err
+	}
+	var chunks [][]Finding
+	for _, sink := range sinks {
+		for _, c := range sink.(*chunkSink).chunks {
+			if len(c) > 0 {
+				chunks = append(chunks, c)
+			}
+		}
+	}
+	return chunks, nil
+}
+
+// findingSink receives what one scan finds: slot is a zeroed Finding for
+// the next row, keep takes it when the row is a matching finding.
+type findingSink interface {
+	slot() *Finding
+	keep(*Finding) error
+}
+
+// funcSink hands each finding to fn under a lock shared by the scans.
+type funcSink struct {
+	fd Finding
+	fn func(*Finding) error
+	mu *sync.Mutex
+}
+
+func (s *funcSink) slot() *Finding {
+	s.fd = Finding{}
+	return &s.fd
+}
+
+func (s *funcSink) keep(fd *Finding) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fn(fd)
+}
+
+// findingChunk is how many findings a chunk holds.
+const findingChunk = 4096
+
+// chunkSink fills fixed-size chunks in place.
+type chunkSink struct {
+	chunks [][]Finding
+	dirty  bool // the slot after the last chunk's end holds a row not kept
+}
+
+func (s *chunkSink) slot() *Finding {
+	n := len(s.chunks)
+	if n == 0 || len(s.chunks[n-1]) == cap(s.chunks[n-1]) {
+		s.chunks = append(s.chunks, make([]Finding, 0, findingChunk))
+		n, s.dirty = n+1, false
+	}
+	last := s.chunks[n-1]
+	fd := &last[:len(last)+1][len(last)]
+	if s.dirty {
+		*fd = Finding{}
+	}
+	s.dirty = true
+	return fd
+}
+
+func (s *chunkSink) keep(*Finding) error {
+	n := len(s.chunks) - 1
+	s.chunks[n] = s.chunks[n][:len(s.chunks[n])+1]
+	s.dirty = false
+	return nil
+}
+
+// scanParallel scans the answers in slices on one goroutine per read
+// connection, each into the sink newSink makes for it, and returns the
+// sinks. There are four slices a goroutine, taken in turn, so one that
+// gets less CPU time (a busy machine) does not hold the others up.
+func (s *Store) scanParallel(ctx context.Context, f FindingFilter, newSink func() findingSink) ([]findingSink, error) {
 	d, err := s.loadFindingDims(ctx)
 	if err != nil {
-		return s.readError(err)
+		return nil, s.readError(err)
 	}
-	ranges, err := s.answerRanges(ctx, min(runtime.GOMAXPROCS(0), 4))
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	ranges, err := s.answerRanges(ctx, 4*workers)
 	if err != nil {
-		return s.readError(err)
+		return nil, s.readError(err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var mu, errMu sync.Mutex
+	var errMu sync.Mutex
 	var first error // the error that stopped the scan; later ones are its echoes
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for _, r := range ranges {
+	sinks := make([]findingSink, workers)
+	for i := range sinks {
+		sinks[i] = newSink()
 		wg.Go(func() {
-			err := s.scanAnswers(ctx, f, d, r, func(fd *Finding) error {
-				mu.Lock()
-				defer mu.Unlock()
-				return fn(fd)
-			})
+			err := s.scanRanges(ctx, f, d, ranges, &next, sinks[i])
 			if err == nil {
 				return
 			}
@@ -59,13 +174,25 @@ func (s *Store) EachFinding(ctx context.Context, f FindingFilter, fn func(*Findi
 		})
 	}
 	wg.Wait()
-	return s.readError(first)
+	return sinks, s.readError(first)
 }
 
-// answerRanges splits the answers' rowids into n contiguous ranges.
+// scanRanges scans the next range not yet taken until none is left.
+func (s *Store) scanRanges(ctx context.Context, f FindingFilter, d *findingDims, ranges [][2]int64, next *atomic.Int64, sink findingSink) error {
+	for i := int(next.Add(1)) - 1; i < len(ranges); i = int(next.Add(1)) - 1 {
+		if err := s.scanAnswers(ctx, f, d, ranges[i], sink); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// answerRanges splits the answers' rowids into n contiguous ranges. The
+// bounds are two subqueries: SQLite looks up a lone min or max in the
+// index, but scans the table for both in one select.
 func (s *Store) answerRanges(ctx context.Context, n int) ([][2]int64, error) {
 	var lo, hi int64
-	if err := s.r.QueryRowContext(ctx, "SELECT COALESCE(min(rowid), 0), COALESCE(max(rowid), 0) FROM answers").Scan(&lo, &hi); err != nil {
+	if err := s.r.QueryRowContext(ctx, "SELECT COALESCE((SELECT min(rowid) FROM answers), 0), COALESCE((SELECT max(rowid) FROM answers), 0)").Scan(&lo, &hi); err != nil {
 		return nil, err
 	}
 	step := (hi-lo)/int64(max(n, 1)) + 1
@@ -76,25 +203,27 @@ func (s *Store) answerRanges(ctx context.Context, n int) ([][2]int64, error) {
 	return out, nil
 }
 
-func (s *Store) scanAnswers(ctx context.Context, f FindingFilter, d *findingDims, r [2]int64, fn func(*Finding) error) error {
+func (s *Store) scanAnswers(ctx context.Context, f FindingFilter, d *findingDims, r [2]int64, sink findingSink) error {
 	q, args := s.answerScan(f, d)
 	rows, err := s.r.QueryContext(ctx, q+" AND rowid BETWEEN ? AND ?", append(args, r[0], r[1])...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var fd Finding
 	for rows.Next() {
 		var value, created, updated string
-		fd = Finding{}
+		fd := sink.slot()
 		if err := rows.Scan(&fd.ID, &fd.VisitID, &fd.RoomID, &fd.ItemID, &value, &fd.Note, &created, &updated); err != nil {
 			return err
 		}
-		if !d.join(&fd, value, f) {
+		if !d.join(fd, value, f) {
 			continue
 		}
-		fd.FirstSeen, fd.UpdatedAt = parseTime(created), parseTime(updated)
-		if err := fn(&fd); err != nil {
+		fd.FirstSeen = parseTime(created)
+		if fd.UpdatedAt = fd.FirstSeen; updated != created { // most answers were never edited
+			fd.UpdatedAt = parseTime(updated)
+		}
+		if err := sink.keep(fd); err != nil {
 			return err
 		}
 	}
@@ -103,11 +232,14 @@ func (s *Store) scanAnswers(ctx context.Context, f FindingFilter, d *findingDims
 
 // answerScan is the query over answers; when no template can fail an
 // "ok" or "na" answer, those (most answers) are skipped inside SQLite.
+// The value is tested first: SQLite then decodes no later column of the
+// rows it skips.
 func (s *Store) answerScan(f FindingFilter, d *findingDims) (string, []any) {
-	q := "SELECT id, visit_id, room_id, item_id, value, note, created_at, updated_at FROM answers WHERE deleted = 0 AND value != ''"
+	q := "SELECT id, visit_id, room_id, item_id, value, note, created_at, updated_at FROM answers WHERE "
 	if d.okNeverFails() {
-		q += " AND value NOT IN ('" + CheckOK + "', '" + CheckNA + "')"
+		q += "value NOT IN ('" + CheckOK + "', '" + CheckNA + "') AND "
 	}
+	q += "value != '' AND deleted = 0"
 	var args []any
 	if f.VisitID != "" {
 		q += " AND visit_id = ?"
@@ -155,9 +287,12 @@ func (d *findingDims) join(fd *Finding, value string, f FindingFilter) bool {
 	if !ok {
 		return false
 	}
+	// The ids become the loaded tables' strings, so the scanned copies are
+	// garbage at once instead of living on in every finding.
+	fd.VisitID, fd.RoomID = v.ID, r.ID
 	fd.VisitStarted, fd.TemplateID, fd.TemplateVersion = v.StartedAt, v.TemplateID, v.TemplateVersion
 	fd.SchoolID, fd.SchoolName, fd.SchoolCode = sc.ID, sc.Name, sc.Code
-	fd.RoomLabel, fd.RoomKind, fd.Teacher = r.Label(), r.Kind, r.Teacher
+	fd.RoomLabel, fd.RoomKind, fd.Teacher = r.label, r.Kind, r.Teacher
 	fd.PhotoCount = d.photos[[3]string{fd.VisitID, fd.RoomID, fd.ItemID}]
 	fd.Action = d.actions[fd.ID]
 	fd.Action.FindingID = fd.ID
@@ -167,13 +302,13 @@ func (d *findingDims) join(fd *Finding, value string, f FindingFilter) bool {
 	if f.Status != "" && fd.Action.Status != f.Status {
 		return false
 	}
-	t := d.tpl[fd.VisitID]
-	return t != nil && d.store.completeFinding(t, fd, value) && f.matchesItem(*fd)
+	ti, ok := d.items[d.tpl[fd.VisitID]][fd.ItemID]
+	return ok && failWith(fd, ti.sec, ti.it, value) && f.matchesItem(fd)
 }
 
 func (s *Store) loadFindingDims(ctx context.Context) (*findingDims, error) {
-	d := &findingDims{store: s, visits: map[string]Visit{}, schools: map[string]School{}, rooms: map[string]Room{},
-		actions: map[string]Action{}, photos: map[[3]string]int{}, tpl: map[string]*Template{}}
+	d := &findingDims{store: s, visits: map[string]*Visit{}, schools: map[string]*School{}, rooms: map[string]*roomDim{},
+		actions: map[string]Action{}, photos: map[[3]string]int{}, tpl: map[string]*Template{}, items: map[*Template]map[string]templateItem{}}
 	for _, load := range []func(context.Context, *findingDims) error{s.loadVisitDims, s.loadSchoolDims, s.loadRoomDims, s.loadActionDims, s.loadPhotoDims} {
 		if err := load(ctx, d); err != nil {
 			return nil, fmt.Errorf("load findings: %w", err)
@@ -200,20 +335,23 @@ func (s *Store) loadVisitDims(ctx context.Context, d *findingDims) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for _, v := range visits {
+	for i, v := range visits {
 		t, err := s.Template(ctx, v.TemplateID, v.TemplateVersion)
 		if err != nil {
 			return err
 		}
-		d.visits[v.ID], d.tpl[v.ID] = v, t
+		d.visits[v.ID], d.tpl[v.ID] = &visits[i], t
+		if d.items[t] == nil {
+			d.items[t] = indexItems(t)
+		}
 	}
 	return nil
 }
 
 func (s *Store) loadSchoolDims(ctx context.Context, d *findingDims) error {
 	schools, err := s.Schools(ctx)
-	for _, sc := range schools {
-		d.schools[sc.ID] = sc
+	for i, sc := range schools {
+		d.schools[sc.ID] = &schools[i]
 	}
 	return err
 }
@@ -229,7 +367,7 @@ func (s *Store) loadRoomDims(ctx context.Context, d *findingDims) error {
 		if err != nil {
 			return err
 		}
-		d.rooms[r.ID] = r
+		d.rooms[r.ID] = &roomDim{r, r.Label()}
 	}
 	return rows.Err()
 }

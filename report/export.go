@@ -9,6 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"techwalk/audit"
 )
@@ -123,24 +126,13 @@ func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]back
 		return nil, nil, err
 	}
 	anonymise := store.Anonymise(ctx)
-	teachers := map[string][]audit.Room{} // by school: a note names people of its own school
-	// Fixed-size chunks: a district's findings are never copied to grow a slice.
-	var chunks [][]audit.Finding
-	err := store.EachFinding(ctx, opt.Filter, func(f *audit.Finding) error {
-		if anonymise && f.Teacher != "" {
-			teachers[f.SchoolID] = append(teachers[f.SchoolID], audit.Room{Teacher: f.Teacher})
-			f.Teacher = "" // no format names teachers unless the district turned anonymising off
-		}
-		if n := len(chunks); n == 0 || len(chunks[n-1]) == cap(chunks[n-1]) {
-			chunks = append(chunks, make([]audit.Finding, 0, 4096))
-		}
-		chunks[len(chunks)-1] = append(chunks[len(chunks)-1], *f)
-		return nil
-	})
+	chunks, err := store.FindingChunks(ctx, opt.Filter)
 	if err != nil {
 		return nil, nil, err
 	}
-	scrubNotes(chunks, teachers)
+	if anonymise {
+		scrubNotes(chunks, takeTeachers(chunks))
+	}
 	ex := &exporter{opt: opt, anonymise: anonymise}
 	return buildIssues(chunks, opt.Grouped), ex, nil
 }
@@ -151,6 +143,9 @@ func (ex *exporter) write(w io.Writer, items []backlogItem) error {
 		return writeJSON(w, ex.githubIssues(items))
 	case FormatJSON:
 		return writeJSON(w, ex.plainJSON(items))
+	}
+	if ex.opt.Format == FormatCSV && !ex.opt.Grouped {
+		return writePlainCSV(w, ex.opt.BOM, items)
 	}
 	return writeCSV(w, ex.opt.BOM, func(emit func([]string) error) error { return ex.rows(items, emit) })
 }
@@ -188,25 +183,60 @@ func (ex *exporter) render(items []backlogItem) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
+// takeTeachers blanks the teacher of every finding (no format names
+// teachers unless the district turned anonymising off) and returns each
+// school's distinct teachers, in the order first seen, as rooms for a
+// name scrubber.
+func takeTeachers(chunks [][]audit.Finding) map[string][]audit.Room {
+	seen := map[[2]string]bool{} // school id, teacher
+	rooms := map[string][]audit.Room{}
+	for _, chunk := range chunks {
+		for i := range chunk {
+			f := &chunk[i]
+			if f.Teacher == "" {
+				continue
+			}
+			if k := [2]string{f.SchoolID, f.Teacher}; !seen[k] {
+				seen[k] = true
+				rooms[f.SchoolID] = append(rooms[f.SchoolID], audit.Room{Teacher: f.Teacher})
+			}
+			f.Teacher = ""
+		}
+	}
+	return rooms
+}
+
 // scrubNotes removes the names of each school's teachers from the notes of
-// that school's findings.
+// that school's findings, on every core.
 func scrubNotes(chunks [][]audit.Finding, teachers map[string][]audit.Room) {
 	if len(teachers) == 0 {
 		return
 	}
-	scrubbers := map[string]*nameScrubber{}
-	for _, chunk := range chunks {
+	scrubbers := make(map[string]*nameScrubber, len(teachers))
+	for id, rooms := range teachers {
+		scrubbers[id] = newNameScrubber(rooms, nil, true)
+	}
+	eachChunk(chunks, func(chunk []audit.Finding) {
 		for i := range chunk {
 			f := &chunk[i]
-			if f.Note == "" || len(teachers[f.SchoolID]) == 0 {
-				continue
+			if s := scrubbers[f.SchoolID]; s != nil && f.Note != "" {
+				f.Note = s.scrub(f.Note)
 			}
-			s := scrubbers[f.SchoolID]
-			if s == nil {
-				s = newNameScrubber(teachers[f.SchoolID], nil, true)
-				scrubbers[f.SchoolID] = s
-			}
-			f.Note = s.scrub(f.Note)
 		}
+	})
+}
+
+// eachChunk calls fn for every chunk, on as many goroutines as there are
+// cores, and returns when all calls have.
+func eachChunk(chunks [][]audit.Finding, fn func([]audit.Finding)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(chunks); i = int(next.Add(1)) - 1 {
+				fn(chunks[i])
+			}
+		})
 	}
+	wg.Wait()
 }

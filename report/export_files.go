@@ -3,7 +3,6 @@ package report
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"techwalk/audit"
 )
@@ -22,10 +22,21 @@ const utf8BOM = "\ufeff"
 // '+', '-', '@', a tab or a carriage return gets a leading single quote,
 // so Excel and LibreOffice show it as text instead of running it.
 func SafeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if isFormulaStart(s) {
 		return "'" + s
 	}
 	return s
+}
+
+func isFormulaStart(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
 }
 
 // writeCSV writes the records produce emits, neutralising formulas.
@@ -36,23 +47,83 @@ func writeCSV(w io.Writer, bom bool, produce func(emit func([]string) error) err
 			return err
 		}
 	}
-	cw := csv.NewWriter(bw)
-	var safe []string
+	var line []byte
 	err := produce(func(rec []string) error {
-		safe = safe[:0]
-		for _, cell := range rec {
-			safe = append(safe, SafeCell(cell))
-		}
-		return cw.Write(safe)
+		line = appendRecord(line[:0], rec)
+		_, err := bw.Write(line)
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
-	}
 	return bw.Flush()
+}
+
+// appendRecord appends a CSV line of SafeCell'd cells, byte for byte as
+// encoding/csv writes it (comma separated, LF line ends), without the
+// copies SafeCell and a csv.Writer make.
+func appendRecord(dst []byte, rec []string) []byte {
+	for i, cell := range rec {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendCell(dst, cell)
+	}
+	return append(dst, '\n')
+}
+
+// csvSpecial marks the bytes that make encoding/csv quote a cell.
+var csvSpecial = [256]bool{',': true, '"': true, '\r': true, '\n': true}
+
+// hasCSVSpecial reports whether s holds a comma, a quote or a line break.
+func hasCSVSpecial(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if csvSpecial[s[i]] {
+			return true
+		}
+	}
+	return false
+}
+
+// appendCell appends SafeCell(s), quoted when encoding/csv would quote it.
+func appendCell(dst []byte, s string) []byte {
+	formula := isFormulaStart(s)
+	if !cellNeedsQuotes(s, formula) {
+		if formula {
+			dst = append(dst, '\'')
+		}
+		return append(dst, s...)
+	}
+	dst = append(dst, '"')
+	if formula {
+		dst = append(dst, '\'')
+	}
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			break
+		}
+		dst = append(append(dst, s[:i+1]...), '"')
+		s = s[i+1:]
+	}
+	return append(append(dst, s...), '"')
+}
+
+// cellNeedsQuotes follows encoding/csv: quote a cell holding a comma, a
+// quote or a line break, the cell `\.`, or one starting with a space (a
+// neutralised formula starts with its quote mark instead).
+func cellNeedsQuotes(s string, formula bool) bool {
+	if s == "" {
+		return false
+	}
+	if s == `\.` || hasCSVSpecial(s) {
+		return true
+	}
+	if formula {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
 }
 
 func writeJSON(w io.Writer, v any) error {

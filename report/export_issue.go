@@ -1,9 +1,13 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -19,7 +23,7 @@ type backlogItem struct {
 }
 
 // first is the finding that names the issue's school and item.
-func (is backlogItem) first() audit.Finding { return is.Findings[0] }
+func (is backlogItem) first() *audit.Finding { return &is.Findings[0] }
 
 // buildIssues orders findings totally (so exports are byte-stable) and
 // makes one issue per finding or per school and item.
@@ -45,43 +49,74 @@ func (r findingRef) get() *audit.Finding { return &r.chunk[r.i] }
 
 // sortFindings orders findings as audit.SortFindings does (severity,
 // school, room in natural order, item) with the id breaking ties, using
-// precomputed keys so district-sized exports sort quickly.
+// precomputed keys so district-sized exports sort quickly. Large exports
+// sort two halves at once and merge them.
 func sortFindings(chunks [][]audit.Finding) []findingRef {
-	type key struct {
-		rank, school, room int
-		item, id           string
-		ref                findingRef
+	keys := sortKeys(chunks)
+	out := make([]findingRef, 0, len(keys))
+	ref := func(k sortKey) findingRef { return findingRef{chunks[k.chunk], int(k.i)} }
+	if len(keys) < 1<<14 || runtime.GOMAXPROCS(0) < 2 {
+		slices.SortFunc(keys, compareKeys)
+		for _, k := range keys {
+			out = append(out, ref(k))
+		}
+		return out
 	}
-	schools, rooms := ordinals(chunks, func(f *audit.Finding) string { return f.SchoolName }, false),
-		ordinals(chunks, func(f *audit.Finding) string { return f.RoomLabel }, true)
-	var keys []key
-	for _, c := range chunks {
-		for i := range c {
-			f := &c[i]
-			keys = append(keys, key{f.Severity.Rank(), schools[f.SchoolName], rooms[f.RoomLabel], f.ItemID, f.ID, findingRef{c, i}})
+	a, b := keys[:len(keys)/2], keys[len(keys)/2:]
+	var wg sync.WaitGroup
+	wg.Go(func() { slices.SortFunc(a, compareKeys) })
+	slices.SortFunc(b, compareKeys)
+	wg.Wait()
+	for len(a) > 0 && len(b) > 0 {
+		if compareKeys(b[0], a[0]) < 0 {
+			out, b = append(out, ref(b[0])), b[1:]
+		} else {
+			out, a = append(out, ref(a[0])), a[1:]
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.rank != b.rank {
-			return a.rank < b.rank
+	for _, rest := range [][]sortKey{a, b} {
+		for _, k := range rest {
+			out = append(out, ref(k))
 		}
-		if a.school != b.school {
-			return a.school < b.school
-		}
-		if a.room != b.room {
-			return a.room < b.room
-		}
-		if a.item != b.item {
-			return a.item < b.item
-		}
-		return a.id < b.id
-	})
-	out := make([]findingRef, len(keys))
-	for i, k := range keys {
-		out[i] = k.ref
 	}
 	return out
+}
+
+func compareKeys(a, b sortKey) int {
+	if c := cmp.Compare(a.hi, b.hi); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.lo, b.lo); c != 0 {
+		return c
+	}
+	return strings.Compare(a.id, b.id)
+}
+
+// sortKey packs a finding's severity rank and school ordinal (hi) and its
+// room and item ordinals (lo), so most comparisons are two integers.
+type sortKey struct {
+	hi, lo   uint64
+	id       string
+	chunk, i int32
+}
+
+func sortKeys(chunks [][]audit.Finding) []sortKey {
+	schools := ordinals(chunks, func(f *audit.Finding) string { return f.SchoolName }, false)
+	rooms := ordinals(chunks, func(f *audit.Finding) string { return f.RoomLabel }, true)
+	items := ordinals(chunks, func(f *audit.Finding) string { return f.ItemID }, false)
+	n := 0
+	for _, c := range chunks {
+		n += len(c)
+	}
+	keys := make([]sortKey, 0, n)
+	for ci, c := range chunks {
+		for i := range c {
+			f := &c[i]
+			keys = append(keys, sortKey{hi: uint64(f.Severity.Rank())<<32 | uint64(schools[f.SchoolName]),
+				lo: uint64(rooms[f.RoomLabel])<<32 | uint64(items[f.ItemID]), id: f.ID, chunk: int32(ci), i: int32(i)})
+		}
+	}
+	return keys
 }
 
 // ordinals numbers the distinct values of a field in sorted order; natural
@@ -265,6 +300,9 @@ const maxTitle = 250
 // title is "HDMI adapter missing — Lincoln Elementary — rooms 101, 104, 210".
 func (is backlogItem) title() string {
 	f := is.first()
+	if len(is.Findings) == 1 {
+		return singleTitle(f)
+	}
 	what := f.ItemLabel
 	if r := is.reasons(); len(r) == 1 {
 		what += " " + r[0]
@@ -272,6 +310,16 @@ func (is backlogItem) title() string {
 		what += " " + strings.Join(r, " / ")
 	}
 	return truncate(what+" — "+f.SchoolName+" — "+is.where(6), maxTitle)
+}
+
+// singleTitle is the title of a one-finding issue, without the lists
+// title builds for rooms and reasons.
+func singleTitle(f *audit.Finding) string {
+	what := f.ItemLabel
+	if f.Reason != "" {
+		what += " " + f.Reason
+	}
+	return truncate(what+" — "+f.SchoolName+" — room "+f.RoomLabel, maxTitle)
 }
 
 // where is "room 101" or "rooms 101, 104 and 3 more".

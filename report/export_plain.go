@@ -1,8 +1,12 @@
 package report
 
 import (
+	"bufio"
+	"io"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"techwalk/audit"
@@ -78,19 +82,41 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-func plainFinding(f audit.Finding) PlainFinding {
-	single := backlogItem{ID: f.ID, Findings: []audit.Finding{f}}
-	return PlainFinding{ID: f.ID, ShortID: f.ShortID(), Title: single.title(), VisitID: f.VisitID, VisitStarted: stamp(f.VisitStarted),
+// plainFinding is f with every field; ids caches the group ids, which
+// cost a SHA-1 each.
+func plainFinding(f *audit.Finding, ids groupIDs) PlainFinding {
+	priority := f.Action.Priority
+	if priority == "" {
+		priority = f.Severity
+	}
+	first, updated := stamp(f.FirstSeen), ""
+	if updated = first; f.UpdatedAt != f.FirstSeen { // most answers were never edited
+		updated = stamp(f.UpdatedAt)
+	}
+	return PlainFinding{ID: f.ID, ShortID: f.ShortID(), Title: singleTitle(f), VisitID: f.VisitID, VisitStarted: stamp(f.VisitStarted),
 		TemplateID: f.TemplateID, TemplateVersion: f.TemplateVersion, SchoolID: f.SchoolID, SchoolName: f.SchoolName,
 		SchoolCode: f.SchoolCode, RoomID: f.RoomID, Room: f.RoomLabel, RoomKind: string(f.RoomKind), Teacher: f.Teacher,
 		ItemID: f.ItemID, Item: f.ItemLabel, Section: f.Section, Category: f.Category, Severity: string(f.Severity),
 		TeacherImpact: teacherImpact(f.Severity), Value: f.Value, Reason: f.Reason, Note: f.Note, PhotoCount: f.PhotoCount,
-		FirstSeen: stamp(f.FirstSeen), UpdatedAt: stamp(f.UpdatedAt), OwnerTeam: f.Action.OwnerTeam,
-		Priority: string(single.priority()), DueDate: f.Action.DueDate, Status: string(f.Action.Status),
-		TicketKey: f.Action.TicketKey, GroupID: f.GroupID()}
+		FirstSeen: first, UpdatedAt: updated, OwnerTeam: f.Action.OwnerTeam,
+		Priority: string(priority), DueDate: f.Action.DueDate, Status: string(f.Action.Status),
+		TicketKey: f.Action.TicketKey, GroupID: ids.of(f)}
 }
 
-func plainGroup(is backlogItem) PlainGroup {
+// groupIDs remembers the group id of each school and checklist item.
+type groupIDs map[[2]string]string
+
+func (g groupIDs) of(f *audit.Finding) string {
+	k := [2]string{f.SchoolID, f.ItemID}
+	id, ok := g[k]
+	if !ok {
+		id = f.GroupID()
+		g[k] = id
+	}
+	return id
+}
+
+func plainGroup(is backlogItem, ids groupIDs) PlainGroup {
 	f := is.first()
 	owner, due, ticket := is.action()
 	g := PlainGroup{ID: is.ID, Title: is.title(), SchoolID: f.SchoolID, SchoolName: f.SchoolName, SchoolCode: f.SchoolCode,
@@ -101,23 +127,24 @@ func plainGroup(is backlogItem) PlainGroup {
 	if g.Reasons == nil {
 		g.Reasons = []string{}
 	}
-	for _, f := range is.Findings {
-		g.Findings = append(g.Findings, plainFinding(f))
+	for i := range is.Findings {
+		g.Findings = append(g.Findings, plainFinding(&is.Findings[i], ids))
 	}
 	return g
 }
 
 func (ex *exporter) plainJSON(items []backlogItem) any {
+	ids := groupIDs{}
 	if ex.opt.Grouped {
 		out := make([]PlainGroup, len(items))
 		for i, is := range items {
-			out[i] = plainGroup(is)
+			out[i] = plainGroup(is, ids)
 		}
 		return out
 	}
 	out := make([]PlainFinding, len(items))
 	for i, is := range items {
-		out[i] = plainFinding(is.first())
+		out[i] = plainFinding(is.first(), ids)
 	}
 	return out
 }
@@ -127,11 +154,12 @@ var plainFindingHeader = []string{"id", "short_id", "title", "visit_id", "visit_
 	"category", "severity", "teacher_impact", "value", "reason", "note", "photo_count", "first_seen", "updated_at",
 	"owner_team", "priority", "due_date", "status", "ticket_key", "group_id"}
 
-func (p PlainFinding) record() []string {
-	return []string{p.ID, p.ShortID, p.Title, p.VisitID, p.VisitStarted, p.TemplateID, p.TemplateVersion,
+// appendRecord appends the finding's cells in the order of plainFindingHeader.
+func (p *PlainFinding) appendRecord(rec []string) []string {
+	return append(rec, p.ID, p.ShortID, p.Title, p.VisitID, p.VisitStarted, p.TemplateID, p.TemplateVersion,
 		p.SchoolID, p.SchoolName, p.SchoolCode, p.RoomID, p.Room, p.RoomKind, p.Teacher, p.ItemID, p.Item, p.Section,
 		p.Category, p.Severity, p.TeacherImpact, p.Value, p.Reason, p.Note, strconv.Itoa(p.PhotoCount), p.FirstSeen, p.UpdatedAt,
-		p.OwnerTeam, p.Priority, p.DueDate, p.Status, p.TicketKey, p.GroupID}
+		p.OwnerTeam, p.Priority, p.DueDate, p.Status, p.TicketKey, p.GroupID)
 }
 
 var plainGroupHeader = []string{"id", "title", "school_id", "school_name", "school_code", "rooms", "room_count", "item_id",
@@ -149,12 +177,13 @@ func (g PlainGroup) record() []string {
 }
 
 func (ex *exporter) plainRows(items []backlogItem, emit func([]string) error) error {
+	ids := groupIDs{}
 	if ex.opt.Grouped {
 		if err := emit(plainGroupHeader); err != nil {
 			return err
 		}
 		for _, is := range items {
-			if err := emit(plainGroup(is).record()); err != nil {
+			if err := emit(plainGroup(is, ids).record()); err != nil {
 				return err
 			}
 		}
@@ -163,10 +192,95 @@ func (ex *exporter) plainRows(items []backlogItem, emit func([]string) error) er
 	if err := emit(plainFindingHeader); err != nil {
 		return err
 	}
+	rec := make([]string, 0, len(plainFindingHeader))
 	for _, is := range items {
-		if err := emit(plainFinding(is.first()).record()); err != nil {
+		p := plainFinding(is.first(), ids)
+		if err := emit(p.appendRecord(rec[:0])); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// plainBlock is how many rows of a plain CSV a goroutine formats at a time.
+const plainBlock = 1024
+
+// writePlainCSV writes the plain CSV of single findings, as writeCSV with
+// plainRows would, formatting blocks of rows on every core.
+func writePlainCSV(w io.Writer, bom bool, items []backlogItem) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if bom {
+		if _, err := bw.WriteString(utf8BOM); err != nil {
+			return err
+		}
+	}
+	if _, err := bw.Write(appendRecord(nil, plainFindingHeader)); err != nil {
+		return err
+	}
+	blocks := (len(items) + plainBlock - 1) / plainBlock
+	err := formatInOrder(blocks, func() func(int, []byte) []byte {
+		ids, rec := groupIDs{}, make([]string, 0, len(plainFindingHeader))
+		return func(b int, buf []byte) []byte {
+			for _, is := range items[b*plainBlock : min((b+1)*plainBlock, len(items))] {
+				p := plainFinding(is.first(), ids)
+				buf = appendRecord(buf, p.appendRecord(rec[:0]))
+			}
+			return buf
+		}
+	}, func(p []byte) error {
+		_, err := bw.Write(p)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// formatInOrder has blocks 0 to n-1 formatted on as many goroutines as
+// there are cores, each with a formatter newFormat makes for it, and
+// writes them in order; at most two blocks a goroutine wait to be written.
+// It stops at the first write error.
+func formatInOrder(n int, newFormat func() func(block int, buf []byte) []byte, write func([]byte) error) error {
+	workers := runtime.GOMAXPROCS(0)
+	free := make(chan []byte, 2*workers) // the buffers; taking one comes before taking a block
+	for range cap(free) {
+		free <- nil
+	}
+	out := make([]chan []byte, n)
+	for i := range out {
+		out[i] = make(chan []byte, 1)
+	}
+	done := make(chan struct{})
+	defer close(done)
+	var next atomic.Int64
+	for range workers {
+		go formatBlocks(newFormat(), &next, n, free, out, done)
+	}
+	for _, ch := range out {
+		buf := <-ch
+		if err := write(buf); err != nil {
+			return err
+		}
+		free <- buf
+	}
+	return nil
+}
+
+// formatBlocks takes a free buffer, then the next block, formats it into
+// the buffer and hands it over, until no block is left or done is closed.
+func formatBlocks(format func(int, []byte) []byte, next *atomic.Int64, n int, free chan []byte, out []chan []byte, done chan struct{}) {
+	for {
+		var buf []byte
+		select {
+		case buf = <-free:
+		case <-done:
+			return
+		}
+		b := int(next.Add(1)) - 1
+		if b >= n {
+			return
+		}
+		out[b] <- format(b, buf[:0])
+	}
 }

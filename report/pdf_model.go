@@ -202,15 +202,28 @@ func nameParts(full string) []string {
 }
 
 // scrub replaces every whole-word occurrence of a teacher's name with "[name]".
+// A name whose first byte is not in the text, nor in "[name]" (which a
+// replacement may bring in), cannot occur and is not searched for.
 func (s *nameScrubber) scrub(text string) string {
+	var present [256]bool
+	for _, t := range []string{text, "[name]"} {
+		for i := 0; i < len(t); i++ {
+			present[t[i]] = true
+		}
+	}
 	for _, n := range s.names {
-		text = replaceWord(text, n, "[name]")
+		if present[n[0]] {
+			text = replaceWord(text, n, "[name]")
+		}
 	}
 	return text
 }
 
 // replaceWord replaces old in s where it is not part of a longer word.
 func replaceWord(s, old, repl string) string {
+	if !strings.Contains(s, old) {
+		return s
+	}
 	var b strings.Builder
 	for {
 		i := strings.Index(s, old)
