@@ -199,9 +199,11 @@ func (f FindingFilter) matchesItem(fd *Finding) bool {
 	return f.Category == "" || strings.EqualFold(fd.Category, f.Category)
 }
 
-// SortFindings orders findings by severity, school, room, then item.
+// SortFindings orders findings by severity, school, room, item, then the
+// newest visit first; the id breaks any remaining tie, so the order never
+// depends on how the answers were scanned.
 func SortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
+	sort.Slice(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
 		if a.Severity.Rank() != b.Severity.Rank() {
 			return a.Severity.Rank() < b.Severity.Rank()
@@ -212,7 +214,13 @@ func SortFindings(fs []Finding) {
 		if a.RoomLabel != b.RoomLabel {
 			return naturalLess(a.RoomLabel, b.RoomLabel)
 		}
-		return a.ItemID < b.ItemID
+		if a.ItemID != b.ItemID {
+			return a.ItemID < b.ItemID
+		}
+		if !a.VisitStarted.Equal(b.VisitStarted) {
+			return a.VisitStarted.After(b.VisitStarted)
+		}
+		return a.ID < b.ID
 	})
 }
 
