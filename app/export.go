@@ -60,7 +60,7 @@ func (s *exportScreen) buildUI() fyne.CanvasObject {
 		names[i] = fi.Name
 	}
 	s.format = widget.NewSelect(names, func(string) { s.onFormat() })
-	s.grouped = widget.NewCheck("One item per issue across rooms (\"HDMI adapter missing — rooms 101, 104\")", func(bool) { s.onFilter() })
+	s.grouped = widget.NewCheck("One item per issue across rooms (\"HDMI adapter: missing — Lincoln Elementary — rooms 101, 104\")", func(bool) { s.onFilter() })
 	s.bom = widget.NewCheck("Start CSV files with a byte-order mark (for Excel)", func(bool) { s.onFilter() })
 	s.help = smallLabel("")
 	s.preview = smallLabel("")

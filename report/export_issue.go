@@ -297,7 +297,9 @@ func containsText(list []string, s string) bool {
 // maxTitle keeps titles within every tracker's limit (Jira and Azure: 255).
 const maxTitle = 250
 
-// title is "HDMI adapter missing — Lincoln Elementary — rooms 101, 104, 210".
+// title is "HDMI adapter: missing — Lincoln Elementary — rooms 101, 104, 210":
+// the colon keeps checklist items phrased as checks readable
+// ("Display powers on: broken").
 func (is backlogItem) title() string {
 	f := is.first()
 	if len(is.Findings) == 1 {
@@ -305,9 +307,9 @@ func (is backlogItem) title() string {
 	}
 	what := f.ItemLabel
 	if r := is.reasons(); len(r) == 1 {
-		what += " " + r[0]
+		what += ": " + r[0]
 	} else if len(r) > 1 {
-		what += " " + strings.Join(r, " / ")
+		what += ": " + strings.Join(r, " / ")
 	}
 	return truncate(what+" — "+f.SchoolName+" — "+is.where(6), maxTitle)
 }
@@ -317,7 +319,7 @@ func (is backlogItem) title() string {
 func singleTitle(f *audit.Finding) string {
 	what := f.ItemLabel
 	if f.Reason != "" {
-		what += " " + f.Reason
+		what += ": " + f.Reason
 	}
 	return truncate(what+" — "+f.SchoolName+" — room "+f.RoomLabel, maxTitle)
 }

@@ -209,7 +209,7 @@ func TestGroupedIssueNamesEveryRoom(t *testing.T) {
 			hdmi = is
 		}
 	}
-	if hdmi.Title != "HDMI adapter missing — Lincoln Elementary — rooms 101, 104, 210" {
+	if hdmi.Title != "HDMI adapter: missing — Lincoln Elementary — rooms 101, 104, 210" {
 		t.Errorf("title = %q", hdmi.Title)
 	}
 	if !strings.Contains(hdmi.Body, "<!-- techwalk-id: "+audit.GroupID(fx.school.ID, "hdmi")+" -->") {
