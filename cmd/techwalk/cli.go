@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -25,6 +26,16 @@ type command struct {
 
 // errUsage marks an error whose message is usage help, already printed.
 var errUsage = errors.New("usage")
+
+// subcommand checks that args start with one of choices; otherwise it
+// prints usage and returns errUsage.
+func (c *CLI) subcommand(args []string, usage string, choices ...string) error {
+	if len(args) > 0 && slices.Contains(choices, args[0]) {
+		return nil
+	}
+	fmt.Fprintln(c.Err, usage)
+	return errUsage
+}
 
 func newCLI(in io.Reader, out, errOut io.Writer) *CLI {
 	return &CLI{In: in, Out: out, Err: errOut}

@@ -220,9 +220,8 @@ func visitRows(ctx context.Context, store *audit.Store, schoolKey string) ([]vis
 }
 
 func runTemplate(c *CLI, args []string) error {
-	if len(args) == 0 || (args[0] != "validate" && args[0] != "import") {
-		fmt.Fprintln(c.Err, "usage: techwalk template validate FILE | techwalk template import FILE [--db PATH]")
-		return errUsage
+	if err := c.subcommand(args, "usage: techwalk template validate FILE | techwalk template import FILE [--db PATH]", "validate", "import"); err != nil {
+		return err
 	}
 	fs := c.newFlags("template " + args[0])
 	db := dbFlag(fs)

@@ -122,9 +122,8 @@ func (f exportFlags) filter(ctx context.Context, store *audit.Store) (audit.Find
 }
 
 func runImport(c *CLI, args []string) error {
-	if len(args) == 0 || (args[0] != "schools" && args[0] != "tickets") {
-		fmt.Fprintln(c.Err, "usage: techwalk import schools|tickets FILE [--partial] [--dry-run] [--db PATH]")
-		return errUsage
+	if err := c.subcommand(args, "usage: techwalk import schools|tickets FILE [--partial] [--dry-run] [--db PATH]", "schools", "tickets"); err != nil {
+		return err
 	}
 	fs := c.newFlags("import " + args[0])
 	db := dbFlag(fs)

@@ -27,9 +27,8 @@ type wifiOutput struct {
 }
 
 func runWifi(cli *CLI, args []string) error {
-	if len(args) == 0 || args[0] != "measure" {
-		fmt.Fprintln(cli.Err, wifiUsage)
-		return errUsage
+	if err := cli.subcommand(args, wifiUsage, "measure"); err != nil {
+		return err
 	}
 	fs := cli.newFlags("wifi measure")
 	url := fs.String("url", "", "test URL (default $"+wifiURLEnv+", else the URL set in the app's Settings)")
