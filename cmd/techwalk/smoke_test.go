@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -20,6 +21,7 @@ import (
 type xvfbSession struct {
 	display string
 	cmd     *exec.Cmd
+	fd      *os.File // the -displayfd pipe, open while Xvfb runs: it may write there again
 }
 
 // needTools skips the test when the X tools are missing, unless the set-up
@@ -36,35 +38,82 @@ func needTools(t testing.TB, tools ...string) {
 	}
 }
 
-// startXvfb starts Xvfb on a free display at the given screen size.
+// startXvfb starts Xvfb on a free display at the given screen size. A
+// display that cannot be reached (another test run's Xvfb can take over a
+// stale display number at the same moment) is given up and another started.
 func startXvfb(t testing.TB, width, height int) *xvfbSession {
 	t.Helper()
+	var last string
+	for attempt := 0; attempt < 3; attempt++ {
+		x, problem := launchXvfb(width, height)
+		if problem == "" && x.reachable() {
+			t.Cleanup(x.stop)
+			return x
+		}
+		if x != nil {
+			x.stop()
+			problem = "display " + x.display + " cannot be reached"
+		}
+		last = problem
+	}
+	t.Fatalf("Xvfb: %s", last)
+	return nil
+}
+
+// launchXvfb starts one Xvfb and reads the display it chose.
+func launchXvfb(width, height int) (*xvfbSession, string) {
 	r, w, err := os.Pipe()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err.Error()
 	}
-	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", width, height), "-nolisten", "tcp")
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", width, height), "-nolisten", "tcp", "-noreset")
 	cmd.ExtraFiles = []*os.File{w}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	err = cmd.Start()
 	w.Close()
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	if err != nil {
+		r.Close()
+		return nil, err.Error()
+	}
 	line := make(chan string, 1)
 	go func() {
 		s, _ := bufio.NewReader(r).ReadString('\n')
 		line <- strings.TrimSpace(s)
 	}()
+	x := &xvfbSession{cmd: cmd, fd: r}
 	select {
 	case n := <-line:
 		if n == "" {
-			t.Fatal("Xvfb did not report a display")
+			x.stop()
+			return nil, "Xvfb did not report a display"
 		}
-		return &xvfbSession{display: ":" + n, cmd: cmd}
+		x.display = ":" + n
+		return x, ""
 	case <-time.After(20 * time.Second):
-		t.Fatal("Xvfb did not start within 20 s")
+		x.stop()
+		return nil, "Xvfb did not start within 20 s"
 	}
-	return nil
+}
+
+// reachable reports whether a client can open the display.
+func (x *xvfbSession) reachable() bool {
+	probe := exec.Command("xdotool", "getdisplaygeometry")
+	probe.Env = append(os.Environ(), "DISPLAY="+x.display)
+	return probe.Run() == nil
+}
+
+// stop ends Xvfb with SIGTERM, so it removes its lock and socket, and kills
+// it if it has not gone within two seconds.
+func (x *xvfbSession) stop() {
+	x.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { x.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		x.cmd.Process.Kill()
+		<-done
+	}
+	x.fd.Close()
 }
 
 // buildBinary builds the real techwalk binary once per test run.
@@ -231,7 +280,8 @@ func shotDir(t *testing.T) string {
 }
 
 // TestSmokeRealWindow runs the real binary on a demo district and captures
-// home, a room checklist and the findings at a laptop and a tablet size.
+// home, a room checklist, the findings and the import and export screens
+// at a laptop and a tablet size.
 func TestSmokeRealWindow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real binary under Xvfb")
@@ -247,7 +297,7 @@ func TestSmokeRealWindow(t *testing.T) {
 	for _, size := range [][2]int{{1280, 800}, {1024, 768}} {
 		x := startXvfb(t, size[0], size[1])
 		geometry := fmt.Sprintf("%dx%d", size[0], size[1])
-		for _, screen := range []string{"home", "checklist", "findings"} {
+		for _, screen := range []string{"home", "checklist", "findings", "import", "export"} {
 			run := startApp(t, bin, db, x, "--open", screen, "--size", geometry)
 			if screen == "checklist" {
 				run.pressKeys(t, "ctrl+j", 4) // real keyboard shortcuts: on to the display checks
