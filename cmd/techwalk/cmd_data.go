@@ -29,24 +29,13 @@ func openStore(dbPath string) (*audit.Store, error) {
 
 // parseFlags parses args, allowing flags before and after positional
 // arguments, and refuses a count of positional arguments other than want.
+// The positional arguments are left in fs.Args().
 func parseFlags(fs *flag.FlagSet, args []string, want int) error {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return errUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
+	positional, err := parseMixed(fs, args, want)
+	if err != nil {
+		return err
 	}
-	if len(positional) != want {
-		fmt.Fprintf(fs.Output(), "%s: expected %d argument(s), got %d\n", fs.Name(), want, len(positional))
-		fs.Usage()
-		return errUsage
-	}
-	return fs.Parse(positional) // leaves them in fs.Args()
+	return fs.Parse(positional)
 }
 
 func (c *CLI) printJSON(v any) error {
