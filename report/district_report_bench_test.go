@@ -16,15 +16,7 @@ import (
 // bytes from the store: the reading any report must do. It reports both
 // medians and their ratio "x-load".
 func BenchmarkDistrictReport(b *testing.B) {
-	path, err := benchdb.Path(benchdb.District)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := audit.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openDistrict(b)
 	ctx := context.Background()
 	visits, err := s.Visits(ctx, audit.VisitFilter{})
 	if err != nil || len(visits) == 0 {
@@ -61,4 +53,19 @@ func loadVisit(b *testing.B, s *audit.Store, id string) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// openDistrict opens the cached district-sized database (building it on
+// first use) and returns the store and the file's path.
+func openDistrict(b *testing.B) (*audit.Store, string) {
+	path, err := benchdb.Path(benchdb.District)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := audit.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s, path
 }

@@ -7,9 +7,6 @@ import (
 	"os/exec"
 	"testing"
 	"time"
-
-	"techwalk/audit"
-	"techwalk/audit/benchdb"
 )
 
 // findingsSQL selects the same joined rows Findings reads, restricted in
@@ -37,15 +34,7 @@ func BenchmarkExportDistrict(b *testing.B) {
 	if err != nil {
 		b.Skip("sqlite3 is not installed")
 	}
-	path, err := benchdb.Path(benchdb.District)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := audit.Open(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s, path := openDistrict(b)
 	ctx := context.Background()
 	var ours, theirs []time.Duration
 	var rows int
