@@ -16,11 +16,7 @@ import (
 // first time) with the store and with a bare read-only connection.
 func openDistrict(b *testing.B) (*audit.Store, *sql.DB) {
 	b.Helper()
-	path, err := benchdb.Path(benchdb.District)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := audit.Open(path)
+	s, path, err := benchdb.Open(benchdb.District)
 	if err != nil {
 		b.Fatal(err)
 	}

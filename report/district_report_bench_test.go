@@ -58,11 +58,7 @@ func loadVisit(b *testing.B, s *audit.Store, id string) {
 // openDistrict opens the cached district-sized database (building it on
 // first use) and returns the store and the file's path.
 func openDistrict(b *testing.B) (*audit.Store, string) {
-	path, err := benchdb.Path(benchdb.District)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := audit.Open(path)
+	s, path, err := benchdb.Open(benchdb.District)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -51,6 +51,17 @@ func Path(size Size) (string, error) {
 	return path, os.Rename(tmp, path)
 }
 
+// Open opens the cached database of this size (building it first if
+// needed) and returns the store and the file's path.
+func Open(size Size) (*audit.Store, string, error) {
+	path, err := Path(size)
+	if err != nil {
+		return nil, "", err
+	}
+	s, err := audit.Open(path)
+	return s, path, err
+}
+
 // Build writes a generated district of the given size to a new file at path.
 func Build(path string, size Size) error {
 	s, err := audit.Open(path)
