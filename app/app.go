@@ -254,6 +254,7 @@ func (u *ui) showFindings(visitID string) *findingsScreen {
 	f := newFindingsScreen(u, visitID)
 	u.findings = f
 	u.setScreen("findings", "findings", f.buildUI())
+	f.onShown()
 	return f
 }
 

@@ -366,18 +366,20 @@ func TestFindingsEdits(t *testing.T) {
 	}
 	visits, _ := s.Visits(ctx, audit.VisitFilter{})
 	vid := visits[0].ID
-	fs := u.showFindings(vid)
+	fs := loadedFindings(u, vid)
 	want, _ := s.Findings(ctx, audit.FindingFilter{VisitID: vid})
 	if fs.scope.Selected != scopeVisit || len(fs.cards) != min(len(want), maxFindingCards) || len(want) == 0 {
 		t.Fatalf("cards %d, findings %d, scope %q", len(fs.cards), len(want), fs.scope.Selected)
 	}
 	fs.severity.SetSelected(string(audit.Critical))
+	fs.loading.wait()
 	for _, c := range fs.cards {
 		if c.f.Severity != audit.Critical {
 			t.Fatalf("severity filter let %s through", c.f.Severity)
 		}
 	}
 	fs.severity.SetSelected(allOption)
+	fs.loading.wait()
 	card := fs.cards[0]
 	test.Type(card.owner, "Network team")
 	card.status.SetSelected(string(audit.StatusInBacklog))
@@ -396,6 +398,7 @@ func TestFindingsEdits(t *testing.T) {
 		t.Fatalf("action: %+v", a)
 	}
 	fs.status.SetSelected(string(audit.StatusInBacklog))
+	fs.loading.wait()
 	if len(fs.cards) != 1 || fs.cards[0].f.ID != card.f.ID {
 		t.Fatalf("status filter shows %d cards", len(fs.cards))
 	}
@@ -564,4 +567,14 @@ func waitForScreens(u *ui) {
 	if u.export != nil {
 		u.export.previewJob.wait()
 	}
+	if u.findings != nil {
+		u.findings.loading.wait()
+	}
+}
+
+// loadedFindings shows the findings screen and waits for its list to load.
+func loadedFindings(u *ui, visitID string) *findingsScreen {
+	f := u.showFindings(visitID)
+	f.loading.wait()
+	return f
 }

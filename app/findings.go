@@ -45,6 +45,8 @@ type findingsScreen struct {
 
 	exportBtn  *widget.Button
 	ticketsBtn *widget.Button
+	loading    job
+	shown      bool // loads start once the screen is laid out
 }
 
 // findingCard is one finding with its action editors.
@@ -81,7 +83,7 @@ func (s *findingsScreen) buildUI() fyne.CanvasObject {
 	s.moreText.TextStyle = fyne.TextStyle{Bold: true}
 	s.moreBtn = widget.NewButtonWithIcon("Show more", theme.MoveDownIcon(), s.onShowMore)
 	s.more = container.NewPadded(container.NewBorder(nil, nil, s.moreText, nil, tallBox(s.moreBtn)))
-	s.scope.SetSelectedIndex(0) // refreshes the list
+	s.scope.SetSelectedIndex(0) // the list loads once the screen is shown
 	filters := container.NewGridWithColumns(4,
 		labelled("Visits", s.scope), labelled("Category", s.category),
 		labelled("Severity", s.severity), labelled("Status", s.status))
@@ -120,12 +122,28 @@ func (s *findingsScreen) filter() audit.FindingFilter {
 	return f
 }
 
-// refresh reloads the findings that match the filters.
+// onShown loads the findings once the screen is on show.
+func (s *findingsScreen) onShown() {
+	s.shown = true
+	s.refresh()
+}
+
+// refresh reloads the findings that match the filters in the background:
+// across a district's visits that takes a second or two.
 func (s *findingsScreen) refresh() {
-	if s.list == nil || s.scope.Selected == "" {
+	if !s.shown || s.scope.Selected == "" {
 		return
 	}
-	fs, err := s.store.Findings(s.u.ctx, s.filter())
+	filter := s.filter()
+	s.count.SetText("Loading the findings…")
+	s.loading.start(func() func() {
+		fs, err := s.store.Findings(s.u.ctx, filter)
+		return func() { s.showFindings(fs, err) }
+	})
+}
+
+// showFindings lays out the first page of freshly loaded findings.
+func (s *findingsScreen) showFindings(fs []audit.Finding, err error) {
 	if err != nil {
 		s.saved.failed(err)
 		return

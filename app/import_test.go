@@ -172,7 +172,7 @@ func TestImportTicketStatus(t *testing.T) {
 	tracker := fmt.Sprintf("Issue key,Summary,Status,Custom field (External ID)\nIT-7,HDMI,In Progress,%s\nIT-8,Display,Done,%s\n",
 		findings[0].ID, findings[1].ID)
 
-	test.Tap(u.showFindings("").ticketsBtn)
+	test.Tap(loadedFindings(u, "").ticketsBtn)
 	is := u.imports
 	is.load("jira-export.csv", []byte(tracker))
 	if is.kind.Selected != importTickets {
@@ -198,7 +198,7 @@ func TestExportScreenFiltersAndAzureFolder(t *testing.T) {
 	if _, err := s.CreateDemo(ctx, 7); err != nil {
 		t.Fatal(err)
 	}
-	test.Tap(u.showFindings("").exportBtn)
+	test.Tap(loadedFindings(u, "").exportBtn)
 	es := u.export
 	es.previewJob.wait()
 	test.Type(es.since, "23/11/2026")

@@ -217,7 +217,7 @@ func TestFindingsShowMore(t *testing.T) {
 	if len(all) <= 2*maxFindingCards {
 		t.Fatalf("the demo has %d findings; the test needs more than %d", len(all), 2*maxFindingCards)
 	}
-	fs := u.showFindings("")
+	fs := loadedFindings(u, "")
 	if len(fs.cards) != maxFindingCards || !fs.more.Visible() {
 		t.Fatalf("first page: %d cards, Show more visible %v", len(fs.cards), fs.more.Visible())
 	}
@@ -241,6 +241,7 @@ func TestFindingsShowMore(t *testing.T) {
 		}
 	}
 	fs.severity.SetSelected(string(audit.Low))
+	fs.loading.wait()
 	if len(fs.cards) > maxFindingCards || strings.Contains(fs.count.Text, "showing") != fs.more.Visible() {
 		t.Errorf("a filter change kept %d cards; count %q", len(fs.cards), fs.count.Text)
 	}
