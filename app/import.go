@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"sort"
@@ -150,9 +149,6 @@ func (s *importScreen) onFile(rc fyne.URIReadCloser, err error) {
 	if errors.Is(err, errCancelled) {
 		return
 	}
-	if err == nil && len(data) > audit.MaxImportBytes {
-		err = fmt.Errorf("%s: the file is larger than %d MB", name, audit.MaxImportBytes>>20)
-	}
 	if err != nil {
 		s.status.failed(err)
 		return
@@ -197,8 +193,7 @@ func (s *importScreen) rowCount() string {
 // detectImportKind reads the file and guesses which kind it is: tickets
 // when rows carry TechWalk ids, else a directory of schools or rooms.
 func detectImportKind(name string, data []byte) (string, *audit.CSVFile, error) {
-	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\ufeff")), " \t\r\n")
-	if len(trimmed) > 0 && (trimmed[0] == '[' || trimmed[0] == '{') {
+	if audit.LooksLikeJSON(data) {
 		if _, err := audit.ParseTickets(name, data); err != nil {
 			return "", nil, err
 		}

@@ -16,6 +16,22 @@ const MaxImportBytes = 64 << 20
 // maxImportRows caps the data rows of an imported CSV file.
 const maxImportRows = 200000
 
+// CheckImportSize refuses a file of size bytes larger than MaxImportBytes,
+// naming it. A caller may pass a size it stopped reading at, one byte over.
+func CheckImportSize(name string, size int64) error {
+	if size > MaxImportBytes {
+		return fmt.Errorf("%s: the file is larger than the %d MB limit", name, MaxImportBytes>>20)
+	}
+	return nil
+}
+
+// LooksLikeJSON reports whether data, after a byte-order mark and spaces,
+// starts a JSON array or object (a GitHub issues export) rather than CSV.
+func LooksLikeJSON(data []byte) bool {
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\ufeff")), " \t\r\n")
+	return len(trimmed) > 0 && (trimmed[0] == '[' || trimmed[0] == '{')
+}
+
 // CSVFile is a parsed CSV file: its header and data rows, each with the
 // line it starts on, ready for a column mapping.
 type CSVFile struct {
@@ -44,8 +60,8 @@ func (r CSVRow) Field(i int) string {
 // from the header line, accepts quoted multi-line cells and skips blank
 // rows. Errors name the file and line.
 func ReadCSV(name string, data []byte) (*CSVFile, error) {
-	if len(data) > MaxImportBytes {
-		return nil, fmt.Errorf("%s: the file is %d MB; the limit is %d MB", name, len(data)>>20, MaxImportBytes>>20)
+	if err := CheckImportSize(name, int64(len(data))); err != nil {
+		return nil, err
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if err := checkUTF8(name, data); err != nil {

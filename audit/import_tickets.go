@@ -38,8 +38,10 @@ var (
 // (number, state, correlation_id) or Azure DevOps, or a GitHub issues JSON
 // array (number, state, body with the id comment).
 func ParseTickets(name string, data []byte) ([]TicketRow, error) {
-	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\ufeff")), " \t\r\n")
-	if len(trimmed) > 0 && (trimmed[0] == '[' || trimmed[0] == '{') {
+	if LooksLikeJSON(data) {
+		if err := CheckImportSize(name, int64(len(data))); err != nil {
+			return nil, err
+		}
 		return parseTicketJSON(name, data)
 	}
 	f, err := ReadCSV(name, data)

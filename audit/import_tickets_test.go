@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -171,6 +172,16 @@ func TestMapTicketStatus(t *testing.T) {
 	for in, want := range cases {
 		if got := MapTicketStatus(in); got != want {
 			t.Errorf("MapTicketStatus(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTicketFilesOverTheLimitAreRefused(t *testing.T) {
+	big := bytes.Repeat([]byte(" "), MaxImportBytes)
+	for name, head := range map[string]string{"issues.json": "[", "jira.csv": "Issue key,Status\n"} {
+		_, err := ParseTickets(name, append([]byte(head), big...))
+		if err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), "MB limit") {
+			t.Errorf("%s over the limit: %v", name, err)
 		}
 	}
 }

@@ -170,8 +170,8 @@ func readImportFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if info.Size() > audit.MaxImportBytes {
-		return nil, fmt.Errorf("%s: the file is %d MB; the limit is %d MB", path, info.Size()>>20, audit.MaxImportBytes>>20)
+	if err := audit.CheckImportSize(path, info.Size()); err != nil {
+		return nil, err
 	}
 	return os.ReadFile(path)
 }
