@@ -70,6 +70,14 @@ func asciiUpper(c byte) byte {
 	return c
 }
 
+// Priority is the priority IT set on the finding, else its item's severity.
+func (f *Finding) Priority() Severity {
+	if f.Action.Priority != "" {
+		return f.Action.Priority
+	}
+	return f.Severity
+}
+
 // FindingFilter narrows Findings; zero fields do not filter.
 type FindingFilter struct {
 	VisitID  string

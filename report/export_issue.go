@@ -187,11 +187,8 @@ func (is backlogItem) severity() audit.Severity {
 // priority is the highest priority IT gave the findings (default: severity).
 func (is backlogItem) priority() audit.Severity {
 	best := audit.Severity("")
-	for _, f := range is.Findings {
-		p := f.Action.Priority
-		if p == "" {
-			p = f.Severity
-		}
+	for i := range is.Findings {
+		p := is.Findings[i].Priority()
 		if best == "" || p.Rank() < best.Rank() {
 			best = p
 		}

@@ -85,10 +85,6 @@ func stamp(t time.Time) string {
 // plainFinding is f with every field; ids caches the group ids, which
 // cost a SHA-1 each.
 func plainFinding(f *audit.Finding, ids groupIDs) PlainFinding {
-	priority := f.Action.Priority
-	if priority == "" {
-		priority = f.Severity
-	}
 	first, updated := stamp(f.FirstSeen), ""
 	if updated = first; f.UpdatedAt != f.FirstSeen { // most answers were never edited
 		updated = stamp(f.UpdatedAt)
@@ -99,7 +95,7 @@ func plainFinding(f *audit.Finding, ids groupIDs) PlainFinding {
 		ItemID: f.ItemID, Item: f.ItemLabel, Section: f.Section, Category: f.Category, Severity: string(f.Severity),
 		TeacherImpact: teacherImpact(f.Severity), Value: f.Value, Reason: f.Reason, Note: f.Note, PhotoCount: f.PhotoCount,
 		FirstSeen: first, UpdatedAt: updated, OwnerTeam: f.Action.OwnerTeam,
-		Priority: string(priority), DueDate: f.Action.DueDate, Status: string(f.Action.Status),
+		Priority: string(f.Priority()), DueDate: f.Action.DueDate, Status: string(f.Action.Status),
 		TicketKey: f.Action.TicketKey, GroupID: ids.of(f)}
 }
 
