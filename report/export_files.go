@@ -39,16 +39,25 @@ func isFormulaStart(s string) bool {
 	return false
 }
 
-// writeCSV writes the records produce emits, neutralising formulas.
-func writeCSV(w io.Writer, bom bool, produce func(emit func([]string) error) error) error {
+// newCSVWriter buffers w and starts it with the byte-order mark when asked.
+func newCSVWriter(w io.Writer, bom bool) (*bufio.Writer, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if bom {
 		if _, err := bw.WriteString(utf8BOM); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return bw, nil
+}
+
+// writeCSV writes the records produce emits, neutralising formulas.
+func writeCSV(w io.Writer, bom bool, produce func(emit func([]string) error) error) error {
+	bw, err := newCSVWriter(w, bom)
+	if err != nil {
+		return err
+	}
 	var line []byte
-	err := produce(func(rec []string) error {
+	err = produce(func(rec []string) error {
 		line = appendRecord(line[:0], rec)
 		_, err := bw.Write(line)
 		return err

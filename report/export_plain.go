@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bufio"
 	"io"
 	"runtime"
 	"strconv"
@@ -204,17 +203,15 @@ const plainBlock = 1024
 // writePlainCSV writes the plain CSV of single findings, as writeCSV with
 // plainRows would, formatting blocks of rows on every core.
 func writePlainCSV(w io.Writer, bom bool, items []backlogItem) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if bom {
-		if _, err := bw.WriteString(utf8BOM); err != nil {
-			return err
-		}
+	bw, err := newCSVWriter(w, bom)
+	if err != nil {
+		return err
 	}
 	if _, err := bw.Write(appendRecord(nil, plainFindingHeader)); err != nil {
 		return err
 	}
 	blocks := (len(items) + plainBlock - 1) / plainBlock
-	err := formatInOrder(blocks, func() func(int, []byte) []byte {
+	err = formatInOrder(blocks, func() func(int, []byte) []byte {
 		ids, rec := groupIDs{}, make([]string, 0, len(plainFindingHeader))
 		return func(b int, buf []byte) []byte {
 			for _, is := range items[b*plainBlock : min((b+1)*plainBlock, len(items))] {
