@@ -132,11 +132,9 @@ func (s *exportScreen) onShown() {
 
 // options is what the pickers select; the error names a field typed wrong.
 func (s *exportScreen) options() (report.ExportOptions, error) {
-	opt := report.ExportOptions{Grouped: s.grouped != nil && s.grouped.Checked, BOM: s.bom != nil && s.bom.Checked}
-	if s.format != nil {
-		if i := s.format.SelectedIndex(); i >= 0 {
-			opt.Format = report.Formats[i].Format
-		}
+	opt := report.ExportOptions{Grouped: s.grouped.Checked, BOM: s.bom.Checked}
+	if i := s.format.SelectedIndex(); i >= 0 {
+		opt.Format = report.Formats[i].Format
 	}
 	if s.scope.Selected == scopeVisit {
 		opt.Filter.VisitID = s.visitID
