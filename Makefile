@@ -3,8 +3,11 @@ SHELL := /bin/bash
 export LANG := en_US.UTF-8
 BIN := bin/techwalk
 GO ?= go
+# The version lives in FyneApp.toml alone; every build stamps it into the binary.
+VERSION := $(shell bash .ci/fyneapp.sh Version)
+LDFLAGS := -X techwalk/audit/build.Version=$(VERSION)
 
-.PHONY: run test setup build vet bench fuzz smoke clean
+.PHONY: run test setup build dist vet bench fuzz smoke clean
 
 run: setup build
 	./$(BIN)
@@ -16,7 +19,12 @@ setup:
 	@bash .ci/setup.sh
 
 build:
-	$(GO) build -o $(BIN) ./cmd/techwalk
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/techwalk
+
+# Release packages in dist/: Linux archive and AppStream metainfo, Windows
+# exe (mingw-w64), SHA256SUMS (see .ci/dist.sh).
+dist: setup
+	bash .ci/dist.sh dist
 
 vet:
 	$(GO) vet ./...
@@ -38,4 +46,4 @@ fuzz:
 	done
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

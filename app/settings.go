@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/audit/build"
 )
 
 // paperSizes maps the paper choices on screen to their setting values.
@@ -34,6 +35,7 @@ type settingsScreen struct {
 	logoBtn   *widget.Button
 	logo      *canvas.Image
 	saved     statusLabel
+	version   *widget.Label // the About line
 	loading   bool
 }
 
@@ -70,9 +72,16 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		labelled("Data file", selectableLabel(s.store.Path())),
 		smallLabel("Every answer is saved in this file the moment it is given."),
 		labelled("Theme", wrapLabel("Follows your system's light or dark setting.")),
+		labelled("About", s.about()),
 		s.saved,
 	)
 	return container.NewVScroll(container.NewPadded(form))
+}
+
+// about says which TechWalk this is, for a help desk to ask.
+func (s *settingsScreen) about() *widget.Label {
+	s.version = selectableLabel(build.String())
+	return s.version
 }
 
 // selectableLabel is a wrapping label whose text can be copied.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"techwalk/audit"
+	"techwalk/audit/build"
 )
 
 // issues lists the top issues ranked by severity weight x rooms affected.
@@ -83,7 +84,7 @@ func (d *doc) method() error {
 		"Would-choose-again is the share of yes among the teachers who answered. Quotes appear only when the teacher agreed to be quoted"+
 		d.anonymityNote())
 	d.methodPart("Top issues", "Findings are grouped by checklist item and ranked by severity weight x rooms affected.")
-	d.methodPart("Generated", d.r.opt.Now.Format("2 January 2006, 15:04 MST")+" by TechWalk.")
+	d.methodPart("Generated", d.r.opt.Now.Format("2 January 2006, 15:04 MST")+" by "+build.String()+".")
 	if len(d.fonts.missing) > 0 {
 		d.methodPart("Characters", fmt.Sprintf("%d characters had no glyph in the available fonts and are printed as %c.", len(d.fonts.missing), placeholder))
 	}

@@ -55,11 +55,13 @@ func commands() []command {
 		{"import", "import a district CSV or a tracker export: techwalk import schools|tickets FILE [--partial]", runImport},
 		{"check", "check the database file and list its backups, newest first", runCheck},
 		{"restore", "go back to a backup: techwalk restore BACKUP [--yes] (keeps the current file as a backup)", runRestore},
+		versionCommand,
 	}
 }
 
 // Run executes the subcommand named by args[0] and returns the exit code.
 func (c *CLI) Run(args []string) int {
+	args = versionAlias(args)
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		args = append([]string{"gui"}, args...)
 	}
