@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -10,27 +11,41 @@ import (
 const EnvDB = "TECHWALK_DB"
 
 // DefaultPath is where the database lives when neither --db nor TECHWALK_DB
-// says otherwise: the user's data folder.
+// says otherwise: the user's data folder, as each system names it.
 //   - Linux and BSD: $XDG_DATA_HOME/techwalk/techwalk.db (~/.local/share/techwalk)
 //   - macOS: ~/Library/Application Support/TechWalk/techwalk.db
 //   - Windows: %LOCALAPPDATA%\TechWalk\techwalk.db
+//   - iOS: the app sandbox's Library/Application Support/TechWalk/techwalk.db
+//   - Android: the app's private files folder, techwalk.db
 func DefaultPath() (string, error) {
-	switch runtime.GOOS {
-	case "windows":
-		if dir := os.Getenv("LOCALAPPDATA"); dir != "" {
-			return filepath.Join(dir, "TechWalk", "techwalk.db"), nil
+	return dataPath(runtime.GOOS, os.Getenv)
+}
+
+// dataPath is DefaultPath for the system goos, reading the environment
+// through getenv.
+func dataPath(goos string, getenv func(string) string) (string, error) {
+	in := func(env string, parts ...string) (string, error) {
+		dir := getenv(env)
+		if dir == "" {
+			return "", fmt.Errorf("no data folder: %s is not set; use --db PATH or %s", env, EnvDB)
 		}
-		dir, err := os.UserConfigDir()
-		return filepath.Join(dir, "TechWalk", "techwalk.db"), err
-	case "darwin":
-		dir, err := os.UserConfigDir() // ~/Library/Application Support
-		return filepath.Join(dir, "TechWalk", "techwalk.db"), err
+		return filepath.Join(append([]string{dir}, parts...)...), nil
 	}
-	if dir := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(dir) {
-		return filepath.Join(dir, "techwalk", "techwalk.db"), nil
+	switch goos {
+	case "windows":
+		if getenv("LOCALAPPDATA") == "" && getenv("APPDATA") != "" {
+			return in("APPDATA", "TechWalk", "techwalk.db")
+		}
+		return in("LOCALAPPDATA", "TechWalk", "techwalk.db")
+	case "darwin", "ios": // on iOS, HOME is the app's sandbox
+		return in("HOME", "Library", "Application Support", "TechWalk", "techwalk.db")
+	case "android": // the app's private files folder, set by Fyne's Android runtime
+		return in("FILESDIR", "techwalk.db")
 	}
-	home, err := os.UserHomeDir()
-	return filepath.Join(home, ".local", "share", "techwalk", "techwalk.db"), err
+	if filepath.IsAbs(getenv("XDG_DATA_HOME")) { // a relative one is invalid and ignored
+		return in("XDG_DATA_HOME", "techwalk", "techwalk.db")
+	}
+	return in("HOME", ".local", "share", "techwalk", "techwalk.db")
 }
 
 // ResolvePath picks the database path: the flag if given, else TECHWALK_DB,
