@@ -288,6 +288,9 @@ func (s *exportScreen) onFolder(opt report.ExportOptions, dir fyne.ListableURI, 
 	}
 	base := s.baseName(opt)
 	s.startExport(func() (string, error) {
+		if dir.Scheme() != "file" {
+			return s.exportThroughStorage(opt, dir, base)
+		}
 		paths, err := report.ExportFiles(s.u.ctx, s.store, opt, dir.Path(), base)
 		sort.Strings(paths)
 		return fmt.Sprintf("Exported %d file(s): %s.", len(paths), strings.Join(paths, ", ")), err

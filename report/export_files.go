@@ -143,12 +143,37 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // ExportFiles writes the export into dir and returns the paths written.
-// baseName is reduced to a plain file name (no folders, no "..", no
-// characters Windows refuses) so nothing lands outside dir; the format's
-// extension is added when missing. Azure DevOps exports of more than 1,000
-// rows are split into base-1.csv, base-2.csv, ... Every file is written to
-// a temporary file first and renamed, so none is ever half-written.
+// The files are those of ExportParts; every one is written to a temporary
+// file first and renamed, so none is ever half-written.
 func ExportFiles(ctx context.Context, store *audit.Store, opt ExportOptions, dir, baseName string) ([]string, error) {
+	parts, err := ExportParts(ctx, store, opt, baseName)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, part := range parts {
+		path := filepath.Join(dir, part.Name)
+		if err := WriteFileAtomic(path, part.Data); err != nil {
+			return paths, err
+		}
+		paths = append(paths, path)
+	}
+	return paths, nil
+}
+
+// ExportPart is one file of an export: a plain file name and its bytes.
+type ExportPart struct {
+	Name string
+	Data []byte
+}
+
+// ExportParts renders the export as the files it makes, for a folder on
+// disk (ExportFiles) or one reached through the system's storage (a folder
+// chosen on Android or iOS). baseName is reduced to a plain file name (no
+// folders, no "..", no characters Windows refuses) so nothing lands outside
+// the folder; the format's extension is added when missing. Azure DevOps
+// exports of more than 1,000 rows are split into base-1.csv, base-2.csv, ...
+func ExportParts(ctx context.Context, store *audit.Store, opt ExportOptions, baseName string) ([]ExportPart, error) {
 	items, ex, err := prepare(ctx, store, opt)
 	if err != nil {
 		return nil, err
@@ -159,23 +184,17 @@ func ExportFiles(ctx context.Context, store *audit.Store, opt ExportOptions, dir
 	if opt.Format == FormatAzure && len(items) > AzureMaxRows {
 		chunks = split(items, AzureMaxRows)
 	}
-	var paths []string
+	parts := make([]ExportPart, len(chunks))
 	for i, chunk := range chunks {
-		name := base + info.Extension
+		parts[i].Name = base + info.Extension
 		if len(chunks) > 1 {
-			name = fmt.Sprintf("%s-%d%s", base, i+1, info.Extension)
+			parts[i].Name = fmt.Sprintf("%s-%d%s", base, i+1, info.Extension)
 		}
-		data, err := ex.render(chunk)
-		if err != nil {
-			return paths, err
+		if parts[i].Data, err = ex.render(chunk); err != nil {
+			return nil, err
 		}
-		path := filepath.Join(dir, name)
-		if err := WriteFileAtomic(path, data); err != nil {
-			return paths, err
-		}
-		paths = append(paths, path)
 	}
-	return paths, nil
+	return parts, nil
 }
 
 func split(items []backlogItem, size int) [][]backlogItem {
