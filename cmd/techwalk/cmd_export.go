@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -166,12 +165,5 @@ func importData(ctx context.Context, store *audit.Store, kind, name string, data
 }
 
 func readImportFile(path string) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := audit.CheckImportSize(path, info.Size()); err != nil {
-		return nil, err
-	}
-	return os.ReadFile(path)
+	return audit.ReadInputFile(path, audit.MaxImportBytes)
 }
