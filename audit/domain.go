@@ -324,6 +324,21 @@ func checkText(field, s string, max int) error {
 	return nil
 }
 
+// controlRune finds the first control character of s other than tab and
+// line breaks: C0 controls (ESC, BEL...), DEL and the C1 controls, which
+// could drive a terminal or hide text. It reports false when there is none.
+func controlRune(s string) (rune, bool) {
+	for _, r := range s {
+		if r == '\t' || r == '\n' || r == '\r' {
+			continue
+		}
+		if r < 0x20 || r >= 0x7f && r <= 0x9f {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
 func firstError(errs ...error) error {
 	for _, err := range errs {
 		if err != nil {
