@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -105,8 +106,8 @@ func (f exportFlags) filter(ctx context.Context, store *audit.Store) (audit.Find
 		filter.Severity = sev
 	}
 	if st := audit.Status(strings.ToLower(*f.status)); st != "" {
-		if st != audit.StatusOpen && st != audit.StatusInBacklog && st != audit.StatusResolved {
-			return filter, fmt.Errorf("--status: %q is unknown; use open, \"in backlog\" or resolved", *f.status)
+		if !slices.Contains(audit.Statuses, st) {
+			return filter, fmt.Errorf("--status: %q is unknown; use open, \"in backlog\", resolved or \"won't fix\"", *f.status)
 		}
 		filter.Status = st
 	}
