@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -295,6 +296,8 @@ func newSchoolIndex(schools []School) schoolIndex {
 
 // ambiguous explains that several stored schools share a code or name.
 func ambiguous(what, value string, schools []School) string {
+	schools = slices.Clone(schools)
+	slices.SortFunc(schools, func(a, b School) int { return strings.Compare(a.Code, b.Code) })
 	names := make([]string, len(schools))
 	for i, sc := range schools {
 		names[i] = quoteSubject(sc.Name, orNoCode(sc.Code))

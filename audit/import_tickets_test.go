@@ -266,3 +266,21 @@ func TestTicketFilesOverTheLimitAreRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestJiraResolutionsAndNotes: a ticket closed as Won't Do makes its
+// finding "won't fix" (not open again), a duplicate stays in backlog, and
+// the note quoting the other finding's id changes nothing.
+func TestJiraResolutionsAndNotes(t *testing.T) {
+	s, fs := ticketFixture(t)
+	data := withIDs(readTestdata(t, "tickets-resolution-and-note.csv"), fs["hdmi"].ID, fs["display"].ID)
+	if _, err := s.ImportTickets(context.Background(), "jira.csv", data, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := findingsByItem(t, s)
+	if a := got["hdmi"].Action; a.TicketKey != "IT-301" || a.Status != StatusWontFix {
+		t.Errorf("hdmi action = %+v, want IT-301 won't fix", a)
+	}
+	if a := got["display"].Action; a.TicketKey != "IT-302" || a.Status != StatusInBacklog {
+		t.Errorf("display action = %+v, want IT-302 in backlog", a)
+	}
+}
