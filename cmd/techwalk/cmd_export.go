@@ -49,7 +49,7 @@ func newExportFlags(fs *flag.FlagSet) exportFlags {
 		school:   fs.String("school", "", "only findings of this school (name, code or id)"),
 		severity: fs.String("severity", "", "only this severity: critical, high, medium or low"),
 		category: fs.String("category", "", "only this checklist category"),
-		status:   fs.String("status", "", "only this status: open, \"in backlog\" or resolved"),
+		status:   fs.String("status", "", "only this status: open, \"in backlog\", resolved or \"won't fix\""),
 		since:    fs.String("since", "", "only findings first seen on or after YYYY-MM-DD"),
 		out:      fs.String("o", "", "write to this file (Azure exports over 1,000 rows become FILE-1.csv, FILE-2.csv...); default: standard output"),
 		areaPath: fs.String("area-path", "", "Azure DevOps Area Path for every work item"),
