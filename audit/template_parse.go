@@ -365,6 +365,15 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if ft := f.Type; f.Anonymous && name == "" {
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct { // encoding/json lifts an embedded struct's fields
+				maps.Copy(out, jsonFields(ft))
+				continue
+			}
+		}
 		if name == "-" || !f.IsExported() {
 			continue
 		}
