@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -95,6 +96,7 @@ type templateParse struct {
 	data   []byte
 	root   *jsonNode
 	probs  []TemplateProblem
+	total  int                // problems found, kept or not
 	bad    map[*jsonNode]bool // nodes already reported, so rules do not repeat them
 }
 
@@ -249,26 +251,35 @@ func (tp *templateParse) fatal(err error) error {
 }
 
 func (tp *templateParse) fatalAt(offset int64, msg string) error {
-	tp.probs = nil
+	tp.probs, tp.total = nil, 0
 	tp.add(offset, "", msg)
 	return tp.err()
 }
 
-// add records a problem at a byte offset of the file.
+// add records a problem at a byte offset of the file. Only the earliest
+// problems are kept, so a file of a million bad bytes costs no more than
+// a few hundred problems.
 func (tp *templateParse) add(offset int64, where, msg string) {
-	line, col := lineCol(tp.data, offset)
-	tp.probs = append(tp.probs, TemplateProblem{Line: line, Column: col, Where: where, Message: msg, offset: offset})
+	tp.total++
+	tp.probs = append(tp.probs, TemplateProblem{Where: where, Message: msg, offset: offset})
+	if len(tp.probs) > 4*maxTemplateProblems {
+		tp.keepEarliest()
+	}
 }
 
-// err returns the problems in file order, capped.
+func (tp *templateParse) keepEarliest() {
+	slices.SortStableFunc(tp.probs, func(a, b TemplateProblem) int { return cmp.Compare(a.offset, b.offset) })
+	tp.probs = tp.probs[:min(len(tp.probs), maxTemplateProblems)]
+}
+
+// err returns the earliest problems in file order, with their lines and
+// columns, and how many more there are.
 func (tp *templateParse) err() error {
-	slices.SortStableFunc(tp.probs, func(a, b TemplateProblem) int { return int(a.offset - b.offset) })
-	e := &TemplateError{Source: tp.source, Problems: tp.probs}
-	if len(e.Problems) > maxTemplateProblems {
-		e.More = len(e.Problems) - maxTemplateProblems
-		e.Problems = e.Problems[:maxTemplateProblems]
+	tp.keepEarliest()
+	for i := range tp.probs {
+		tp.probs[i].Line, tp.probs[i].Column = lineCol(tp.data, tp.probs[i].offset)
 	}
-	return e
+	return &TemplateError{Source: tp.source, Problems: tp.probs, More: tp.total - len(tp.probs)}
 }
 
 // invalidUTF8 reports every place where the text is not UTF-8 (the JSON

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"errors"
 	"math"
 	"os"
@@ -591,5 +592,24 @@ func TestParseTemplateReportsEveryProblemInOrder(t *testing.T) {
 		if !strings.HasPrefix(lines[i], w) {
 			t.Errorf("problem %d = %q, want it to start with %q", i+1, lines[i], w)
 		}
+	}
+}
+
+// TestParseTemplateKeepsTheEarliestProblems: a file with a problem in
+// every byte lists the first 50 and counts the rest.
+func TestParseTemplateKeepsTheEarliestProblems(t *testing.T) {
+	data := append(append([]byte(`{"id": "`), bytes.Repeat([]byte{0xff}, 100_000)...), '"', '}')
+	_, err := ParseTemplate("bytes.json", data)
+	var te *TemplateError
+	if !errors.As(err, &te) || len(te.Problems) != 50 || te.More < 100_000-50 {
+		t.Fatalf("err = %T with %d problems and %d more", err, len(te.Problems), te.More)
+	}
+	for i, p := range te.Problems[1:] {
+		if prev := te.Problems[i]; p.Line < prev.Line || p.Line == prev.Line && p.Column < prev.Column {
+			t.Fatalf("problem %d (%d:%d) comes before problem %d (%d:%d)", i+2, p.Line, p.Column, i+1, prev.Line, prev.Column)
+		}
+	}
+	if p := te.Problems[49]; p.Line != 1 || p.Column < 9 || !strings.Contains(p.Message, "byte 0xff is not UTF-8") {
+		t.Errorf("50th problem = %+v, want a byte of the id", p)
 	}
 }
