@@ -260,19 +260,33 @@ func (p *directoryPlan) apply(s *Store, opt ImportOptions) error {
 		return errDryRun
 	}
 	for i := range p.save {
-		s.stamp(&p.save[i].Record)
-		if err := insertSchool(p.ctx, p.tx, &p.save[i]); err != nil {
+		if err := p.saveSchool(s, &p.save[i]); err != nil {
 			return fmt.Errorf("school %q: %w", p.save[i].Name, err)
 		}
 	}
 	for i := range p.saveRm {
-		s.stamp(&p.saveRm[i].Record)
-		if err := insertRoom(p.ctx, p.tx, &p.saveRm[i]); err != nil {
+		if err := p.saveRoom(s, &p.saveRm[i]); err != nil {
 			return err
 		}
 	}
 	p.rep.Applied = true
 	return nil
+}
+
+func (p *directoryPlan) saveSchool(s *Store, sc *School) error {
+	if err := sc.Validate(); err != nil {
+		return err
+	}
+	s.stamp(&sc.Record)
+	return insertSchool(p.ctx, p.tx, sc)
+}
+
+func (p *directoryPlan) saveRoom(s *Store, r *Room) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	s.stamp(&r.Record)
+	return insertRoom(p.ctx, p.tx, r)
 }
 
 // schoolIndex finds stored schools by lower-cased code and name.
