@@ -232,7 +232,7 @@ type directoryPlan struct {
 	idx    schoolIndex
 	rooms  map[string]map[string]Room // school id -> room key -> stored room
 	seen   map[string]int             // match key -> line that used it
-	save   []School
+	save   []schoolSave
 	saveRm []Room
 }
 
@@ -259,8 +259,10 @@ func (p *directoryPlan) apply(s *Store, opt ImportOptions) error {
 	if opt.DryRun {
 		return errDryRun
 	}
+	stmts := schoolStatements{tx: p.tx, byCols: map[string]*sql.Stmt{}}
+	defer stmts.close()
 	for i := range p.save {
-		if err := p.saveSchool(s, &p.save[i]); err != nil {
+		if err := p.saveSchool(s, &stmts, &p.save[i]); err != nil {
 			return fmt.Errorf("school %q: %w", p.save[i].Name, err)
 		}
 	}
@@ -273,12 +275,60 @@ func (p *directoryPlan) apply(s *Store, opt ImportOptions) error {
 	return nil
 }
 
-func (p *directoryPlan) saveSchool(s *Store, sc *School) error {
-	if err := sc.Validate(); err != nil {
+// schoolSave is a school an import saves: new (changed is nil), or a
+// stored one with the columns the file changed.
+type schoolSave struct {
+	School
+	changed []string
+}
+
+func (p *directoryPlan) saveSchool(s *Store, stmts *schoolStatements, sv *schoolSave) error {
+	if err := sv.Validate(); err != nil {
 		return err
 	}
-	s.stamp(&sc.Record)
-	return insertSchool(p.ctx, p.tx, sc)
+	s.stamp(&sv.Record)
+	if sv.changed == nil {
+		return insertSchool(p.ctx, p.tx, &sv.School)
+	}
+	return stmts.update(p.ctx, sv)
+}
+
+// schoolStatements prepares, once per import, the update of each set of
+// changed columns: an update sets only those (an unchanged name leaves the
+// name index alone), so re-importing a district costs what importing it did.
+type schoolStatements struct {
+	tx     *sql.Tx
+	byCols map[string]*sql.Stmt
+}
+
+func (st *schoolStatements) update(ctx context.Context, sv *schoolSave) error {
+	key := strings.Join(sv.changed, ",")
+	stmt, ok := st.byCols[key]
+	if !ok {
+		set := make([]string, 0, len(sv.changed)+2)
+		for _, c := range sv.changed {
+			set = append(set, c+" = ?")
+		}
+		set = append(set, "updated_at = ?", "device = ?")
+		var err error
+		if stmt, err = st.tx.PrepareContext(ctx, "UPDATE schools SET "+strings.Join(set, ", ")+" WHERE id = ?"); err != nil {
+			return err
+		}
+		st.byCols[key] = stmt
+	}
+	values := map[string]any{"name": sv.Name, "code": sv.Code, "address": sv.Address, "principal": sv.Principal}
+	args := make([]any, 0, len(sv.changed)+3)
+	for _, c := range sv.changed {
+		args = append(args, values[c])
+	}
+	_, err := stmt.ExecContext(ctx, append(args, formatTime(sv.UpdatedAt), sv.Device, sv.ID)...)
+	return err
+}
+
+func (st *schoolStatements) close() {
+	for _, stmt := range st.byCols {
+		stmt.Close()
+	}
 }
 
 func (p *directoryPlan) saveRoom(s *Store, r *Room) error {
@@ -427,7 +477,7 @@ func (p *directoryPlan) planSchool(line int, in School) {
 		return
 	}
 	if !found {
-		p.save = append(p.save, in)
+		p.save = append(p.save, schoolSave{School: in})
 		p.rep.add(line, RowAdded, subject, "")
 		return
 	}
@@ -437,7 +487,7 @@ func (p *directoryPlan) planSchool(line int, in School) {
 	changed = mergeText(changed, "code", &merged.Code, in.Code)
 	changed = mergeText(changed, "address", &merged.Address, in.Address)
 	changed = mergeText(changed, "principal", &merged.Principal, in.Principal)
-	p.record(line, subject, changed, func() { p.save = append(p.save, merged) })
+	p.record(line, subject, changed, func() { p.save = append(p.save, schoolSave{School: merged, changed: changed}) })
 }
 
 func (p *directoryPlan) record(line int, subject string, changed []string, save func()) {
