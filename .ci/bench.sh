@@ -59,6 +59,12 @@ metric() {
   echo "| export every finding to plain CSV | $(metric BenchmarkExportDistrict export-ms) ms | sqlite3 CLI, same joined rows to CSV: $(metric BenchmarkExportDistrict sqlite3-ms) ms | $(metric BenchmarkExportDistrict x-sqlite3)x (goal ≤ 1.0) |"
   echo "| PDF report of one 40-room visit | $(metric BenchmarkDistrictReport report-ms) ms | loading the visit and its photos: $(metric BenchmarkDistrictReport load-ms) ms | $(metric BenchmarkDistrictReport x-load)x |"
   echo
+  echo "## Importing a district list of 100,000 schools"
+  echo
+  echo "| figure | TechWalk | baseline: the first import into an empty database | ratio |"
+  echo "|---|---|---|---|"
+  echo "| re-import, every school updated | $(metric BenchmarkReimportSchools reimport-ms) ms | $(metric BenchmarkReimportSchools first-ms) ms | $(metric BenchmarkReimportSchools x-first-import)x (goal ≤ 1.5) |"
+  echo
   echo "## PDF report of a 60-room visit with 120 photos"
   echo
   echo "| figure | TechWalk | baseline: reading the photo bytes | ratio |"

@@ -37,6 +37,7 @@ var childModes = map[string]func(out *bufio.Writer, args []string) int{
 	"contend":  contendChild,
 	"hold":     holdLockChild,
 	"fill":     fillDiskChild,
+	"import":   importChild,
 }
 
 func runChild(spec string) int {

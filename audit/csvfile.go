@@ -58,12 +58,13 @@ func (r CSVRow) Field(i int) string {
 // ReadCSV parses a CSV file exported by a spreadsheet or a tracker. It
 // skips a UTF-8 byte-order mark, detects ',', ';' or tab as the delimiter
 // from the header line, accepts quoted multi-line cells and skips blank
-// rows. Errors name the file and line.
+// rows. A file whose lines end in carriage returns only (old Mac Excel) is
+// read line by line too. Errors name the file and line.
 func ReadCSV(name string, data []byte) (*CSVFile, error) {
 	if err := CheckImportSize(name, int64(len(data))); err != nil {
 		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	data = oldMacLines(bytes.TrimPrefix(data, []byte("\ufeff")))
 	if err := checkUTF8(name, data); err != nil {
 		return nil, err
 	}
@@ -75,6 +76,16 @@ func ReadCSV(name string, data []byte) (*CSVFile, error) {
 		return nil, err
 	}
 	return f, f.readRows(r)
+}
+
+// oldMacLines turns the lone carriage returns of a file with no line feed
+// at all (old Mac Excel's "CSV") into line feeds, so its rows are read
+// rather than taken for one long header line.
+func oldMacLines(data []byte) []byte {
+	if bytes.IndexByte(data, '\n') >= 0 || bytes.IndexByte(data, '\r') < 0 {
+		return data
+	}
+	return bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
 }
 
 func (f *CSVFile) readHeader(r *csv.Reader) error {

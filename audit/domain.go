@@ -267,10 +267,11 @@ const (
 	StatusOpen      Status = "open"
 	StatusInBacklog Status = "in backlog"
 	StatusResolved  Status = "resolved"
+	StatusWontFix   Status = "won't fix" // IT closed the ticket without fixing it (won't do, not planned, cancelled)
 )
 
 // Statuses lists every finding status.
-var Statuses = []Status{StatusOpen, StatusInBacklog, StatusResolved}
+var Statuses = []Status{StatusOpen, StatusInBacklog, StatusResolved, StatusWontFix}
 
 // Action is what IT adds to a finding: who owns it, by when, and its ticket.
 type Action struct {
@@ -293,9 +294,9 @@ func (a Action) Validate() error {
 		return fmt.Errorf("action: priority %q is unknown; use critical, high, medium or low", a.Priority)
 	}
 	switch a.Status {
-	case "", StatusOpen, StatusInBacklog, StatusResolved:
+	case "", StatusOpen, StatusInBacklog, StatusResolved, StatusWontFix:
 	default:
-		return fmt.Errorf("action: status %q is unknown; use open, in backlog or resolved", a.Status)
+		return fmt.Errorf("action: status %q is unknown; use open, in backlog, resolved or won't fix", a.Status)
 	}
 	if a.DueDate != "" {
 		if _, err := time.Parse("2006-01-02", a.DueDate); err != nil {
@@ -322,6 +323,21 @@ func checkText(field, s string, max int) error {
 		return fmt.Errorf("%s is %d characters long; the limit is %d", field, n, max)
 	}
 	return nil
+}
+
+// controlRune finds the first control character of s other than tab and
+// line breaks: C0 controls (ESC, BEL...), DEL and the C1 controls, which
+// could drive a terminal or hide text. It reports false when there is none.
+func controlRune(s string) (rune, bool) {
+	for _, r := range s {
+		if r == '\t' || r == '\n' || r == '\r' {
+			continue
+		}
+		if r < 0x20 || r >= 0x7f && r <= 0x9f {
+			return r, true
+		}
+	}
+	return 0, false
 }
 
 func firstError(errs ...error) error {

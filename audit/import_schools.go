@@ -2,7 +2,10 @@ package audit
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -136,6 +139,9 @@ func (m ColumnMapping) Validate(header []string) error {
 			return fmt.Errorf("field %s is mapped to column %d, but the file has %d columns", f, i+1, len(header))
 		}
 	}
+	if err := m.checkDuplicateColumns(header); err != nil {
+		return err
+	}
 	switch m.Kind {
 	case DirectorySchools:
 		if m.Column(FieldName) < 0 {
@@ -151,72 +157,285 @@ func (m ColumnMapping) Validate(header []string) error {
 	return nil
 }
 
+// checkDuplicateColumns refuses a header where another column has the same
+// name as a mapped one ("Name" and "name"): which one feeds the field
+// would be a guess.
+func (m ColumnMapping) checkDuplicateColumns(header []string) error {
+	for _, f := range FieldsOf(m.Kind) {
+		i := m.Column(f)
+		if i < 0 {
+			continue
+		}
+		want := normalizeHeader(header[i])
+		for j, h := range header {
+			if j != i && want != "" && normalizeHeader(h) == want {
+				a, b := min(i, j), max(i, j)
+				return fmt.Errorf("line 1: columns %d %q and %d %q both give the %s; remove or rename one", a+1, header[a], b+1, header[b], strings.ReplaceAll(string(f), "_", " "))
+			}
+		}
+	}
+	return nil
+}
+
 // ImportDirectory imports a district CSV of schools or rooms (see
 // DetectMapping) in one transaction. Schools match by code, else by
 // case-insensitive name; rooms by school and room number, so importing
 // again updates instead of duplicating, and empty cells keep stored values.
 // Any rejected row means nothing is saved unless opt.Partial is set.
+//
+// The plan is made inside the same immediate write transaction that saves
+// it, so two imports of one file at once (two windows, two processes) run
+// one after the other and the second finds what the first added.
 func (s *Store) ImportDirectory(ctx context.Context, f *CSVFile, m ColumnMapping, opt ImportOptions) (*ImportReport, error) {
 	if err := m.Validate(f.Header); err != nil {
 		return nil, fmt.Errorf("%s: %w", f.Name, err)
 	}
+	if len(f.Rows) == 0 {
+		return nil, fmt.Errorf("%s: %w", f.Name, ErrNoRows)
+	}
 	rep := &ImportReport{File: f.Name, Kind: string(m.Kind)}
-	schools, err := s.Schools(ctx)
-	if err != nil {
-		return nil, err
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		p, err := newDirectoryPlan(ctx, tx, f, m, rep)
+		if err != nil {
+			return err
+		}
+		if m.Kind == DirectorySchools {
+			p.planSchools()
+		} else {
+			p.planRooms()
+		}
+		return p.apply(s, opt)
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
 	}
-	p := &directoryPlan{store: s, ctx: ctx, m: m, file: f, rep: rep, schools: schools, seen: map[string]int{}, rooms: map[string][]Room{}}
-	if m.Kind == DirectorySchools {
-		err = p.planSchools()
-	} else {
-		err = p.planRooms()
+	if err != nil && !errors.Is(err, ErrRejectedRows) {
+		rep.Applied = false
+		err = fmt.Errorf("%s: nothing was imported: %w", f.Name, err)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return rep, p.apply(opt)
+	return rep, err
 }
+
+// ErrNoRows refuses an import file that has a header but no data rows.
+var ErrNoRows = errors.New("line 1: the file has a header but no rows under it; nothing to import")
+
+// errDryRun rolls back the transaction of a dry run.
+var errDryRun = errors.New("dry run")
 
 // directoryPlan holds what an import will save, decided row by row.
 type directoryPlan struct {
-	store   *Store
-	ctx     context.Context
-	m       ColumnMapping
-	file    *CSVFile
-	rep     *ImportReport
-	schools []School
-	rooms   map[string][]Room // school id -> stored rooms
-	seen    map[string]int    // match key -> line that used it
-	save    []School
-	saveRm  []Room
+	ctx    context.Context
+	tx     *sql.Tx
+	m      ColumnMapping
+	file   *CSVFile
+	rep    *ImportReport
+	idx    schoolIndex
+	rooms  map[string]map[string]Room // school id -> room key -> stored room
+	seen   map[string]int             // match key -> line that used it
+	save   []schoolSave
+	saveRm []Room
 }
 
-func (p *directoryPlan) apply(opt ImportOptions) error {
+func newDirectoryPlan(ctx context.Context, tx *sql.Tx, f *CSVFile, m ColumnMapping, rep *ImportReport) (*directoryPlan, error) {
+	schools, err := txList(ctx, tx, scanSchool, "SELECT "+schoolColumns+" FROM schools WHERE deleted = 0 ORDER BY name COLLATE NOCASE, id")
+	if err != nil {
+		return nil, err
+	}
+	p := &directoryPlan{ctx: ctx, tx: tx, m: m, file: f, rep: rep, idx: newSchoolIndex(schools), seen: map[string]int{}}
+	if m.Kind == DirectoryRooms {
+		if p.rooms, err = roomsBySchool(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// apply saves the plan in the transaction; a dry run, or rejected rows
+// without opt.Partial, roll it back.
+func (p *directoryPlan) apply(s *Store, opt ImportOptions) error {
 	if p.rep.Count(RowRejected) > 0 && !opt.Partial {
 		return p.rep.rejectedError()
 	}
-	if opt.DryRun || len(p.save)+len(p.saveRm) == 0 {
-		p.rep.Applied = !opt.DryRun
-		return nil
+	if opt.DryRun {
+		return errDryRun
 	}
-	if err := p.store.SaveDirectory(p.ctx, p.save, p.saveRm); err != nil {
-		return fmt.Errorf("%s: nothing was imported: %w", p.file.Name, err)
+	stmts := schoolStatements{tx: p.tx, byCols: map[string]*sql.Stmt{}}
+	defer stmts.close()
+	for i := range p.save {
+		if err := p.saveSchool(s, &stmts, &p.save[i]); err != nil {
+			return fmt.Errorf("school %q: %w", p.save[i].Name, err)
+		}
+	}
+	for i := range p.saveRm {
+		if err := p.saveRoom(s, &p.saveRm[i]); err != nil {
+			return err
+		}
 	}
 	p.rep.Applied = true
 	return nil
+}
+
+// schoolSave is a school an import saves: new (changed is nil), or a
+// stored one with the columns the file changed.
+type schoolSave struct {
+	School
+	changed []string
+}
+
+func (p *directoryPlan) saveSchool(s *Store, stmts *schoolStatements, sv *schoolSave) error {
+	if err := sv.Validate(); err != nil {
+		return err
+	}
+	s.stamp(&sv.Record)
+	if sv.changed == nil {
+		return insertSchool(p.ctx, p.tx, &sv.School)
+	}
+	return stmts.update(p.ctx, sv)
+}
+
+// schoolStatements prepares, once per import, the update of each set of
+// changed columns: an update sets only those (an unchanged name leaves the
+// name index alone), so re-importing a district costs what importing it did.
+type schoolStatements struct {
+	tx     *sql.Tx
+	byCols map[string]*sql.Stmt
+}
+
+func (st *schoolStatements) update(ctx context.Context, sv *schoolSave) error {
+	key := strings.Join(sv.changed, ",")
+	stmt, ok := st.byCols[key]
+	if !ok {
+		set := make([]string, 0, len(sv.changed)+2)
+		for _, c := range sv.changed {
+			set = append(set, c+" = ?")
+		}
+		set = append(set, "updated_at = ?", "device = ?")
+		var err error
+		if stmt, err = st.tx.PrepareContext(ctx, "UPDATE schools SET "+strings.Join(set, ", ")+" WHERE id = ?"); err != nil {
+			return err
+		}
+		st.byCols[key] = stmt
+	}
+	values := map[string]any{"name": sv.Name, "code": sv.Code, "address": sv.Address, "principal": sv.Principal}
+	args := make([]any, 0, len(sv.changed)+3)
+	for _, c := range sv.changed {
+		args = append(args, values[c])
+	}
+	_, err := stmt.ExecContext(ctx, append(args, formatTime(sv.UpdatedAt), sv.Device, sv.ID)...)
+	return err
+}
+
+func (st *schoolStatements) close() {
+	for _, stmt := range st.byCols {
+		stmt.Close()
+	}
+}
+
+func (p *directoryPlan) saveRoom(s *Store, r *Room) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	s.stamp(&r.Record)
+	return insertRoom(p.ctx, p.tx, r)
+}
+
+// schoolIndex finds stored schools by lower-cased code and name.
+type schoolIndex struct {
+	byCode map[string][]School
+	byName map[string][]School
+}
+
+func newSchoolIndex(schools []School) schoolIndex {
+	idx := schoolIndex{byCode: map[string][]School{}, byName: map[string][]School{}}
+	for _, sc := range schools {
+		if sc.Code != "" {
+			k := strings.ToLower(sc.Code)
+			idx.byCode[k] = append(idx.byCode[k], sc)
+		}
+		k := strings.ToLower(sc.Name)
+		idx.byName[k] = append(idx.byName[k], sc)
+	}
+	return idx
+}
+
+// ambiguous explains that several stored schools share a code or name.
+func ambiguous(what, value string, schools []School) string {
+	schools = slices.Clone(schools)
+	slices.SortFunc(schools, func(a, b School) int { return strings.Compare(a.Code, b.Code) })
+	names := make([]string, len(schools))
+	for i, sc := range schools {
+		names[i] = quoteSubject(sc.Name, orNoCode(sc.Code))
+	}
+	return fmt.Sprintf("%s %q is ambiguous: it is shared by schools %s; give the school code", what, value, strings.Join(names, " and "))
+}
+
+func orNoCode(code string) string {
+	if code == "" {
+		return "no code"
+	}
+	return code
+}
+
+func roomsBySchool(ctx context.Context, tx *sql.Tx) (map[string]map[string]Room, error) {
+	rooms, err := txList(ctx, tx, scanRoom, "SELECT "+roomColumns+" FROM rooms WHERE deleted = 0")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]Room{}
+	for _, r := range rooms {
+		if out[r.SchoolID] == nil {
+			out[r.SchoolID] = map[string]Room{}
+		}
+		if _, dup := out[r.SchoolID][roomKey(r)]; !dup {
+			out[r.SchoolID][roomKey(r)] = r
+		}
+	}
+	return out, nil
+}
+
+// txList runs a query in tx and scans every row with scan.
+func txList[T any](ctx context.Context, tx *sql.Tx, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 func (p *directoryPlan) cell(row CSVRow, f Field) string {
 	return row.Field(p.m.Column(f))
 }
 
-func (p *directoryPlan) planSchools() error {
+func (p *directoryPlan) planSchools() {
 	for _, row := range p.file.Rows {
+		if why := p.controlChars(row, FieldName, FieldCode, FieldAddress, FieldStreet, FieldCity, FieldState, FieldZip, FieldPrincipal); why != "" {
+			p.rep.add(row.Line, RowRejected, "school "+quoteSubject(p.cell(row, FieldName), p.cell(row, FieldCode)), why)
+			continue
+		}
 		in := School{Name: p.cell(row, FieldName), Code: p.cell(row, FieldCode),
 			Address: p.address(row), Principal: p.cell(row, FieldPrincipal)}
 		p.planSchool(row.Line, in)
 	}
-	return nil
+}
+
+// controlChars explains the first control character in a mapped cell of
+// the row, or returns "".
+func (p *directoryPlan) controlChars(row CSVRow, fields ...Field) string {
+	for _, f := range fields {
+		if r, ok := controlRune(p.cell(row, f)); ok {
+			return fmt.Sprintf("column %s: contains the control character %U; remove it and import again", p.header(f), r)
+		}
+	}
+	return ""
 }
 
 func (p *directoryPlan) address(row CSVRow) string {
@@ -258,7 +477,7 @@ func (p *directoryPlan) planSchool(line int, in School) {
 		return
 	}
 	if !found {
-		p.save = append(p.save, in)
+		p.save = append(p.save, schoolSave{School: in})
 		p.rep.add(line, RowAdded, subject, "")
 		return
 	}
@@ -268,7 +487,7 @@ func (p *directoryPlan) planSchool(line int, in School) {
 	changed = mergeText(changed, "code", &merged.Code, in.Code)
 	changed = mergeText(changed, "address", &merged.Address, in.Address)
 	changed = mergeText(changed, "principal", &merged.Principal, in.Principal)
-	p.record(line, subject, changed, func() { p.save = append(p.save, merged) })
+	p.record(line, subject, changed, func() { p.save = append(p.save, schoolSave{School: merged, changed: changed}) })
 }
 
 func (p *directoryPlan) record(line int, subject string, changed []string, save func()) {
@@ -280,23 +499,30 @@ func (p *directoryPlan) record(line int, subject string, changed []string, save 
 	p.rep.add(line, RowUpdated, subject, "changed "+strings.Join(changed, ", "))
 }
 
-// matchSchool finds the stored school a row updates: by code, else by name.
+// matchSchool finds the stored school a row updates: by code, else by
+// name. A code or name that several stored schools share is ambiguous.
 func (p *directoryPlan) matchSchool(in School) (School, bool, string) {
-	for _, sc := range p.schools {
-		if in.Code != "" && strings.EqualFold(sc.Code, in.Code) {
-			return sc, true, ""
+	if in.Code != "" {
+		switch byCode := p.idx.byCode[strings.ToLower(in.Code)]; len(byCode) {
+		case 0:
+		case 1:
+			return byCode[0], true, ""
+		default:
+			return School{}, false, ambiguous("code", in.Code, byCode)
 		}
 	}
-	for _, sc := range p.schools {
-		if !strings.EqualFold(sc.Name, in.Name) {
-			continue
-		}
-		if in.Code != "" && sc.Code != "" {
-			return sc, false, fmt.Sprintf("a school named %q already has code %q, not %q", sc.Name, sc.Code, in.Code)
-		}
-		return sc, true, ""
+	byName := p.idx.byName[strings.ToLower(in.Name)]
+	if len(byName) > 1 {
+		return School{}, false, ambiguous("name", in.Name, byName)
 	}
-	return School{}, false, ""
+	if len(byName) == 0 {
+		return School{}, false, ""
+	}
+	sc := byName[0]
+	if in.Code != "" && sc.Code != "" {
+		return sc, false, fmt.Sprintf("a school named %q already has code %q, not %q", sc.Name, sc.Code, in.Code)
+	}
+	return sc, true, ""
 }
 
 // mergeText sets *dst to src when src is non-empty and different, and
@@ -324,55 +550,52 @@ func quoteSubject(name, code string) string {
 	return fmt.Sprintf("%q (%s)", name, code)
 }
 
-func (p *directoryPlan) planRooms() error {
+func (p *directoryPlan) planRooms() {
 	for _, row := range p.file.Rows {
-		if err := p.planRoom(row); err != nil {
-			return err
-		}
+		p.planRoom(row)
 	}
-	return nil
 }
 
-func (p *directoryPlan) planRoom(row CSVRow) error {
+func (p *directoryPlan) planRoom(row CSVRow) {
 	in := Room{Number: p.cell(row, FieldRoom), Name: p.cell(row, FieldRoomName), Teacher: p.cell(row, FieldTeacher)}
 	schoolKey := p.cell(row, FieldSchool)
 	subject := fmt.Sprintf("room %q of %q", in.Label(), schoolKey)
+	if why := p.controlChars(row, FieldSchool, FieldRoom, FieldRoomName, FieldKind, FieldTeacher); why != "" {
+		p.rep.add(row.Line, RowRejected, subject, why)
+		return
+	}
 	kind, kindErr := ParseRoomKind(p.cell(row, FieldKind))
-	school, ok := p.findSchool(schoolKey)
+	school, why := p.findSchool(schoolKey)
 	switch {
 	case schoolKey == "":
 		p.rep.add(row.Line, RowRejected, subject, fmt.Sprintf("column %s: the school is empty", p.header(FieldSchool)))
-	case !ok:
-		p.rep.add(row.Line, RowRejected, subject, fmt.Sprintf("column %s: school code %q not found; import the schools first", p.header(FieldSchool), schoolKey))
+	case why != "":
+		p.rep.add(row.Line, RowRejected, subject, fmt.Sprintf("column %s: %s", p.header(FieldSchool), why))
 	case kindErr != nil:
 		p.rep.add(row.Line, RowRejected, subject, fmt.Sprintf("column %s: %v", p.header(FieldKind), kindErr))
 	default:
 		in.SchoolID, in.Kind = school.ID, kind
-		return p.planRoomOf(row, school, in)
+		p.planRoomOf(row, school, in)
 	}
-	return nil
 }
 
-func (p *directoryPlan) planRoomOf(row CSVRow, school School, in Room) error {
+func (p *directoryPlan) planRoomOf(row CSVRow, school School, in Room) {
 	subject := fmt.Sprintf("room %q of %s", in.Label(), quoteSubject(school.Name, school.Code))
 	if err := in.Validate(); err != nil {
 		p.rep.add(row.Line, RowRejected, subject, err.Error())
-		return nil
+		return
 	}
 	key := school.ID + "\x00" + roomKey(in)
 	if first, dup := p.seen[key]; dup {
 		p.rep.add(row.Line, RowRejected, subject, fmt.Sprintf("the same room as line %d", first))
-		return nil
+		return
 	}
 	p.seen[key] = row.Line
-	stored, found, err := p.matchRoom(school.ID, in)
-	if err != nil {
-		return err
-	}
+	stored, found := p.rooms[school.ID][roomKey(in)]
 	if !found {
 		p.saveRm = append(p.saveRm, in)
 		p.rep.add(row.Line, RowAdded, subject, "")
-		return nil
+		return
 	}
 	merged := stored
 	var changed []string
@@ -383,7 +606,6 @@ func (p *directoryPlan) planRoomOf(row CSVRow, school School, in Room) error {
 		merged.Kind, changed = in.Kind, append(changed, "kind")
 	}
 	p.record(row.Line, subject, changed, func() { p.saveRm = append(p.saveRm, merged) })
-	return nil
 }
 
 // roomKey identifies a room within its school: its number, else its name.
@@ -394,36 +616,24 @@ func roomKey(r Room) string {
 	return "l:" + strings.ToLower(r.Name)
 }
 
-func (p *directoryPlan) matchRoom(schoolID string, in Room) (Room, bool, error) {
-	rooms, ok := p.rooms[schoolID]
-	if !ok {
-		var err error
-		if rooms, err = p.store.Rooms(p.ctx, schoolID); err != nil {
-			return Room{}, false, err
+// findSchool finds the stored school a rooms row names: by code, else by
+// case-insensitive name; otherwise it says why not.
+func (p *directoryPlan) findSchool(key string) (School, string) {
+	k := strings.ToLower(key)
+	for _, found := range [][]School{p.idx.byCode[k], p.idx.byName[k]} {
+		switch len(found) {
+		case 0:
+			continue
+		case 1:
+			return found[0], ""
 		}
-		p.rooms[schoolID] = rooms
-	}
-	for _, r := range rooms {
-		if roomKey(r) == roomKey(in) {
-			return r, true, nil
+		what := "code"
+		if len(p.idx.byCode[k]) == 0 {
+			what = "name"
 		}
+		return School{}, ambiguous("school "+what, key, found)
 	}
-	return Room{}, false, nil
-}
-
-// findSchool finds a stored school by code, else by case-insensitive name.
-func (p *directoryPlan) findSchool(key string) (School, bool) {
-	for _, sc := range p.schools {
-		if sc.Code != "" && strings.EqualFold(sc.Code, key) {
-			return sc, true
-		}
-	}
-	for _, sc := range p.schools {
-		if strings.EqualFold(sc.Name, key) {
-			return sc, true
-		}
-	}
-	return School{}, false
+	return School{}, fmt.Sprintf("school code %q not found; import the schools first", key)
 }
 
 // roomKindAliases maps the words districts use to the room kinds.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -14,29 +15,41 @@ import (
 
 // TicketRow is one ticket read from a tracker's export.
 type TicketRow struct {
-	Line      int    // line the row (or JSON object) starts on
-	Key       string // "IT-123", "INC0010001", "owner/repo#12"
-	Status    string // the tracker's own status word
-	FindingID string // the TechWalk id found in the row; empty when none
-	Problem   string // why the row cannot be used, when it cannot
+	Line       int    // line the row (or JSON object) starts on
+	Key        string // "IT-123", "INC0010001", "owner/repo#12"
+	Status     string // the tracker's own status word
+	Resolution string // why a closed ticket was closed (Jira resolution, Azure reason, ServiceNow close code, GitHub state_reason)
+	FindingID  string // the TechWalk id found in the row; empty when none
+	Problem    string // why the row cannot be used, when it cannot
 }
 
-// techwalkIDPattern finds the id the exports write into descriptions and
-// bodies ("TechWalk ID: UUID" or "<!-- techwalk-id: UUID -->").
-var techwalkIDPattern = regexp.MustCompile(`(?i)techwalk[ _-]?id:\s*([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`)
+// The exports put a finding's id in one place per format, and the import
+// reads only that place, so an id quoted in a note never redirects a
+// ticket: Jira's External ID and ServiceNow's correlation_id columns; the
+// Azure DevOps description's "<b>TechWalk ID:</b> UUID" paragraph, whose
+// markup the notes (HTML-escaped) cannot contain; GitHub's
+// "<!-- techwalk-id: UUID -->" comment, which the notes (defused) cannot contain.
+const uuidPattern = `([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`
+
+var (
+	azureIDPattern  = regexp.MustCompile(`(?i)<(b|strong)>\s*TechWalk ID:\s*</(b|strong)>\s*` + uuidPattern)
+	githubIDPattern = regexp.MustCompile(`(?i)<!--\s*techwalk-id:\s*` + uuidPattern + `\s*-->`)
+)
 
 // Header names recognised in tracker CSV exports (Jira, ServiceNow, Azure DevOps).
 var (
-	ticketKeyColumns    = []string{"Issue key", "number", "key", "ticket", "ticket key", "ID"}
-	ticketStatusColumns = []string{"Status", "state", "issue status"}
-	ticketIDColumns     = []string{"External ID", "Custom field (External ID)", "correlation_id", "TechWalk ID", "techwalk-id", "u_techwalk_id"}
-	ticketTextColumns   = []string{"Description", "body", "description (html)"}
+	ticketKeyColumns        = []string{"Issue key", "number", "key", "ticket", "ticket key", "ID"}
+	ticketStatusColumns     = []string{"Status", "state", "issue status"}
+	ticketResolutionColumns = []string{"Resolution", "Reason", "close_code", "close code", "state_reason"}
+	ticketIDColumns         = []string{"External ID", "Custom field (External ID)", "correlation_id", "TechWalk ID", "techwalk-id", "u_techwalk_id"}
+	ticketTextColumns       = []string{"Description", "body", "description (html)"}
 )
 
-// ParseTickets reads a tracker export: a CSV from Jira (Issue key, Status
-// and our External ID column or the id in the description), ServiceNow
-// (number, state, correlation_id) or Azure DevOps, or a GitHub issues JSON
-// array (number, state, body with the id comment).
+// ParseTickets reads a tracker export: a CSV from Jira (Issue key, Status,
+// Resolution, our External ID column), ServiceNow (number, state,
+// close_code, correlation_id) or Azure DevOps (ID, State, Reason, the
+// Description our export wrote), or a GitHub issues JSON array (number,
+// state, state_reason, the body's id comment).
 func ParseTickets(name string, data []byte) ([]TicketRow, error) {
 	if LooksLikeJSON(data) {
 		if err := CheckImportSize(name, int64(len(data))); err != nil {
@@ -52,37 +65,52 @@ func ParseTickets(name string, data []byte) ([]TicketRow, error) {
 }
 
 func parseTicketCSV(f *CSVFile) ([]TicketRow, error) {
-	keyCol, statusCol := f.Column(ticketKeyColumns...), f.Column(ticketStatusColumns...)
+	keyCol, statusCol, resCol := f.Column(ticketKeyColumns...), f.Column(ticketStatusColumns...), f.Column(ticketResolutionColumns...)
 	idCol, textCol := f.Column(ticketIDColumns...), f.Column(ticketTextColumns...)
 	if keyCol < 0 {
 		return nil, fmt.Errorf("%s: line 1: no ticket key column; expected one of %s", f.Name, strings.Join(ticketKeyColumns, ", "))
 	}
 	if idCol < 0 && textCol < 0 {
-		return nil, fmt.Errorf("%s: line 1: no column holds the TechWalk id; expected one of %s, or a Description with \"TechWalk ID: ...\"",
+		return nil, fmt.Errorf("%s: line 1: no column holds the TechWalk id; expected one of %s, or the Description of an Azure DevOps export",
 			f.Name, strings.Join(ticketIDColumns, ", "))
 	}
 	rows := make([]TicketRow, 0, len(f.Rows))
 	for _, r := range f.Rows {
-		t := TicketRow{Line: r.Line, Key: r.Field(keyCol), Status: r.Field(statusCol)}
-		t.FindingID, t.Problem = ticketID(r.Field(idCol), r.Field(textCol), f.Header, idCol)
+		t := TicketRow{Line: r.Line, Key: r.Field(keyCol), Status: r.Field(statusCol), Resolution: r.Field(resCol)}
+		if idCol >= 0 {
+			t.FindingID, t.Problem = idFromColumn(f.Header[idCol], r.Field(idCol))
+		} else {
+			t.FindingID, t.Problem = idFromText(f.Header[textCol], r.Field(textCol), azureIDPattern, "<b>TechWalk ID:</b>")
+		}
 		rows = append(rows, t)
 	}
 	return rows, nil
 }
 
-// ticketID takes the id from the id column, else from the text.
-func ticketID(idCell, text string, header []string, idCol int) (string, string) {
-	if idCell != "" {
-		id, err := uuid.Parse(idCell)
-		if err != nil {
-			return "", fmt.Sprintf("column %q: %q is not a TechWalk id", header[idCol], idCell)
+// idFromColumn reads the id column's cell: a UUID, or empty.
+func idFromColumn(column, cell string) (string, string) {
+	if cell == "" {
+		return "", ""
+	}
+	id, err := uuid.Parse(cell)
+	if err != nil || len(cell) != 36 {
+		return "", fmt.Sprintf("column %q: %q is not a TechWalk id", column, cell)
+	}
+	return id.String(), ""
+}
+
+// idFromText finds the one id marker our export wrote into a description
+// or body; two different ids are a problem, not a guess.
+func idFromText(column, text string, marker *regexp.Regexp, name string) (string, string) {
+	var id string
+	for _, m := range marker.FindAllStringSubmatch(text, -1) {
+		found := strings.ToLower(m[len(m)-1])
+		if id != "" && found != id {
+			return "", fmt.Sprintf("column %q holds two %s ids, %s and %s; keep the one this ticket was made from", column, name, id, found)
 		}
-		return id.String(), ""
+		id = found
 	}
-	if m := techwalkIDPattern.FindStringSubmatch(text); m != nil {
-		return strings.ToLower(m[1]), ""
-	}
-	return "", ""
+	return id, ""
 }
 
 // githubIssue is the part of a GitHub issue (REST API shape) the import reads.
@@ -131,42 +159,70 @@ func githubRow(line int, raw json.RawMessage) TicketRow {
 	if err := json.Unmarshal(raw, &is); err != nil {
 		return TicketRow{Line: line, Problem: "not a GitHub issue object: " + err.Error()}
 	}
-	t := TicketRow{Line: line, Status: is.State}
-	if is.State == "closed" && is.StateReason == "not_planned" {
-		t.Status = "not planned"
-	}
+	t := TicketRow{Line: line, Status: is.State, Resolution: strings.ReplaceAll(is.StateReason, "_", " ")}
 	if n, err := strconv.ParseInt(is.Number.String(), 10, 64); err == nil && n > 0 {
 		t.Key = "#" + strconv.FormatInt(n, 10)
 		if m := githubIssueURL.FindStringSubmatch(is.HTMLURL); m != nil {
 			t.Key = m[1] + t.Key
 		}
 	}
-	if m := techwalkIDPattern.FindStringSubmatch(is.Body); m != nil {
-		t.FindingID = strings.ToLower(m[1])
-	}
+	t.FindingID, t.Problem = idFromText("body", is.Body, githubIDPattern, "<!-- techwalk-id -->")
 	return t
 }
 
-// ticketStatusWords maps tracker statuses (lower case) that are not "in
-// backlog". Any other status means the ticket is live: in backlog.
+// ticketStatusWords maps tracker statuses and states (lower case) that
+// are not "in backlog": Jira, Azure DevOps, ServiceNow (1-8) and GitHub.
+// Any other status means the ticket is live: in backlog.
 var ticketStatusWords = map[string]Status{
 	"done": StatusResolved, "closed": StatusResolved, "resolved": StatusResolved, "fixed": StatusResolved,
 	"complete": StatusResolved, "completed": StatusResolved, "6": StatusResolved, "7": StatusResolved,
-	"cancelled": StatusOpen, "canceled": StatusOpen, "8": StatusOpen, "won't do": StatusOpen, "won't fix": StatusOpen,
-	"wontfix": StatusOpen, "rejected": StatusOpen, "declined": StatusOpen, "not planned": StatusOpen, "removed": StatusOpen,
-	"duplicate": StatusOpen,
+	"cancelled": StatusWontFix, "canceled": StatusWontFix, "8": StatusWontFix, "won't do": StatusWontFix,
+	"won't fix": StatusWontFix, "wontfix": StatusWontFix, "rejected": StatusWontFix, "declined": StatusWontFix,
+	"not planned": StatusWontFix, "removed": StatusWontFix, "duplicate": StatusInBacklog,
+}
+
+// ticketResolutionWords maps why a closed ticket was closed (lower case):
+// Jira resolutions, Azure DevOps reasons, ServiceNow close codes and
+// GitHub's state_reason. A duplicate goes on in another ticket: in backlog.
+var ticketResolutionWords = map[string]Status{
+	"done": StatusResolved, "fixed": StatusResolved, "completed": StatusResolved, "complete": StatusResolved,
+	"work finished": StatusResolved, "fixed and verified": StatusResolved, "verified": StatusResolved,
+	"solved (permanently)": StatusResolved, "solved (work around)": StatusResolved, "solved remotely (permanently)": StatusResolved,
+	"solved remotely (work around)": StatusResolved, "resolved by caller": StatusResolved, "resolved by change": StatusResolved,
+	"resolved by problem": StatusResolved, "resolved": StatusResolved,
+	"won't do": StatusWontFix, "won't fix": StatusWontFix, "wontfix": StatusWontFix, "not planned": StatusWontFix,
+	"cannot reproduce": StatusWontFix, "as designed": StatusWontFix, "obsolete": StatusWontFix, "cut": StatusWontFix,
+	"abandoned": StatusWontFix, "deferred": StatusWontFix, "rejected": StatusWontFix, "declined": StatusWontFix,
+	"removed from the backlog": StatusWontFix, "not solved (not reproducible)": StatusWontFix,
+	"not solved (too costly)": StatusWontFix, "closed/resolved by caller": StatusResolved, "canceled": StatusWontFix,
+	"cancelled": StatusWontFix, "duplicate": StatusInBacklog,
 }
 
 // MapTicketStatus maps a tracker's status to a finding status: done,
 // closed or resolved (ServiceNow 6, 7) are resolved; cancelled, won't do,
-// not planned (ServiceNow 8) return the finding to open, since nothing
-// was fixed; every other status (to do, new, in progress, on hold...)
-// means the finding is in the backlog.
+// not planned, removed (ServiceNow 8) are "won't fix", since IT closed the
+// ticket without fixing anything; every other status (to do, new, in
+// progress, on hold...) means the finding is in the backlog.
 func MapTicketStatus(s string) Status {
 	if st, ok := ticketStatusWords[strings.ToLower(strings.TrimSpace(s))]; ok {
 		return st
 	}
 	return StatusInBacklog
+}
+
+// MapTicketOutcome maps a ticket's status and, once it is closed, the
+// reason it was closed (a Jira "Done" resolved as "Won't Do" is "won't
+// fix"; a "Duplicate" stays in backlog, in the ticket it duplicates). A
+// resolution of a ticket that is not closed is ignored.
+func MapTicketOutcome(status, resolution string) Status {
+	st := MapTicketStatus(status)
+	if st == StatusInBacklog && strings.TrimSpace(status) != "" {
+		return st
+	}
+	if r, ok := ticketResolutionWords[strings.ToLower(strings.TrimSpace(resolution))]; ok {
+		return r
+	}
+	return st
 }
 
 // ImportTickets records the ticket keys and statuses of a tracker export
@@ -190,6 +246,9 @@ func (s *Store) ImportTickets(ctx context.Context, name string, data []byte, opt
 	if p.rep.Count(RowRejected) > 0 && !opt.Partial {
 		return p.rep, p.rep.rejectedError()
 	}
+	if err := p.noneMatched(len(rows)); err != nil {
+		return p.rep, err
+	}
 	if opt.DryRun {
 		return p.rep, nil
 	}
@@ -198,6 +257,22 @@ func (s *Store) ImportTickets(ctx context.Context, name string, data []byte, opt
 	}
 	p.rep.Applied = true
 	return p.rep, nil
+}
+
+// ErrNoTicketMatched is returned when a ticket file has rows but none of
+// them is a ticket of a finding in this database: the wrong file, another
+// database, or an export that lost its TechWalk ids.
+var ErrNoTicketMatched = errors.New("no ticket matched a finding of this database")
+
+func (p *ticketPlan) noneMatched(rows int) error {
+	if p.rep.Count(RowMatched)+p.rep.Count(RowUnchanged) > 0 {
+		return nil
+	}
+	if rows == 0 {
+		return fmt.Errorf("%s: line 1: the file lists no tickets; nothing was imported: %w", p.rep.File, ErrNoTicketMatched)
+	}
+	return fmt.Errorf("%s: none of its %d ticket(s) carries the TechWalk id of a finding in this database (%d unknown, %d rejected); nothing was imported: %w",
+		p.rep.File, rows, p.rep.Count(RowUnknown), p.rep.Count(RowRejected), ErrNoTicketMatched)
 }
 
 // ticketPlan decides, row by row, which actions a ticket import saves.
@@ -244,6 +319,9 @@ func checkTicketKey(key string) string {
 	if err := checkText("ticket key", key, MaxNameLen); err != nil {
 		return err.Error()
 	}
+	if r, ok := controlRune(key); ok {
+		return fmt.Sprintf("the ticket key contains the control character %U", r)
+	}
 	return ""
 }
 
@@ -255,7 +333,7 @@ func (p *ticketPlan) planFindings(r TicketRow, subject string) {
 			return
 		}
 	}
-	status, changed := MapTicketStatus(r.Status), 0
+	status, changed := MapTicketOutcome(r.Status, r.Resolution), 0
 	for _, f := range fs {
 		p.claimed[f.ID] = r
 		if f.Action.TicketKey == r.Key && f.Action.Status == status {

@@ -49,6 +49,7 @@ func TestImportTicketsFromEachTracker(t *testing.T) {
 	}{
 		{"jira-export.csv", "IT-101", "IT-102", StatusResolved, 6},
 		{"servicenow-export.csv", "INC0010001", "INC0010002", StatusResolved, 4},
+		{"azure-export.csv", "4101", "4102", StatusResolved, 4},
 		{"github-issues.json", "springfield-usd/it-backlog#12", "springfield-usd/it-backlog#13", StatusResolved, 19},
 	}
 	for _, c := range cases {
@@ -167,11 +168,91 @@ func TestBadTicketFileChangesNothing(t *testing.T) {
 
 func TestMapTicketStatus(t *testing.T) {
 	cases := map[string]Status{"To Do": StatusInBacklog, "In Progress": StatusInBacklog, "Done": StatusResolved,
-		"Closed": StatusResolved, "6": StatusResolved, "8": StatusOpen, "Won't Do": StatusOpen, "": StatusInBacklog,
-		"not planned": StatusOpen, "open": StatusInBacklog}
+		"Closed": StatusResolved, "6": StatusResolved, "8": StatusWontFix, "Won't Do": StatusWontFix, "": StatusInBacklog,
+		"not planned": StatusWontFix, "open": StatusInBacklog, "Removed": StatusWontFix, "Duplicate": StatusInBacklog}
 	for in, want := range cases {
 		if got := MapTicketStatus(in); got != want {
 			t.Errorf("MapTicketStatus(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestMapTicketOutcome: the reason a closed ticket was closed decides,
+// in each tracker's own words; an open ticket is in backlog whatever its
+// leftover resolution says.
+func TestMapTicketOutcome(t *testing.T) {
+	cases := []struct {
+		tracker, status, resolution string
+		want                        Status
+	}{
+		{"jira", "Done", "Won't Do", StatusWontFix},
+		{"jira", "Done", "Won't Fix", StatusWontFix},
+		{"jira", "Done", "Duplicate", StatusInBacklog},
+		{"jira", "Done", "Done", StatusResolved},
+		{"jira", "Closed", "Cannot Reproduce", StatusWontFix},
+		{"jira", "To Do", "Won't Do", StatusInBacklog},
+		{"azure", "Closed", "Fixed", StatusResolved},
+		{"azure", "Closed", "Won't Fix", StatusWontFix},
+		{"azure", "Closed", "Obsolete", StatusWontFix},
+		{"azure", "Closed", "Duplicate", StatusInBacklog},
+		{"azure", "Removed", "Removed from the backlog", StatusWontFix},
+		{"azure", "Active", "Implementation started", StatusInBacklog},
+		{"servicenow", "7", "Solved (Permanently)", StatusResolved},
+		{"servicenow", "7", "Not Solved (Too Costly)", StatusWontFix},
+		{"servicenow", "8", "", StatusWontFix},
+		{"servicenow", "3", "", StatusInBacklog},
+		{"github", "closed", "completed", StatusResolved},
+		{"github", "closed", "not planned", StatusWontFix},
+		{"github", "closed", "duplicate", StatusInBacklog},
+		{"github", "open", "reopened", StatusInBacklog},
+	}
+	for _, c := range cases {
+		if got := MapTicketOutcome(c.status, c.resolution); got != c.want {
+			t.Errorf("%s %q resolved as %q = %q, want %q", c.tracker, c.status, c.resolution, got, c.want)
+		}
+	}
+}
+
+// TestTicketIDIsReadFromOnePlaceOnly: a note quoting another finding's id
+// before the real one never redirects the ticket, in any format.
+func TestTicketIDIsReadFromOnePlaceOnly(t *testing.T) {
+	s, fs := ticketFixture(t)
+	hdmi, display := fs["hdmi"].ID, fs["display"].ID
+	files := map[string]string{
+		"jira.csv": "Issue key,Status,Description,External ID\nIT-1,To Do,\"Note: Same cause as TechWalk ID: " + display + "\nTechWalk ID: " + display + "\"," + hdmi + "\n",
+		"azure.csv": "ID,State,Description\n7,Active,\"<p><b>Note:</b> Same cause as TechWalk ID: " + display + " &lt;b&gt;TechWalk ID:&lt;/b&gt; " + display +
+			"</p><p><b>TechWalk ID:</b> " + hdmi + " (TW-1)</p>\"\n",
+		"github.json": `[{"number": 1, "state": "open", "body": "**Note:** Same cause as TechWalk ID: ` + display + ` &lt;!-- techwalk-id: ` + display +
+			` -->\n\n**TechWalk ID:** ` + display + `\n\n<!-- techwalk-id: ` + hdmi + ` -->"}]`,
+		"sn.csv": "number,state,description,correlation_id\nINC1,2,TechWalk ID: " + display + "," + hdmi + "\n",
+	}
+	for name, data := range files {
+		rows, err := ParseTickets(name, []byte(data))
+		if err != nil || len(rows) != 1 {
+			t.Fatalf("%s: %v %+v", name, err, rows)
+		}
+		if rows[0].FindingID != hdmi || rows[0].Problem != "" {
+			t.Errorf("%s: id %q (%s), want the hdmi finding %s from the one id place", name, rows[0].FindingID, rows[0].Problem, hdmi)
+		}
+	}
+	if _, err := s.ImportTickets(context.Background(), "jira.csv", []byte(files["jira.csv"]), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := findingsByItem(t, s)
+	if got["hdmi"].Action.TicketKey != "IT-1" || got["display"].Action.TicketKey != "" {
+		t.Errorf("hdmi %+v, display %+v", got["hdmi"].Action, got["display"].Action)
+	}
+}
+
+func TestNoMatchedTicketIsAnError(t *testing.T) {
+	s, _ := ticketFixture(t)
+	for name, data := range map[string]string{
+		"other-db.csv": "Issue key,Status,External ID\nIT-1,Done,0b8a3c1e-5f7d-4c2a-9e6b-1d2f3a4b5c6d\nIT-2,Done,\n",
+		"header.csv":   "Issue key,Status,External ID\n",
+	} {
+		rep, err := s.ImportTickets(context.Background(), name, []byte(data), ImportOptions{})
+		if !errors.Is(err, ErrNoTicketMatched) || !strings.HasPrefix(err.Error(), name+": ") || rep.Applied {
+			t.Errorf("%s: err = %v, want ErrNoTicketMatched naming the file", name, err)
 		}
 	}
 }
@@ -183,5 +264,23 @@ func TestTicketFilesOverTheLimitAreRefused(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), "MB limit") {
 			t.Errorf("%s over the limit: %v", name, err)
 		}
+	}
+}
+
+// TestJiraResolutionsAndNotes: a ticket closed as Won't Do makes its
+// finding "won't fix" (not open again), a duplicate stays in backlog, and
+// the note quoting the other finding's id changes nothing.
+func TestJiraResolutionsAndNotes(t *testing.T) {
+	s, fs := ticketFixture(t)
+	data := withIDs(readTestdata(t, "tickets-resolution-and-note.csv"), fs["hdmi"].ID, fs["display"].ID)
+	if _, err := s.ImportTickets(context.Background(), "jira.csv", data, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := findingsByItem(t, s)
+	if a := got["hdmi"].Action; a.TicketKey != "IT-301" || a.Status != StatusWontFix {
+		t.Errorf("hdmi action = %+v, want IT-301 won't fix", a)
+	}
+	if a := got["display"].Action; a.TicketKey != "IT-302" || a.Status != StatusInBacklog {
+		t.Errorf("display action = %+v, want IT-302 in backlog", a)
 	}
 }

@@ -1,7 +1,11 @@
 package audit
 
 import (
+	"bytes"
+	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -284,36 +288,36 @@ func TestParseTemplateErrors(t *testing.T) {
     ]}
   ]
 }`,
-			[]string{"room.json: line 9, column 37:", "invalid character"}},
+			[]string{"room.json:9:37: invalid character"}},
 		{"syntax error after non-ASCII text",
 			parseHead + `      {"id": "chk", "label": "Écran 東京", x}`,
-			[]string{"line 9, column 42:", "invalid character 'x'"}},
+			[]string{"room.json:9:42: invalid character 'x'"}},
 		{"wrong type",
 			parseHead + `      {"id": "num", "kind": "number", "label": "Seconds", "category": "Display",
        "severity": "high", "pass_max": "thirty"}
     ]}
   ]
 }`,
-			[]string{"line 10, column 40:", `field "sections.items.pass_max"`, "must be float64, not string"}},
+			[]string{`room.json:10:40: section "a", item 1 ("num"): pass_max must be a number, not a string`}},
 		{"wrong type object",
 			`{"id": "t1",
  "sections": {"id": "a"}}`,
-			[]string{"line 2, column 14:", `field "sections"`, "not object"}},
+			[]string{"room.json:2:14: sections must be a list [...], not an object {...}"}},
 		{"unknown field",
 			parseHead + `      {"id": "chk", "kind": "check", "label": "Works", "category": "Display", "severty": "low"}
     ]}
   ]
 }`,
-			[]string{"room.json:", `unknown field "severty"`}},
+			[]string{`room.json:9:79: section "a", item 1 ("chk"): unknown field "severty"; did you mean "severity"?`}},
 		{"truncated", parseHead + `      {"id": "chk", "kind": "ch`,
-			[]string{"line 9, column 32:", "ends before the template is complete"}},
+			[]string{"room.json:9:32: the JSON ends before the template is complete"}},
 		{"empty file", "", []string{"room.json:", "empty"}},
 		{"stray closing bracket", `{"id": "t1"}
-]`, []string{"line 2, column 1:", "extra data after the template object"}},
+]`, []string{"room.json:2:1: extra data after the template object"}},
 		{"validation error names the file", parseHead + `      {"id": "chk", "kind": "check", "label": "Works", "category": "Display", "severity": "urgent"}
     ]}
   ]
-}`, []string{`room.json: section "a", item 1 ("chk"): severity "urgent" is unknown`}},
+}`, []string{`room.json:9:91: section "a", item 1 ("chk"): severity "urgent" is unknown`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -555,5 +559,57 @@ func TestScoreVisitEmpty(t *testing.T) {
 	vs := ScoreVisit(scoreTemplate(), []Room{{Record: Record{ID: "r1"}, Number: "1", Kind: KindClassroom}}, nil, nil)
 	if vs.Score != 0 || vs.RoomsVisited != 0 || vs.RoomsReady != 0 || len(vs.Categories) != 0 || vs.ChooseAgainShare != 0 {
 		t.Errorf("empty visit = %+v", vs)
+	}
+}
+
+// TestParseTemplateReportsEveryProblemInOrder: like a compiler, one check
+// lists every problem with its line, column, section and item, in file order.
+func TestParseTemplateReportsEveryProblemInOrder(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "templates", "many-kinds-of-problem.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ParseTemplate("district.json", data)
+	var te *TemplateError
+	if !errors.As(err, &te) {
+		t.Fatalf("err = %v, want a *TemplateError", err)
+	}
+	want := []string{
+		`district.json:5:3: unknown field "colour"`,
+		`district.json:10:56: section "a", item 1 ("chk"): "label" is given twice (first on line 10)`,
+		`district.json:10:109: section "a", item 1 ("chk"): severity "urgent" is unknown`,
+		`district.json:12:35: section "a", item 2 ("w"): min_signal_dbm 50 is out of range`,
+		`district.json:12:57: section "a", item 2 ("w"): max_latency_ms -5 is out of range`,
+		`district.json:12:78: section "a", item 2 ("w"): min_down_mbps must be a number, not a string`,
+		`district.json:13:99: section "a", item 3 ("n"): pass_max: the number 1e999 is out of range`,
+		`district.json:13:106: section "a", item 3 ("n"): unknown field "Unit"; did you mean "unit"?`,
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("%d problems, want %d:\n%v", len(lines), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("problem %d = %q, want it to start with %q", i+1, lines[i], w)
+		}
+	}
+}
+
+// TestParseTemplateKeepsTheEarliestProblems: a file with a problem in
+// every byte lists the first 50 and counts the rest.
+func TestParseTemplateKeepsTheEarliestProblems(t *testing.T) {
+	data := append(append([]byte(`{"id": "`), bytes.Repeat([]byte{0xff}, 100_000)...), '"', '}')
+	_, err := ParseTemplate("bytes.json", data)
+	var te *TemplateError
+	if !errors.As(err, &te) || len(te.Problems) != 50 || te.More < 100_000-50 {
+		t.Fatalf("err = %T with %d problems and %d more", err, len(te.Problems), te.More)
+	}
+	for i, p := range te.Problems[1:] {
+		if prev := te.Problems[i]; p.Line < prev.Line || p.Line == prev.Line && p.Column < prev.Column {
+			t.Fatalf("problem %d (%d:%d) comes before problem %d (%d:%d)", i+2, p.Line, p.Column, i+1, prev.Line, prev.Column)
+		}
+	}
+	if p := te.Problems[49]; p.Line != 1 || p.Column < 9 || !strings.Contains(p.Message, "byte 0xff is not UTF-8") {
+		t.Errorf("50th problem = %+v, want a byte of the id", p)
 	}
 }

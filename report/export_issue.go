@@ -196,13 +196,14 @@ func (is backlogItem) priority() audit.Severity {
 	return best
 }
 
-// status is open if any finding is open, else in backlog if any is, else resolved.
+// status is open if any finding is open, else in backlog if any is, else
+// won't fix if any is, else resolved.
 func (is backlogItem) status() audit.Status {
 	seen := map[audit.Status]bool{}
 	for _, f := range is.Findings {
 		seen[f.Action.Status] = true
 	}
-	for _, st := range []audit.Status{audit.StatusOpen, audit.StatusInBacklog} {
+	for _, st := range []audit.Status{audit.StatusOpen, audit.StatusInBacklog, audit.StatusWontFix} {
 		if seen[st] {
 			return st
 		}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -218,7 +217,7 @@ func runTemplate(c *CLI, args []string) error {
 		return err
 	}
 	file := fs.Arg(0)
-	data, err := os.ReadFile(file)
+	data, err := audit.ReadInputFile(file, audit.MaxTemplateSize)
 	if err != nil {
 		return err
 	}

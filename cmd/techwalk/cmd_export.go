@@ -4,8 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,7 +49,7 @@ func newExportFlags(fs *flag.FlagSet) exportFlags {
 		school:   fs.String("school", "", "only findings of this school (name, code or id)"),
 		severity: fs.String("severity", "", "only this severity: critical, high, medium or low"),
 		category: fs.String("category", "", "only this checklist category"),
-		status:   fs.String("status", "", "only this status: open, \"in backlog\" or resolved"),
+		status:   fs.String("status", "", "only this status: open, \"in backlog\", resolved or \"won't fix\""),
 		since:    fs.String("since", "", "only findings first seen on or after YYYY-MM-DD"),
 		out:      fs.String("o", "", "write to this file (Azure exports over 1,000 rows become FILE-1.csv, FILE-2.csv...); default: standard output"),
 		areaPath: fs.String("area-path", "", "Azure DevOps Area Path for every work item"),
@@ -106,8 +106,8 @@ func (f exportFlags) filter(ctx context.Context, store *audit.Store) (audit.Find
 		filter.Severity = sev
 	}
 	if st := audit.Status(strings.ToLower(*f.status)); st != "" {
-		if st != audit.StatusOpen && st != audit.StatusInBacklog && st != audit.StatusResolved {
-			return filter, fmt.Errorf("--status: %q is unknown; use open, \"in backlog\" or resolved", *f.status)
+		if !slices.Contains(audit.Statuses, st) {
+			return filter, fmt.Errorf("--status: %q is unknown; use open, \"in backlog\", resolved or \"won't fix\"", *f.status)
 		}
 		filter.Status = st
 	}
@@ -166,12 +166,5 @@ func importData(ctx context.Context, store *audit.Store, kind, name string, data
 }
 
 func readImportFile(path string) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := audit.CheckImportSize(path, info.Size()); err != nil {
-		return nil, err
-	}
-	return os.ReadFile(path)
+	return audit.ReadInputFile(path, audit.MaxImportBytes)
 }
