@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -91,10 +90,10 @@ func CheckIntegrity(ctx context.Context, path string) error {
 }
 
 func checkIntegrity(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err != nil {
+	if err := statDatabase(path); err != nil {
 		return err
 	}
-	db, err := sql.Open("sqlite", path+"?_pragma=query_only(1)")
+	db, err := openReading(ctx, path, BusyTimeout)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -99,7 +98,7 @@ func CheckBackup(ctx context.Context, backup string) error {
 
 // identity reads a database file's application id and schema version, read-only.
 func identity(ctx context.Context, path string) (appID, version int, err error) {
-	db, err := sql.Open("sqlite", path+"?_pragma=query_only(1)")
+	db, err := openReading(ctx, path, BusyTimeout)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -116,14 +115,29 @@ func identity(ctx context.Context, path string) (appID, version int, err error) 
 // reason "before-restore", then swaps the file atomically: the backup is
 // copied to a temporary file beside the database, the stale -wal and -shm
 // files are removed, and the copy is renamed over the database. It returns
-// the path of the copy it kept ("" when there was no current file). Close
-// every TechWalk window on the database before restoring.
+// the path of the copy it kept ("" when there was no current file). It
+// refuses with ErrInUse, changing nothing, while any TechWalk window or
+// command has the database open, and keeps new ones from opening it until
+// the swap is done.
 func Restore(ctx context.Context, path, backup string) (kept string, err error) {
 	if same, _ := sameFile(path, backup); same {
 		return "", fmt.Errorf("backup %s is the database itself; pick a file from %s", backup, BackupDir(path))
 	}
 	if err := CheckBackup(ctx, backup); err != nil {
 		return "", err
+	}
+	if err := statDatabase(path); err != nil && !errors.Is(err, ErrNoDatabase) {
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", err
+	}
+	lock, err := replaceLock(path)
+	if err != nil {
+		return "", err
+	}
+	if lock != nil {
+		defer lock.Close()
 	}
 	tmp, err := copyToTemp(backup, filepath.Dir(path))
 	if err != nil {
