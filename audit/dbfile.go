@@ -21,7 +21,7 @@ var ErrReadOnly = errors.New("the database is read-only")
 
 // ErrNoDatabase is returned by the reading opens when no database file exists
 // at the path; they never create one.
-var ErrNoDatabase = errors.New("there is no database file")
+var ErrNoDatabase = errors.New("the database file does not exist")
 
 // ErrInUse is returned when the database file cannot be replaced because a
 // TechWalk window or command has it open.
@@ -50,7 +50,7 @@ func statDatabase(path string) error {
 	info, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s: %w (check the path given with --db or %s)", path, ErrNoDatabase, EnvDB)
+		return fmt.Errorf("%s: %w (check the path given with --db or %s; nothing was created)", path, ErrNoDatabase, EnvDB)
 	case err != nil:
 		return fmt.Errorf("%s: %w", path, err)
 	case info.IsDir():

@@ -179,7 +179,7 @@ func (s *Store) checkReadable(ctx context.Context) error {
 	}
 	switch latest := len(migrations); {
 	case version == 0:
-		return fmt.Errorf("%s: %w (an empty file; nothing was changed)", s.path, ErrNoDatabase)
+		return fmt.Errorf("%s is an empty file, not yet a TechWalk database: %w; nothing was changed", s.path, ErrNoDatabase)
 	case version > latest:
 		return fmt.Errorf("%s: %w (schema %d; this TechWalk knows up to %d): update TechWalk to open it; the file was not changed",
 			s.path, ErrNewerSchema, version, latest)
@@ -252,42 +252,52 @@ func dsn(path string, readOnly bool, busy time.Duration) string {
 	return path + "?" + strings.Join(params, "&")
 }
 
-// readingDSN opens path read-only through a file: URI, so SQLite never
-// creates or writes it. immutable is for a WAL file in a read-only folder
-// without -wal or -shm, where nobody can be writing it.
-func readingDSN(path string, busy time.Duration, immutable bool) string {
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
-	mode := "mode=ro"
-	if immutable {
-		mode += "&immutable=1"
+// readingDSN opens an existing file through a file: URI, so SQLite never
+// creates it: mode is "rw" (with query_only, so the last reader can still
+// tidy the WAL away on close), "ro", or "ro&immutable=1" for a WAL file in
+// a read-only folder without -wal or -shm, where nobody can be writing it.
+func readingDSN(path string, busy time.Duration, mode string, queryOnly bool) string {
+	u := url.URL{Path: filepath.ToSlash(path)}
+	dsn := fmt.Sprintf("file:%s?mode=%s&_pragma=busy_timeout(%d)", u.EscapedPath(), mode, busy.Milliseconds())
+	if queryOnly {
+		dsn += "&_pragma=query_only(1)"
 	}
-	return fmt.Sprintf("file:%s?%s&_pragma=busy_timeout(%d)&_pragma=query_only(1)", u.EscapedPath(), mode, busy.Milliseconds())
+	return dsn
 }
 
-// openReading opens an existing database file for reading only, falling
-// back to immutable when a read-only folder keeps SQLite from making the
-// -shm file a WAL database needs.
+// openReading opens an existing database file for reading only.
 func openReading(ctx context.Context, path string, busy time.Duration) (*sql.DB, error) {
-	db, err := sql.Open("sqlite", readingDSN(path, busy, false))
-	if err != nil {
-		return nil, err
+	return openExisting(ctx, path, busy, true)
+}
+
+// openExisting opens an existing database file without ever creating it:
+// read-write when the file and its folder may be written (queryOnly then
+// forbids changes), else read-only, else immutable when a read-only folder
+// keeps SQLite from making the -shm file a WAL database needs.
+func openExisting(ctx context.Context, path string, busy time.Duration, queryOnly bool) (*sql.DB, error) {
+	modes := []string{"ro", "ro&immutable=1"}
+	if canWrite(path) == nil && canWrite(filepath.Dir(path)) == nil {
+		modes = []string{"rw"}
+	} else if canWrite(filepath.Dir(path)) == nil || walFilesPresent(path) {
+		modes = modes[:1]
 	}
-	db.SetMaxOpenConns(4)
-	var n int
-	err = db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n)
-	if err == nil {
-		return db, nil
+	var err error
+	for _, mode := range modes {
+		var db *sql.DB
+		if db, err = sql.Open("sqlite", readingDSN(path, busy, mode, queryOnly)); err != nil {
+			return nil, err
+		}
+		db.SetMaxOpenConns(4)
+		var n int
+		if err = db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err == nil {
+			return db, nil
+		}
+		db.Close()
+		if !isCantOpen(sqliteCode(err)) && !isReadOnly(sqliteCode(err)) {
+			return nil, err
+		}
 	}
-	db.Close()
-	if !isCantOpen(sqliteCode(err)) || canWrite(filepath.Dir(path)) == nil || walFilesPresent(path) {
-		return nil, err
-	}
-	db, err = sql.Open("sqlite", readingDSN(path, busy, true))
-	if err != nil {
-		return nil, err
-	}
-	db.SetMaxOpenConns(4)
-	return db, nil
+	return nil, err
 }
 
 // walFilesPresent reports whether the database at path has a -wal or -shm file.
@@ -315,12 +325,8 @@ func (s *Store) setUp(ctx context.Context) error {
 	if err := s.checkIdentity(ctx, s.w, version); err != nil {
 		return err
 	}
-	var mode string
-	if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
+	if err := s.switchToWAL(ctx); err != nil {
 		return err
-	}
-	if mode != "wal" {
-		return fmt.Errorf("%s: could not switch the database to WAL mode (it is in %s mode)", s.path, mode)
 	}
 	migrations, err := loadMigrations()
 	if err != nil {
@@ -334,6 +340,25 @@ func (s *Store) setUp(ctx context.Context) error {
 		if _, err := s.Backup(ctx, fmt.Sprintf("before-v%d", len(migrations))); err != nil {
 			return fmt.Errorf("back up %s before upgrading it: %w", s.path, err)
 		}
+	}
+}
+
+// switchToWAL puts the file in WAL mode (a no-op once it is). Two
+// processes switching a new file at once can deadlock on the upgrade to an
+// exclusive lock, which SQLite reports at once as busy instead of waiting,
+// so it retries for up to the busy timeout.
+func (s *Store) switchToWAL(ctx context.Context) error {
+	deadline := time.Now().Add(s.busy)
+	for {
+		var mode string
+		err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode)
+		if err == nil && mode != "wal" {
+			return fmt.Errorf("%s: could not switch the database to WAL mode (it is in %s mode)", s.path, mode)
+		}
+		if err == nil || !isBusy(sqliteCode(err)) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -68,7 +68,7 @@ func runExport(c *CLI, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--format: %w", err)
 	}
-	store, err := openStore(*f.db)
+	store, err := openReader(*f.db)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func runReport(c *CLI, args []string) error {
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	store, err := openStore(*db)
+	store, err := openReader(*db)
 	if err != nil {
 		return err
 	}
