@@ -61,8 +61,8 @@ func (s *Store) BackupTo(ctx context.Context, dest string) error {
 	if _, err := os.Lstat(dest); err == nil {
 		return fmt.Errorf("%s already exists; choose a new file name (nothing was changed)", dest)
 	}
-	if IsDatabaseFile(dest) {
-		return fmt.Errorf("%s belongs to the database itself; choose another file", dest)
+	if err := CheckOutput(dest); err != nil {
+		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(dest), ".backup-*.tmp")
 	if err != nil {

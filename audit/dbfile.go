@@ -208,3 +208,13 @@ func IsDatabaseFile(name string) bool {
 	}
 	return false
 }
+
+// CheckOutput refuses to write a report, an export or a copy to name when
+// name is, or belongs to, a database a store of this process has open:
+// writing there would replace or spoil the database.
+func CheckOutput(name string) error {
+	if IsDatabaseFile(name) {
+		return fmt.Errorf("%s is the database (or one of its working files); choose another file name (nothing was written)", name)
+	}
+	return nil
+}

@@ -82,6 +82,9 @@ func runExport(c *CLI, args []string) error {
 	if *f.out == "" {
 		return report.Export(ctx, store, opt, c.Out)
 	}
+	if err := audit.CheckOutput(*f.out); err != nil {
+		return err
+	}
 	paths, err := report.ExportFiles(ctx, store, opt, filepath.Dir(*f.out), filepath.Base(*f.out))
 	for _, p := range paths {
 		fmt.Fprintf(c.Out, "wrote %s\n", p)

@@ -86,6 +86,9 @@ func (c *CLI) writeReport(ctx context.Context, store *audit.Store, v audit.Visit
 		}
 		out = name
 	}
+	if err := audit.CheckOutput(out); err != nil {
+		return "", err
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".techwalk-report-*.pdf")
 	if err != nil {
 		return "", fmt.Errorf("create the report next to %s: %w", out, err)

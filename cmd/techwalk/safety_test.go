@@ -389,3 +389,25 @@ func TestKilledDemoLeavesNothingHalfBuilt(t *testing.T) {
 		t.Errorf("%d of 10 killed demos left a half-built district", partial)
 	}
 }
+
+func TestOutputsNeverReplaceTheDatabase(t *testing.T) {
+	db := demoDB(t, t.TempDir())
+	before := sum(t, db)
+	for _, args := range [][]string{
+		{"report", "--visit", "latest", "-o", db},
+		{"export", "--format", "csv", "-o", db},
+		{"export", "--format", "csv", "-o", db + "-wal"},
+		{"backup", "-o", db},
+	} {
+		r := techwalk(t, nil, append(args, "--db", db)...)
+		if r.code == 0 {
+			t.Errorf("%v wrote over the database: %s", args, r.stdout)
+		}
+	}
+	if sum(t, db) != before {
+		t.Error("the database changed")
+	}
+	if r := techwalk(t, nil, "check", "--db", db); r.code != 0 {
+		t.Errorf("check after the refused writes: %s%s", r.stdout, r.stderr)
+	}
+}
