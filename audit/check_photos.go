@@ -21,6 +21,7 @@ type PhotoProblem struct {
 	Visited                  time.Time
 }
 
+// String names the photo, its room, visit and school for check's output.
 func (p PhotoProblem) String() string {
 	what := "photo " + p.PhotoID
 	if p.ItemID != "" {

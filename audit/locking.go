@@ -11,7 +11,3 @@ import sqlite "modernc.org/sqlite"
 func init() {
 	sqlite.OFDLocking(true) // elsewhere it reports ErrOFDLockingUnavailable and POSIX locks stay
 }
-
-// LocksSurviveOtherCloses reports whether this process locks database files
-// with OFD locks, which no close of another descriptor can release.
-func LocksSurviveOtherCloses() bool { return sqlite.OFDLockingEnabled() }

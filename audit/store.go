@@ -179,7 +179,7 @@ func (s *Store) checkReadable(ctx context.Context) error {
 	}
 	switch latest := len(migrations); {
 	case version == 0:
-		return fmt.Errorf("%s is an empty file, not yet a TechWalk database: %w; nothing was changed", s.path, ErrNoDatabase)
+		return fmt.Errorf("%s is empty, so there is no TechWalk database in it yet (%w); open it in the app or run 'techwalk demo' first; nothing was changed", s.path, ErrNoDatabase)
 	case version > latest:
 		return fmt.Errorf("%s: %w (schema %d; this TechWalk knows up to %d): update TechWalk to open it; the file was not changed",
 			s.path, ErrNewerSchema, version, latest)
@@ -403,7 +403,7 @@ func (s *Store) migrate(ctx context.Context, migrations []string, backedUp bool)
 	return false, tx.Commit()
 }
 
-// querier is what *sql.DB and *sql.Tx have in common for reading.
+// querier is what *sql.DB and *sql.Tx have in common that setting up needs.
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
