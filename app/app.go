@@ -90,6 +90,7 @@ type ui struct {
 }
 
 func newUI(a fyne.App, store *audit.Store) *ui {
+	guardDatabaseFiles()
 	u := &ui{app: a, store: store, ctx: context.Background(), nav: map[string]*widget.Button{}}
 	u.win = a.NewWindow("TechWalk")
 	u.content = container.NewStack()

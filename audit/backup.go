@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,7 +35,7 @@ func (s *Store) Backup(ctx context.Context, reason string) (string, error) {
 	tmp.Close()
 	os.Remove(tmpPath) // VACUUM INTO wants a path that does not exist yet
 	defer os.Remove(tmpPath)
-	if _, err := s.w.ExecContext(ctx, "VACUUM INTO ?", tmpPath); err != nil {
+	if err := s.vacuumInto(ctx, tmpPath); err != nil {
 		return "", fmt.Errorf("copy the database: %w", err)
 	}
 	if err := checkIntegrity(ctx, tmpPath); err != nil {
@@ -49,6 +50,58 @@ func (s *Store) Backup(ctx context.Context, reason string) (string, error) {
 		return "", err
 	}
 	return final, pruneBackups(dir, base, KeepBackups)
+}
+
+// BackupTo copies the database with VACUUM INTO to dest, a file that must
+// not exist yet, checks the copy and makes it 0600. This is the safe way
+// to copy the database while TechWalk has it open: a copy made by hand can
+// miss the answers still in the WAL, and opening the file outside SQLite
+// inside a TechWalk process would drop its locks.
+func (s *Store) BackupTo(ctx context.Context, dest string) error {
+	if _, err := os.Lstat(dest); err == nil {
+		return fmt.Errorf("%s already exists; choose a new file name (nothing was changed)", dest)
+	}
+	if err := CheckOutput(dest); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(dest), ".backup-*.tmp")
+	if err != nil {
+		return err
+	}
+	tmpPath := tmp.Name()
+	tmp.Close()
+	os.Remove(tmpPath) // VACUUM INTO wants a path that does not exist yet
+	defer os.Remove(tmpPath)
+	if err := s.vacuumInto(ctx, tmpPath); err != nil {
+		return fmt.Errorf("copy the database: %w", err)
+	}
+	if err := checkIntegrity(ctx, tmpPath); err != nil {
+		return fmt.Errorf("the copy failed its check: %w", err)
+	}
+	if err := os.Chmod(tmpPath, 0o600); err != nil {
+		return err
+	}
+	if err := os.Link(tmpPath, dest); err != nil { // unlike a rename, never replaces a file made meanwhile
+		return err
+	}
+	return syncDir(filepath.Dir(dest))
+}
+
+// vacuumInto writes a consistent copy of the database to dest with
+// VACUUM INTO. A read-only store's connections forbid it (query_only), so
+// it borrows a connection that only reads the database.
+func (s *Store) vacuumInto(ctx context.Context, dest string) error {
+	if !s.readOnly {
+		_, err := s.w.ExecContext(ctx, "VACUUM INTO ?", dest)
+		return err
+	}
+	db, err := openExisting(ctx, s.path, s.busy, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "VACUUM INTO ?", dest)
+	return err
 }
 
 func sanitizeReason(reason string) string {
@@ -91,14 +144,22 @@ func CheckIntegrity(ctx context.Context, path string) error {
 }
 
 func checkIntegrity(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err != nil {
+	if err := statDatabase(path); err != nil {
 		return err
 	}
-	db, err := sql.Open("sqlite", path+"?_pragma=query_only(1)")
+	db, err := openReading(ctx, path, BusyTimeout)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	return integrity(ctx, db)
+}
+
+// errIntegrity marks the problems SQLite's integrity_check lists.
+var errIntegrity = errors.New("integrity check")
+
+// integrity runs integrity_check on db and returns the problems it lists.
+func integrity(ctx context.Context, db *sql.DB) error {
 	rows, err := db.QueryContext(ctx, "PRAGMA integrity_check")
 	if err != nil {
 		return err
@@ -118,7 +179,7 @@ func checkIntegrity(ctx context.Context, path string) error {
 		return err
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("integrity check: %s", strings.Join(problems, "; "))
+		return fmt.Errorf("%w: %s", errIntegrity, strings.Join(problems, "; "))
 	}
 	return nil
 }

@@ -3,11 +3,14 @@ package audit
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 )
@@ -60,11 +63,71 @@ var demoFrustrations = []string{
 	"投影仪经常没有信号，上课前要花很多时间调试。",
 }
 
+// demoTables are the tables a demo district fills, parents first.
+var demoTables = []string{"schools", "rooms", "templates", "visits", "answers", "photos", "feedback", "visit_rooms", "actions", "settings"}
+
 // CreateDemo fills the store with a realistic sample district: three
 // schools, 23 rooms, a finished visit per school (two for the first, so
 // reports can show change), answers with failures, teacher feedback and
-// photos. The same seed always makes the same district.
+// photos. The same seed always makes the same district. It is all or
+// nothing: the district is built in a scratch database, then copied in with
+// one transaction, so a kill or a full disk leaves the store as it was.
 func (s *Store) CreateDemo(ctx context.Context, seed uint64) (DemoResult, error) {
+	dir, err := os.MkdirTemp("", "techwalk-demo-*")
+	if err != nil {
+		return DemoResult{}, err
+	}
+	defer os.RemoveAll(dir)
+	scratch, err := Open(filepath.Join(dir, "demo.db"), WithClock(s.now))
+	if err != nil {
+		return DemoResult{}, err
+	}
+	scratch.device = s.device
+	if _, err := scratch.w.ExecContext(ctx, "PRAGMA synchronous=OFF"); err != nil { // a scratch file need not survive a crash
+		scratch.Close()
+		return DemoResult{}, err
+	}
+	res, err := scratch.buildDemo(ctx, seed)
+	if err = errors.Join(err, scratch.Close()); err != nil {
+		return DemoResult{}, err
+	}
+	return res, s.copyIn(ctx, scratch.path)
+}
+
+// copyIn adds every row of the demo tables of the TechWalk database at
+// path to the store in one transaction; templates the store has are kept.
+func (s *Store) copyIn(ctx context.Context, path string) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return saveError(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "ATTACH DATABASE ? AS demo", path); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DETACH DATABASE demo")
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return saveError(err)
+	}
+	defer tx.Rollback()
+	for _, table := range demoTables {
+		verb := "INSERT"
+		switch table {
+		case "templates":
+			verb = "INSERT OR IGNORE"
+		case "settings":
+			verb = "INSERT OR REPLACE"
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("%s INTO main.%s SELECT * FROM demo.%s", verb, table, table)); err != nil {
+			return saveError(fmt.Errorf("add the demo's %s: %w", table, err))
+		}
+	}
+	return saveError(tx.Commit())
+}
+
+// buildDemo makes the demo district in s, one save at a time.
+func (s *Store) buildDemo(ctx context.Context, seed uint64) (DemoResult, error) {
 	var res DemoResult
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	t, err := s.LatestTemplate(ctx, "")

@@ -24,9 +24,11 @@ var ErrDamaged = errors.New("the database file is damaged")
 const (
 	sqliteBusy     = 5
 	sqliteLocked   = 6
+	sqliteReadOnly = 8
 	sqliteIOErr    = 10
 	sqliteCorrupt  = 11
 	sqliteFull     = 13
+	sqliteCantOpen = 14
 	sqliteNotADB   = 26
 	sqliteIOWrite  = sqliteIOErr | 3<<8
 	sqliteIOFsync  = sqliteIOErr | 4<<8
@@ -45,6 +47,10 @@ func sqliteCode(err error) int {
 }
 
 func isBusy(code int) bool { return code&0xff == sqliteBusy || code&0xff == sqliteLocked }
+
+func isReadOnly(code int) bool { return code&0xff == sqliteReadOnly }
+
+func isCantOpen(code int) bool { return code&0xff == sqliteCantOpen }
 
 func isDiskFull(code int) bool {
 	switch code {
@@ -68,6 +74,8 @@ func saveError(err error) error {
 	switch {
 	case isBusy(code):
 		return fmt.Errorf("%w (nothing from this change was saved)", ErrBusy)
+	case isReadOnly(code):
+		return fmt.Errorf("%w (nothing from this change was saved; it was opened for reading only, or its file or folder became read-only)", ErrReadOnly)
 	case isDiskFull(code):
 		return fmt.Errorf("%w: free some space and try again; nothing from this change was saved (%v)", ErrDiskFull, err)
 	case isDamaged(code):

@@ -2,10 +2,10 @@ package audit
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,21 +50,57 @@ func ListBackups(path string) ([]BackupInfo, error) {
 // CheckResult is what 'techwalk check' reports about a database.
 type CheckResult struct {
 	Path      string
-	Integrity error // nil when SQLite's integrity_check says ok
+	Integrity error          // nil when SQLite's integrity_check says ok
+	Photos    []PhotoProblem // photos whose bytes do not match their SHA-256
 	Backups   []BackupInfo
 }
 
-// Check runs integrity_check on the database at path (read-only) and lists
-// its backups, newest first. It fails only when the file cannot be found.
+// Damaged reports whether the check found anything wrong inside the file.
+func (r CheckResult) Damaged() bool { return r.Integrity != nil || len(r.Photos) > 0 }
+
+// Check runs integrity_check on the database at path and compares every
+// photo with its SHA-256, read-only (a read-only file or folder is fine),
+// and lists its backups, newest first. Damage goes into the result; an
+// error means the file could not be checked: there is no database file at
+// path (nothing is created), it is a folder or a device, or it cannot be read.
 func Check(ctx context.Context, path string) (CheckResult, error) {
 	res := CheckResult{Path: path}
-	if _, err := os.Stat(path); err != nil {
-		return res, fmt.Errorf("%s: %w", path, err)
+	if err := statDatabase(path); err != nil {
+		return res, err
 	}
-	res.Integrity = CheckIntegrity(ctx, path)
 	var err error
-	res.Backups, err = ListBackups(path)
-	return res, err
+	if res.Backups, err = ListBackups(path); err != nil {
+		return res, err
+	}
+	db, err := openReading(ctx, path, BusyTimeout)
+	if err != nil {
+		return res, res.damage(err)
+	}
+	defer db.Close()
+	if err := integrity(ctx, db); err != nil {
+		return res, res.damage(err)
+	}
+	res.Photos, err = verifyPhotos(ctx, db)
+	if err != nil {
+		return res, res.damage(err)
+	}
+	return res, nil
+}
+
+// damage records err as the file's damage when it is damage, and otherwise
+// returns it explained: busy, or a file that may not be read.
+func (r *CheckResult) damage(err error) error {
+	code := sqliteCode(err)
+	switch {
+	case errors.Is(err, errIntegrity) || isDamaged(code):
+		r.Integrity = err
+		return nil
+	case isBusy(code):
+		return fmt.Errorf("%s: %w", r.Path, ErrBusy)
+	case isCantOpen(code) || isReadOnly(code) || errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("%s cannot be read (%v): %w; check the permissions of the file and its folder. The file was not changed", r.Path, err, ErrReadOnly)
+	}
+	return fmt.Errorf("%s: %w", r.Path, err)
 }
 
 // CheckBackup makes sure a backup can replace a database: it exists, passes
@@ -99,7 +135,7 @@ func CheckBackup(ctx context.Context, backup string) error {
 
 // identity reads a database file's application id and schema version, read-only.
 func identity(ctx context.Context, path string) (appID, version int, err error) {
-	db, err := sql.Open("sqlite", path+"?_pragma=query_only(1)")
+	db, err := openReading(ctx, path, BusyTimeout)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -116,14 +152,29 @@ func identity(ctx context.Context, path string) (appID, version int, err error) 
 // reason "before-restore", then swaps the file atomically: the backup is
 // copied to a temporary file beside the database, the stale -wal and -shm
 // files are removed, and the copy is renamed over the database. It returns
-// the path of the copy it kept ("" when there was no current file). Close
-// every TechWalk window on the database before restoring.
+// the path of the copy it kept ("" when there was no current file). It
+// refuses with ErrInUse, changing nothing, while any TechWalk window or
+// command has the database open, and keeps new ones from opening it until
+// the swap is done.
 func Restore(ctx context.Context, path, backup string) (kept string, err error) {
 	if same, _ := sameFile(path, backup); same {
 		return "", fmt.Errorf("backup %s is the database itself; pick a file from %s", backup, BackupDir(path))
 	}
 	if err := CheckBackup(ctx, backup); err != nil {
 		return "", err
+	}
+	if err := statDatabase(path); err != nil && !errors.Is(err, ErrNoDatabase) {
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", err
+	}
+	lock, err := replaceLock(path)
+	if err != nil {
+		return "", err
+	}
+	if lock != nil {
+		defer lock.Close()
 	}
 	tmp, err := copyToTemp(backup, filepath.Dir(path))
 	if err != nil {

@@ -69,14 +69,22 @@ func scanPhoto(row scanner) (Photo, error) {
 	return p, err
 }
 
-// PhotoData loads a photo's JPEG bytes.
+// PhotoData loads a photo's JPEG bytes, checked against their SHA-256:
+// bytes that do not match come back with an error wrapping ErrPhotoDamaged.
 func (s *Store) PhotoData(ctx context.Context, id string) ([]byte, error) {
 	var data []byte
-	err := s.r.QueryRowContext(ctx, "SELECT data FROM photos WHERE id = ? AND deleted = 0", id).Scan(&data)
+	var sum string
+	err := s.r.QueryRowContext(ctx, "SELECT data, sha256 FROM photos WHERE id = ? AND deleted = 0", id).Scan(&data, &sum)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("photo %s: %w", id, ErrNotFound)
 	}
-	return data, s.readError(err)
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	if !photoMatches(data, sum) {
+		return nil, fmt.Errorf("%s: photo %s: %w; %s", s.path, id, ErrPhotoDamaged, backupHint(s.path))
+	}
+	return data, nil
 }
 
 // DeletePhoto marks a photo deleted.

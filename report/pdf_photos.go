@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"sort"
@@ -60,12 +61,12 @@ func (d *doc) photoCell(p audit.Photo, slot int, top float64) {
 	x := d.left() + float64(slot%photoCols)*(cellW+gap)
 	y := top + float64(slot/photoCols)*(cellH+gap)
 	captionH := 3 * lineHeight(stSmall)
-	imgH, ok := d.photoImage(p, x, y, cellW, cellH-captionH-2)
-	if !ok {
+	imgH, missing := d.photoImage(p, x, y, cellW, cellH-captionH-2)
+	if missing != "" {
 		imgH = cellW * 0.75
 		d.setDraw(greyMid)
 		d.pdf.Rect(x, y, cellW, imgH, "D")
-		d.textCentre(x+cellW/2, y+imgH/2, "photo could not be read", stSmall)
+		d.textCentre(x+cellW/2, y+imgH/2, missing, stSmall)
 	}
 	d.setInk(greyInk)
 	lines := d.fonts.wrap(d.photoCaption(p), stSmall, cellW)
@@ -75,17 +76,22 @@ func (d *doc) photoCell(p audit.Photo, slot int, top float64) {
 }
 
 // photoImage places the photo scaled to fit w x h, centred across and at
-// the top, and returns its height; false when its bytes cannot be read as a JPEG.
-func (d *doc) photoImage(p audit.Photo, x, y, w, h float64) (float64, bool) {
+// the top, and returns its height; when it cannot, it says why instead:
+// damaged (its bytes no longer match its checksum) or unreadable.
+func (d *doc) photoImage(p audit.Photo, x, y, w, h float64) (float64, string) {
 	data, err := d.store.PhotoData(d.ctx, p.ID)
+	if errors.Is(err, audit.ErrPhotoDamaged) {
+		d.r.opt.Warn(fmt.Sprintf("photo %s left out: %v", p.ID, err))
+		return 0, "photo damaged in the database (run 'techwalk check')"
+	}
 	if err != nil {
 		d.r.opt.Warn(fmt.Sprintf("photo %s left out: %v", p.ID, err))
-		return 0, false
+		return 0, "photo could not be read"
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || format != "jpeg" || cfg.Width == 0 || cfg.Height == 0 {
 		d.r.opt.Warn(fmt.Sprintf("photo %s left out: not a readable JPEG", p.ID))
-		return 0, false
+		return 0, "photo could not be read"
 	}
 	opt := gofpdf.ImageOptions{ImageType: "JPG"}
 	name := "photo-" + p.ID
@@ -95,7 +101,7 @@ func (d *doc) photoImage(p audit.Photo, x, y, w, h float64) (float64, bool) {
 	d.setDraw(greyLight)
 	d.pdf.SetLineWidth(0.2)
 	d.pdf.Rect(x+(w-iw)/2, y, iw, ih, "D")
-	return ih, true
+	return ih, ""
 }
 
 // photoCaption says where the photo was taken and of what: "Room 101 · HDMI adapter".

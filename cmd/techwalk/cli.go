@@ -54,6 +54,7 @@ func commands() []command {
 		{"export", "export findings for a backlog: techwalk export --format jira|azure|github|servicenow|csv|json [-o FILE]", runExport},
 		{"import", "import a district CSV or a tracker export: techwalk import schools|tickets FILE [--partial]", runImport},
 		{"check", "check the database file and list its backups, newest first", runCheck},
+		{"backup", "copy the database safely, even while the app is open: techwalk backup [-o FILE]", runBackup},
 		{"restore", "go back to a backup: techwalk restore BACKUP [--yes] (keeps the current file as a backup)", runRestore},
 		versionCommand,
 	}

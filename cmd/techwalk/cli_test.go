@@ -111,11 +111,14 @@ func TestTemplateValidateAndImport(t *testing.T) {
 func TestDatabaseFromEnvironment(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "env", "techwalk.db")
 	t.Setenv(audit.EnvDB, db)
-	if code, _, errOut := runCLI("schools"); code != 0 {
-		t.Fatalf("schools: %s", errOut)
+	if code, _, errOut := runCLI("template", "import", filepath.Join("..", "..", "assets", "templates", "k12-classroom.json")); code != 0 {
+		t.Fatalf("template import: %s", errOut)
 	}
 	if _, err := os.Stat(db); err != nil {
 		t.Fatalf("TECHWALK_DB was not used: %v", err)
+	}
+	if code, _, errOut := runCLI("schools"); code != 0 {
+		t.Fatalf("schools: %s", errOut)
 	}
 }
 

@@ -29,16 +29,29 @@ func runCheck(c *CLI, args []string) error {
 	if err != nil {
 		return err
 	}
-	if res.Integrity == nil {
-		fmt.Fprintf(c.Out, "%s: integrity ok (%s)\n", path, fileSize(path))
-	} else {
+	switch {
+	case res.Integrity != nil:
 		fmt.Fprintf(c.Out, "%s: DAMAGED: %v\n", path, res.Integrity)
+	case len(res.Photos) > 0:
+		fmt.Fprintf(c.Out, "%s: DAMAGED: %d %s no longer match their SHA-256:\n", path, len(res.Photos), plural(len(res.Photos), "photo does", "photos do"))
+	default:
+		fmt.Fprintf(c.Out, "%s: integrity ok, every photo matches its SHA-256 (%s)\n", path, fileSize(path))
+	}
+	for _, p := range res.Photos {
+		fmt.Fprintf(c.Out, "  %s\n", p)
 	}
 	printBackups(c, res.Backups)
-	if res.Integrity != nil {
-		return errors.New("the database failed its integrity check; go back to a backup with 'techwalk restore BACKUP'")
+	if res.Damaged() {
+		return errors.New("the database is damaged; go back to a backup with 'techwalk restore BACKUP'")
 	}
 	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func printBackups(c *CLI, backups []audit.BackupInfo) {

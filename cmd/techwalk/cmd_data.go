@@ -26,6 +26,17 @@ func openStore(dbPath string) (*audit.Store, error) {
 	return audit.Open(path)
 }
 
+// openReader opens the database named like openStore for a command that
+// only reads: it never creates a missing file, and works on a read-only
+// file or folder.
+func openReader(dbPath string) (*audit.Store, error) {
+	path, err := audit.ResolvePath(dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("find the data folder: %w", err)
+	}
+	return audit.OpenReadOnly(path)
+}
+
 // parseFlags parses args, allowing flags before and after positional
 // arguments, and refuses a count of positional arguments other than want.
 // The positional arguments are left in fs.Args().
@@ -98,7 +109,7 @@ func runSchools(c *CLI, args []string) error {
 // table with the given tab-separated header and one line per row.
 func printList[T any](c *CLI, db string, asJSON bool, load func(context.Context, *audit.Store) ([]T, error),
 	header string, line func(T) string) error {
-	store, err := openStore(db)
+	store, err := openReader(db)
 	if err != nil {
 		return err
 	}

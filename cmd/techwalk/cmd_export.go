@@ -68,7 +68,7 @@ func runExport(c *CLI, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--format: %w", err)
 	}
-	store, err := openStore(*f.db)
+	store, err := openReader(*f.db)
 	if err != nil {
 		return err
 	}
@@ -81,6 +81,9 @@ func runExport(c *CLI, args []string) error {
 	opt := report.ExportOptions{Format: format, Grouped: *f.grouped, BOM: *f.bom, Filter: filter, AzureAreaPath: *f.areaPath}
 	if *f.out == "" {
 		return report.Export(ctx, store, opt, c.Out)
+	}
+	if err := audit.CheckOutput(*f.out); err != nil {
+		return err
 	}
 	paths, err := report.ExportFiles(ctx, store, opt, filepath.Dir(*f.out), filepath.Base(*f.out))
 	for _, p := range paths {

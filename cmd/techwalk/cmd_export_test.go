@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"techwalk/audit"
 )
 
 func TestExportAndImportCommands(t *testing.T) {
@@ -55,6 +57,11 @@ func TestCommandErrorsNameFlagFileAndLine(t *testing.T) {
 	db := filepath.Join(dir, "t.db")
 	bad := filepath.Join(dir, "schools.csv")
 	os.WriteFile(bad, []byte("name,code\nLincoln,LES\n,EMPTY\n"), 0o600)
+	store, err := audit.Open(db) // export reads an existing database; it never makes one
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
 	cases := []struct {
 		args []string
 		want string

@@ -27,7 +27,7 @@ func runReport(c *CLI, args []string) error {
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	store, err := openStore(*db)
+	store, err := openReader(*db)
 	if err != nil {
 		return err
 	}
@@ -85,6 +85,9 @@ func (c *CLI) writeReport(ctx context.Context, store *audit.Store, v audit.Visit
 			return "", err
 		}
 		out = name
+	}
+	if err := audit.CheckOutput(out); err != nil {
+		return "", err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".techwalk-report-*.pdf")
 	if err != nil {

@@ -216,7 +216,7 @@ func settingsWifiURL(dbPath string) string {
 	if _, err := os.Stat(path); err != nil {
 		return ""
 	}
-	store, err := audit.Open(path)
+	store, err := audit.OpenReadOnly(path)
 	if err != nil {
 		return ""
 	}

@@ -35,8 +35,8 @@ func recoverGUI(dbFlag string, openErr error) error {
 		return openErr
 	}
 	var backups []string
-	if !errors.Is(openErr, audit.ErrNewerSchema) {
-		backups, _ = audit.Backups(path) // a newer file needs a newer TechWalk, not an older copy
+	if !errors.Is(openErr, audit.ErrNewerSchema) && !errors.Is(openErr, audit.ErrReadOnly) {
+		backups, _ = audit.Backups(path) // a newer file needs a newer TechWalk, a read-only one a permission: not an older copy
 	}
 	choice, ok := app.RunRecovery(path, openErr, backups)
 	if !ok {
