@@ -3,6 +3,7 @@ module techwalk
 go 1.26.8
 
 require (
+	early.techwalk/logfilter v0.0.0
 	fyne.io/fyne/v2 v2.7.1
 	github.com/google/uuid v1.6.0
 	github.com/jung-kurt/gofpdf v1.16.2
@@ -50,3 +51,5 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+replace early.techwalk/logfilter => ./internal/logfilter

@@ -43,6 +43,21 @@ func TestNameScrubber(t *testing.T) {
 	}
 }
 
+func TestNameScrubberVietnameseAndChinese(t *testing.T) {
+	s := NewNameScrubber([]string{"Nguyễn Thị Hoa", "王芳 (Wang Fang)", "Li Wei"})
+	cases := map[string]string{
+		"Reported by Nguyễn as an ongoing problem.": "Reported by [name] as an ongoing problem.",
+		"Ask Nguyễn Thị Hoa or 王芳说.":                "Ask [name] or [name]说.",
+		"Wang said Li fixed it; Lilac stays.":       "[name] said [name] fixed it; Lilac stays.",
+		"No names here.":                            "No names here.",
+	}
+	for in, want := range cases {
+		if got := s.Scrub(in); got != want {
+			t.Errorf("Scrub(%q) = %q; want %q", in, got, want)
+		}
+	}
+}
+
 func TestNameScrubberKimIsGivenAndSurname(t *testing.T) {
 	// Kim is one teacher's given name and another's surname: it is
 	// always a teacher's name, whatever follows it.
