@@ -23,7 +23,7 @@ const NameMask = "[name]"
 // A full name ("Priya Patel") and each of its words are scrubbed. A given
 // name followed by a capitalised word that is not part of that teacher's
 // name is someone else ("Priya Shah (tech coach)") and is left alone.
-// Titles (Mr, Ms, Dr...) and one-letter words are never scrubbed alone.
+// Titles (Mr, Ms, Dr, Coach...) and one-letter words are never scrubbed alone.
 // A nil *NameScrubber scrubs nothing.
 type NameScrubber struct {
 	byWord map[string][]scrubName // by the name's first word
@@ -41,7 +41,7 @@ type scrubName struct {
 }
 
 // titles are the words a name may carry that are not the teacher's own.
-var titles = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "mx": true, "dr": true, "prof": true, "sr": true, "jr": true}
+var titles = map[string]bool{"mr": true, "mrs": true, "ms": true, "miss": true, "mx": true, "dr": true, "prof": true, "sr": true, "jr": true, "coach": true}
 
 // NewNameScrubber returns a scrubber for the given teacher names; blank
 // and duplicate names are ignored.

@@ -8,7 +8,7 @@ import (
 )
 
 func TestNameScrubber(t *testing.T) {
-	teachers := []string{"Priya Patel", "Seán O'Connor", norm.NFC.String("José Muñoz"), "Ms. Grace Lee", "王芳", "Mary-Jane Watts", "  ", "Zoë"}
+	teachers := []string{"Priya Patel", "Seán O'Connor", norm.NFC.String("José Muñoz"), "Ms. Grace Lee", "王芳", "Mary-Jane Watts", "  ", "Zoë", "Coach Sam Carter"}
 	s := NewNameScrubber(teachers)
 	cases := []struct{ name, in, want string }{
 		{"full name", "Priya Patel says the projector flickers", "[name] says the projector flickers"},
@@ -27,6 +27,7 @@ func TestNameScrubber(t *testing.T) {
 		{"given name at the end of a sentence", "Thanks, Priya. The cart is fine", "Thanks, [name]. The cart is fine"},
 		{"given name before a small word", "Priya said so", "[name] said so"},
 		{"title alone is kept", "Ms. Ortiz is the principal", "Ms. Ortiz is the principal"},
+		{"a title in a teacher name is kept", "the tech coach asked Sam", "the tech coach asked [name]"},
 		{"Han name without spaces", "王芳说投影仪坏了", "[name]说投影仪坏了"},
 		{"hyphenated name and its parts", "Mary-Jane Watts, Jane and Mary", "[name], [name] and [name]"},
 		{"non-breaking space", "Priya\u00a0Patel", "[name]"},

@@ -196,7 +196,11 @@ func findCategory(ctx context.Context, store *audit.Store, name string) (string,
 			return c, nil
 		}
 	}
-	return "", fmt.Errorf("--category: %q is not a checklist category; use one of: %s", name, strings.Join(cats, ", "))
+	hint := ""
+	if close := audit.Suggest(name, cats, 1); len(close) > 0 {
+		hint = fmt.Sprintf(" (did you mean %q?)", close[0])
+	}
+	return "", fmt.Errorf("--category: %q is not a checklist category%s; use one of: %s", name, hint, strings.Join(cats, ", "))
 }
 
 // findVisit resolves a visit id or unique prefix; an unknown one is
