@@ -123,9 +123,14 @@ func nameWords(name string) []string {
 // Scrub replaces every teacher name in text with NameMask. Text with no
 // name in it is returned unchanged; text with one comes back in NFC.
 func (s *NameScrubber) Scrub(text string) string {
-	if s == nil || text == "" || (len(s.byWord) == 0 && len(s.byRune) == 0) {
+	if s == nil || text == "" || (len(s.byWord) == 0 && len(s.byRune) == 0) || !s.mayHold(text) {
 		return text
 	}
+	return s.scan(text)
+}
+
+// scan is Scrub without the quick look.
+func (s *NameScrubber) scan(text string) string {
 	src := norm.NFC.String(text)
 	folded, spans := foldText(src)
 	var b strings.Builder
@@ -146,6 +151,45 @@ func (s *NameScrubber) Scrub(text string) string {
 	}
 	b.WriteString(src[copied:])
 	return b.String()
+}
+
+// mayHold is a quick look for text that cannot hold a name: ASCII text
+// none of whose words starts a name. It reports true for anything else.
+func (s *NameScrubber) mayHold(text string) bool {
+	var buf [64]byte
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			return true
+		}
+		if !isASCIIAlnum(c) {
+			i++
+			continue
+		}
+		n := 0
+		for ; i < len(text) && isASCIIAlnum(text[i]); i++ {
+			if n == len(buf) {
+				return true
+			}
+			c := text[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[n] = c
+			n++
+		}
+		if i < len(text) && text[i] >= utf8.RuneSelf {
+			return true
+		}
+		if _, ok := s.byWord[string(buf[:n])]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCIIAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // matchAt returns the end (exclusive, in folded runes) of the longest name
