@@ -3,9 +3,11 @@ module techwalk
 go 1.26.8
 
 require (
+	early.techwalk/logfilter v0.0.0
 	fyne.io/fyne/v2 v2.7.1
 	github.com/google/uuid v1.6.0
 	github.com/jung-kurt/gofpdf v1.16.2
+	golang.org/x/text v0.22.0
 	modernc.org/sqlite v1.61.1
 )
 
@@ -44,9 +46,10 @@ require (
 	golang.org/x/image v0.24.0 // indirect
 	golang.org/x/net v0.35.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
-	golang.org/x/text v0.22.0 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	modernc.org/libc v1.79.0 // indirect
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+replace early.techwalk/logfilter => ./internal/logfilter

@@ -155,6 +155,14 @@ func (s *exportScreen) options() (report.ExportOptions, error) {
 	return opt, nil
 }
 
+// withTeacherNames adds every teacher name of the database to opt, for
+// scrubbing; it runs in the background. When they cannot be read the
+// export still scrubs the names of the teachers it covers.
+func (s *exportScreen) withTeacherNames(opt report.ExportOptions) report.ExportOptions {
+	opt.TeacherNames, _ = s.store.TeacherNames(s.u.ctx)
+	return opt
+}
+
 // chosen is a filter picker's value, empty for All.
 func chosen(sel *widget.Select) string {
 	if sel.Selected == allOption {
@@ -178,7 +186,7 @@ func (s *exportScreen) onFilter() {
 	s.saveBtn.Enable()
 	s.preview.SetText("Gathering the findings…")
 	s.previewJob.start(func() func() {
-		rows, err := report.Preview(s.u.ctx, s.store, opt, previewRows)
+		rows, err := report.Preview(s.u.ctx, s.store, s.withTeacherNames(opt), previewRows)
 		return func() { s.showPreview(rows, err) }
 	})
 }
@@ -266,7 +274,7 @@ func (s *exportScreen) onFile(opt report.ExportOptions, w fyne.URIWriteCloser, e
 	}
 	s.startExport(func() (string, error) {
 		var buf bytes.Buffer
-		err := report.Export(s.u.ctx, s.store, opt, &buf)
+		err := report.Export(s.u.ctx, s.store, s.withTeacherNames(opt), &buf)
 		if err == nil {
 			_, err = w.Write(buf.Bytes())
 		}
@@ -288,6 +296,7 @@ func (s *exportScreen) onFolder(opt report.ExportOptions, dir fyne.ListableURI, 
 	}
 	base := s.baseName(opt)
 	s.startExport(func() (string, error) {
+		opt := s.withTeacherNames(opt)
 		if dir.Scheme() != "file" {
 			return s.exportThroughStorage(opt, dir, base)
 		}

@@ -53,10 +53,15 @@ func (s *Store) FindSchool(ctx context.Context, key string) (School, error) {
 	if err != nil {
 		return School{}, err
 	}
+	names := make([]string, 0, len(schools))
 	for _, sc := range schools {
 		if sc.ID == key || (sc.Code != "" && sc.Code == key) || strings.EqualFold(sc.Name, key) {
 			return sc, nil
 		}
+		names = append(names, sc.Name)
+	}
+	if close := Suggest(key, names, 3); len(close) > 0 {
+		return School{}, lookupError{fmt.Sprintf("no school named %q; did you mean %s?", key, quoteList(close)), ErrNotFound}
 	}
 	return School{}, fmt.Errorf("no school named %q: %w", key, ErrNotFound)
 }

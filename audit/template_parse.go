@@ -444,27 +444,6 @@ func unknownField(name string, fields map[string]reflect.Type) string {
 	return fmt.Sprintf("unknown field %q; the fields here are %s", name, strings.Join(names, ", "))
 }
 
-// editDistance is the Levenshtein distance between two short strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}
-
 func joinPath(path, name string) string {
 	if path == "" {
 		return name

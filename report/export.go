@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -80,7 +81,18 @@ type ExportOptions struct {
 	// AzureAreaPath is written to every Azure row's Area Path; empty lets
 	// Azure use the project's default area.
 	AzureAreaPath string
+	// RefuseEmpty makes an export that no finding matches fail with
+	// ErrNoFindings, writing nothing.
+	RefuseEmpty bool
+	// TeacherNames are every teacher name in the database: when the
+	// district anonymises, each is scrubbed from every finding's free
+	// text, whichever school or filter it is from (the exported findings'
+	// own teachers are always added).
+	TeacherNames []string
 }
+
+// ErrNoFindings is returned, with RefuseEmpty, when no finding matches the filter.
+var ErrNoFindings = errors.New("no findings matched")
 
 // ErrTooManyRows is returned when an Azure export to one stream has more
 // rows than Azure imports from a file; use ExportFiles to split it.
@@ -131,10 +143,15 @@ func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]back
 		return nil, nil, err
 	}
 	if anonymise {
-		scrubNotes(chunks, takeTeachers(chunks))
+		names := append(slices.Clone(opt.TeacherNames), takeTeachers(chunks)...)
+		scrubFindings(chunks, audit.NewNameScrubber(names))
 	}
 	ex := &exporter{opt: opt, anonymise: anonymise}
-	return buildIssues(chunks, opt.Grouped), ex, nil
+	items := buildIssues(chunks, opt.Grouped)
+	if opt.RefuseEmpty && len(items) == 0 {
+		return nil, nil, ErrNoFindings
+	}
+	return items, ex, nil
 }
 
 func (ex *exporter) write(w io.Writer, items []backlogItem) error {
@@ -184,44 +201,34 @@ func (ex *exporter) render(items []backlogItem) ([]byte, error) {
 }
 
 // takeTeachers blanks the teacher of every finding (no format names
-// teachers unless the district turned anonymising off) and returns each
-// school's distinct teachers, in the order first seen, as rooms for a
-// name scrubber.
-func takeTeachers(chunks [][]audit.Finding) map[string][]audit.Room {
-	seen := map[[2]string]bool{} // school id, teacher
-	rooms := map[string][]audit.Room{}
+// teachers unless the district turned anonymising off) and returns the
+// teachers it blanked.
+func takeTeachers(chunks [][]audit.Finding) []string {
+	seen := map[string]bool{}
+	var names []string
 	for _, chunk := range chunks {
 		for i := range chunk {
 			f := &chunk[i]
 			if f.Teacher == "" {
 				continue
 			}
-			if k := [2]string{f.SchoolID, f.Teacher}; !seen[k] {
-				seen[k] = true
-				rooms[f.SchoolID] = append(rooms[f.SchoolID], audit.Room{Teacher: f.Teacher})
+			if !seen[f.Teacher] {
+				seen[f.Teacher] = true
+				names = append(names, f.Teacher)
 			}
 			f.Teacher = ""
 		}
 	}
-	return rooms
+	return names
 }
 
-// scrubNotes removes the names of each school's teachers from the notes of
-// that school's findings, on every core.
-func scrubNotes(chunks [][]audit.Finding, teachers map[string][]audit.Room) {
-	if len(teachers) == 0 {
-		return
-	}
-	scrubbers := make(map[string]*nameScrubber, len(teachers))
-	for id, rooms := range teachers {
-		scrubbers[id] = newNameScrubber(rooms, nil, true)
-	}
+// scrubFindings removes teacher names from every finding's free text
+// (note, answer and reason), on every core.
+func scrubFindings(chunks [][]audit.Finding, s *audit.NameScrubber) {
 	eachChunk(chunks, func(chunk []audit.Finding) {
 		for i := range chunk {
 			f := &chunk[i]
-			if s := scrubbers[f.SchoolID]; s != nil && f.Note != "" {
-				f.Note = s.scrub(f.Note)
-			}
+			f.Note, f.Value, f.Reason = s.Scrub(f.Note), s.Scrub(f.Value), s.Scrub(f.Reason)
 		}
 	})
 }

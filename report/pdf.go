@@ -30,6 +30,10 @@ type Options struct {
 	// names from quotes and notes. OptionsFromStore turns it on unless the
 	// district's setting says otherwise.
 	Anonymise bool
+	// TeacherNames are every teacher name in the database: with Anonymise,
+	// each is scrubbed from the report's free text, whichever school it is
+	// from (the visit's own teachers are always added).
+	TeacherNames []string
 	// District is printed at the top of the cover.
 	District string
 	// Logo is a PNG, JPEG or GIF printed beside the district name; a logo
@@ -69,6 +73,9 @@ func OptionsFromStore(ctx context.Context, store *audit.Store) (Options, error) 
 		}
 	}
 	opt.Anonymise = store.Anonymise(ctx)
+	if opt.TeacherNames, err = store.TeacherNames(ctx); err != nil {
+		return opt, fmt.Errorf("read the teacher names: %w", err)
+	}
 	return opt, nil
 }
 

@@ -97,7 +97,7 @@ func (d *doc) coverFacts() {
 	facts := [][2]string{
 		{"Visit", v.StartedAt.Format("Monday 2 January 2006")},
 		{"Walked by", nonEmpty(v.Auditor, "not recorded")},
-		{"Also present", nonEmpty(d.r.scrubber.scrub(v.People), "nobody recorded")},
+		{"Also present", nonEmpty(v.People, "nobody recorded")}, // adults present are not anonymised
 		{"Rooms", fmt.Sprintf("%d visited of %d", d.r.Score.RoomsVisited, len(d.r.Rooms))},
 	}
 	if !v.Finished() {

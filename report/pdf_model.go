@@ -3,11 +3,10 @@ package report
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"techwalk/audit"
 )
@@ -23,7 +22,20 @@ type reportData struct {
 	history  []historyPoint   // the school's scores, oldest first, this visit last
 	rooms    map[string]audit.Room
 	scores   map[string]audit.RoomScore
-	scrubber *nameScrubber
+	scrubber *audit.NameScrubber // nil when teachers are named
+}
+
+// visitTeachers adds the visit's own teachers to the district's names, so
+// a report is scrubbed of them even when the caller gave no names.
+func visitTeachers(names []string, vd *audit.VisitData) []string {
+	out := slices.Clone(names)
+	for _, r := range vd.Rooms {
+		out = append(out, r.Teacher)
+	}
+	for _, f := range vd.Feedback {
+		out = append(out, f.TeacherName)
+	}
+	return out
 }
 
 // historyPoint is one visit's score on the score-over-time chart.
@@ -44,7 +56,9 @@ func loadReportData(ctx context.Context, store *audit.Store, visitID string, opt
 	for _, rs := range vd.Score.Rooms {
 		d.scores[rs.Room.ID] = rs
 	}
-	d.scrubber = newNameScrubber(vd.Rooms, vd.Feedback, opt.Anonymise)
+	if opt.Anonymise {
+		d.scrubber = audit.NewNameScrubber(visitTeachers(opt.TeacherNames, vd))
+	}
 	if err := d.loadPrevious(ctx, store); err != nil {
 		return nil, err
 	}
@@ -139,7 +153,7 @@ func (d *reportData) quotes() []quote {
 	seen := map[string]bool{}
 	var out []quote
 	for _, f := range fb {
-		text := d.scrubber.scrub(strings.TrimSpace(f.Frustration))
+		text := d.scrubber.Scrub(strings.TrimSpace(f.Frustration))
 		if seen[text] || len(out) == maxQuotes {
 			continue
 		}
@@ -163,95 +177,4 @@ func (d *reportData) choiceCounts() (yes, unsure, no int) {
 		}
 	}
 	return yes, unsure, no
-}
-
-// nameScrubber removes teachers' names from free text when anonymising.
-type nameScrubber struct {
-	names []string // longest first, so full names go before their parts
-}
-
-func newNameScrubber(rooms []audit.Room, feedback []audit.Feedback, on bool) *nameScrubber {
-	s := &nameScrubber{}
-	if !on {
-		return s
-	}
-	seen := map[string]bool{}
-	add := func(full string) {
-		for _, n := range append([]string{strings.TrimSpace(full)}, nameParts(full)...) {
-			if len([]rune(n)) >= 2 && !seen[n] {
-				seen[n] = true
-				s.names = append(s.names, n)
-			}
-		}
-	}
-	for _, r := range rooms {
-		add(r.Teacher)
-	}
-	for _, f := range feedback {
-		add(f.TeacherName)
-	}
-	sort.SliceStable(s.names, func(i, j int) bool { return len(s.names[i]) > len(s.names[j]) })
-	return s
-}
-
-// nameParts splits a name into its words: "王芳 (Wang Fang)" gives 王芳, Wang, Fang.
-func nameParts(full string) []string {
-	return strings.FieldsFunc(full, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsMark(r) && r != '-' && r != '\''
-	})
-}
-
-// scrub replaces every whole-word occurrence of a teacher's name with "[name]".
-// A name whose first byte is not in the text, nor in "[name]" (which a
-// replacement may bring in), cannot occur and is not searched for.
-func (s *nameScrubber) scrub(text string) string {
-	var present [256]bool
-	for _, t := range []string{text, "[name]"} {
-		for i := 0; i < len(t); i++ {
-			present[t[i]] = true
-		}
-	}
-	for _, n := range s.names {
-		if present[n[0]] {
-			text = replaceWord(text, n, "[name]")
-		}
-	}
-	return text
-}
-
-// replaceWord replaces old in s where it is not part of a longer word.
-func replaceWord(s, old, repl string) string {
-	if !strings.Contains(s, old) {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(s, old)
-		if i < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		end := i + len(old)
-		if wordEdge(s[:i], true) && wordEdge(s[end:], false) {
-			b.WriteString(s[:i] + repl)
-		} else {
-			b.WriteString(s[:end])
-		}
-		s = s[end:]
-	}
-}
-
-// wordEdge reports whether the text beside a match ends (or starts) a word.
-// Han characters count as word edges: Chinese has no spaces between words.
-func wordEdge(side string, before bool) bool {
-	if side == "" {
-		return true
-	}
-	var r rune
-	if before {
-		r, _ = utf8.DecodeLastRuneInString(side)
-	} else {
-		r, _ = utf8.DecodeRuneInString(side)
-	}
-	return !(unicode.IsLetter(r) || unicode.IsDigit(r)) || unicode.Is(unicode.Han, r)
 }

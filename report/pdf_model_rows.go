@@ -213,7 +213,7 @@ func (d *reportData) actionRows() [][]string {
 	rows := make([][]string, 0, len(fs))
 	for _, f := range fs {
 		a := f.Action
-		rows = append(rows, []string{f.ShortID(), f.RoomLabel, f.ItemLabel + ": " + d.scrubber.scrub(f.Reason),
+		rows = append(rows, []string{f.ShortID(), f.RoomLabel, f.ItemLabel + ": " + d.scrubber.Scrub(f.Reason),
 			nonEmpty(a.OwnerTeam, "unassigned"), string(a.Priority), nonEmpty(a.DueDate, "-"), string(a.Status), nonEmpty(a.TicketKey, "-")})
 	}
 	return rows

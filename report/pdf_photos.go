@@ -112,7 +112,7 @@ func (d *doc) photoCaption(p audit.Photo) string {
 		label = it.Label
 		caption += " · " + it.Label
 	}
-	if extra := d.r.scrubber.scrub(p.Caption); extra != "" && extra != label {
+	if extra := d.r.scrubber.Scrub(p.Caption); extra != "" && extra != label {
 		caption += ": " + extra
 	}
 	return caption

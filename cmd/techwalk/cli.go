@@ -10,11 +10,17 @@ import (
 )
 
 // CLI carries the streams every subcommand writes to, so tests can run
-// subcommands in-process and read what they print.
+// subcommands in-process and read what they print. Out and Err escape
+// control characters (see escapeTerminal); data is the unescaped
+// standard output, for an export piped to a file.
 type CLI struct {
-	In  io.Reader
-	Out io.Writer
-	Err io.Writer
+	In   io.Reader
+	Out  io.Writer
+	Err  io.Writer
+	data io.Writer
+	// helpAsked is set when the command's flags include -h or --help: its
+	// usage then goes to the standard output.
+	helpAsked bool
 }
 
 // command is one subcommand: techwalk NAME [flags].
@@ -29,16 +35,37 @@ var errUsage = errors.New("usage")
 
 // subcommand checks that args start with one of choices; otherwise it
 // prints usage and returns errUsage.
+// Asked for help (-h, --help), it prints usage on the standard output and
+// returns flag.ErrHelp.
 func (c *CLI) subcommand(args []string, usage string, choices ...string) error {
 	if len(args) > 0 && slices.Contains(choices, args[0]) {
 		return nil
+	}
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintln(c.Out, usage)
+		return flag.ErrHelp
 	}
 	fmt.Fprintln(c.Err, usage)
 	return errUsage
 }
 
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
 func newCLI(in io.Reader, out, errOut io.Writer) *CLI {
-	return &CLI{In: in, Out: out, Err: errOut}
+	return &CLI{In: in, Out: newSafeWriter(out), Err: newSafeWriter(errOut), data: out}
+}
+
+// dataOut is where an export to the standard output goes: escaped when it
+// is a terminal, byte for byte when it is a pipe or a file.
+func (c *CLI) dataOut() io.Writer {
+	if c.data == nil || isTerminal(c.data) {
+		return c.Out
+	}
+	c.flush()
+	return c.data
 }
 
 // commands lists the subcommands in the order help shows them.
@@ -63,11 +90,16 @@ func commands() []command {
 // Run executes the subcommand named by args[0] and returns the exit code.
 func (c *CLI) Run(args []string) int {
 	args = versionAlias(args)
+	defer c.flush()
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if slices.ContainsFunc(args, isHelp) {
+			c.printHelp()
+			return 0
+		}
 		args = append([]string{"gui"}, args...)
 	}
 	name := args[0]
-	if name == "help" || name == "--help" || name == "-h" {
+	if isHelp(name) {
 		c.printHelp()
 		return 0
 	}
@@ -75,8 +107,9 @@ func (c *CLI) Run(args []string) int {
 		if cmd.name != name {
 			continue
 		}
+		c.helpAsked = slices.ContainsFunc(args[1:], isHelp)
 		err := cmd.run(c, args[1:])
-		if err == nil {
+		if err == nil || errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		if !errors.Is(err, errUsage) && !errors.Is(err, flag.ErrHelp) {
@@ -95,12 +128,46 @@ func (c *CLI) printHelp() {
 	for _, cmd := range commands() {
 		fmt.Fprintf(c.Out, "  %-10s %s\n", cmd.name, cmd.summary)
 	}
+	fmt.Fprintln(c.Out, "The app also takes --open SCREEN and --size WIDTHxHEIGHT.")
 	fmt.Fprintln(c.Out, "Every command takes --db PATH (or TECHWALK_DB); run 'techwalk COMMAND -h' for its flags.")
 }
 
-// newFlags makes a flag set that prints its errors to the CLI's error stream.
+// flush writes out what the escaping streams hold back.
+func (c *CLI) flush() {
+	for _, w := range []io.Writer{c.Out, c.Err} {
+		if sw, ok := w.(*safeWriter); ok {
+			sw.Flush()
+		}
+	}
+}
+
+// newFlags makes a flag set that prints its errors to the CLI's error
+// stream, and its usage on the standard output when asked for with -h.
 func (c *CLI) newFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet("techwalk "+name, flag.ContinueOnError)
 	fs.SetOutput(c.Err)
+	fs.Usage = func() {
+		if c.helpAsked {
+			fs.SetOutput(c.Out)
+			defer fs.SetOutput(c.Err)
+		}
+		fmt.Fprintf(fs.Output(), "Usage: techwalk %s [FLAGS]\n", name)
+		if sum := summaryOf(name); sum != "" {
+			fmt.Fprintln(fs.Output(), sum)
+		}
+		fmt.Fprintln(fs.Output(), "Flags:")
+		fs.PrintDefaults()
+	}
 	return fs
+}
+
+// summaryOf is a command's line of the top-level help.
+func summaryOf(name string) string {
+	first, _, _ := strings.Cut(name, " ")
+	for _, cmd := range commands() {
+		if cmd.name == first {
+			return cmd.summary
+		}
+	}
+	return ""
 }

@@ -126,21 +126,9 @@ func runRestore(c *CLI, args []string) error {
 
 // parseOneArg parses flags given before or after one positional argument.
 func parseOneArg(fs *flag.FlagSet, args []string) (string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return "", errUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	if len(positional) != 1 {
-		fmt.Fprintf(fs.Output(), "%s: expected 1 argument, got %d\n", fs.Name(), len(positional))
-		fs.Usage()
-		return "", errUsage
+	positional, err := parseMixed(fs, args, 1)
+	if err != nil {
+		return "", err
 	}
 	return positional[0], nil
 }

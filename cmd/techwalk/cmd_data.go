@@ -6,6 +6,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -101,7 +103,7 @@ func runSchools(c *CLI, args []string) error {
 		return err
 	}
 	return printList(c, *db, *asJSON, schoolRows, "SCHOOL\tCODE\tROOMS\tLAST VISIT\tSCORE", func(r schoolRow) string {
-		return fmt.Sprintf("%s\t%s\t%d\t%s\t%s", r.Name, r.Code, r.Rooms, orDash(r.LastVisit), scoreText(r.Score))
+		return joinCells(r.Name, r.Code, strconv.Itoa(r.Rooms), orDash(r.LastVisit), scoreText(r.Score))
 	})
 }
 
@@ -167,6 +169,17 @@ type visitRow struct {
 	Rooms    int     `json:"rooms_visited"`
 	Findings int     `json:"findings"`
 	Score    float64 `json:"score"`
+	// short is the shortest unique prefix of ID, which --visit accepts.
+	short             string
+	started, finished time.Time
+}
+
+// localTime is a time for people, in the computer's time zone; "-" for none.
+func localTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04")
 }
 
 func runVisits(c *CLI, args []string) error {
@@ -181,7 +194,8 @@ func runVisits(c *CLI, args []string) error {
 		return visitRows(ctx, store, *school)
 	}
 	return printList(c, *db, *asJSON, load, "VISIT\tSCHOOL\tSTARTED\tFINISHED\tROOMS\tFINDINGS\tSCORE", func(r visitRow) string {
-		return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%d\t%.0f", r.ID, r.School, r.Started, orDash(r.Finished), r.Rooms, r.Findings, r.Score)
+		return joinCells(r.short, r.School, localTime(r.started), localTime(r.finished),
+			strconv.Itoa(r.Rooms), strconv.Itoa(r.Findings), fmt.Sprintf("%.0f", r.Score))
 	})
 }
 
@@ -198,6 +212,10 @@ func visitRows(ctx context.Context, store *audit.Store, schoolKey string) ([]vis
 	if err != nil {
 		return nil, err
 	}
+	short, err := shortVisitIDs(ctx, store)
+	if err != nil {
+		return nil, err
+	}
 	out := []visitRow{}
 	for _, v := range visits {
 		vs, err := store.ScoreOf(ctx, v.ID)
@@ -208,12 +226,32 @@ func visitRows(ctx context.Context, store *audit.Store, schoolKey string) ([]vis
 		if err != nil {
 			return nil, err
 		}
-		row := visitRow{ID: v.ID, School: sc.Name, Started: v.StartedAt.Format(time.RFC3339), Auditor: v.Auditor,
-			Template: v.TemplateID + " " + v.TemplateVersion, Rooms: vs.RoomsVisited, Findings: vs.Failures, Score: vs.Score}
+		row := visitRow{ID: v.ID, School: sc.Name, Started: v.StartedAt.Local().Format(time.RFC3339), Auditor: v.Auditor,
+			Template: v.TemplateID + " " + v.TemplateVersion, Rooms: vs.RoomsVisited, Findings: vs.Failures, Score: vs.Score,
+			short: short[v.ID], started: v.StartedAt}
 		if v.Finished() {
-			row.Finished = v.FinishedAt.Format(time.RFC3339)
+			row.Finished = v.FinishedAt.Local().Format(time.RFC3339)
+			row.finished = v.FinishedAt
 		}
 		out = append(out, row)
+	}
+	return out, nil
+}
+
+// shortVisitIDs maps every visit id to its shortest unique prefix (eight
+// characters at least) among all the database's visits.
+func shortVisitIDs(ctx context.Context, store *audit.Store) (map[string]string, error) {
+	all, err := store.Visits(ctx, audit.VisitFilter{})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(all))
+	for i, v := range all {
+		ids[i] = v.ID
+	}
+	out := make(map[string]string, len(ids))
+	for i, p := range audit.ShortIDs(ids, 8) {
+		out[ids[i]] = p
 	}
 	return out, nil
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"path/filepath"
@@ -18,7 +20,9 @@ import (
 func parseMixed(fs *flag.FlagSet, args []string, want int) ([]string, error) {
 	var positional []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		} else if err != nil {
 			return nil, errUsage
 		}
 		if fs.NArg() == 0 {
@@ -78,23 +82,82 @@ func runExport(c *CLI, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := report.ExportOptions{Format: format, Grouped: *f.grouped, BOM: *f.bom, Filter: filter, AzureAreaPath: *f.areaPath}
-	if *f.out == "" {
-		return report.Export(ctx, store, opt, c.Out)
-	}
-	if err := audit.CheckOutput(*f.out); err != nil {
+	names, err := store.TeacherNames(ctx)
+	if err != nil {
 		return err
 	}
-	paths, err := report.ExportFiles(ctx, store, opt, filepath.Dir(*f.out), filepath.Base(*f.out))
-	for _, p := range paths {
-		fmt.Fprintf(c.Out, "wrote %s\n", p)
+	opt := report.ExportOptions{Format: format, Grouped: *f.grouped, BOM: *f.bom, Filter: filter, AzureAreaPath: *f.areaPath,
+		TeacherNames: names, RefuseEmpty: true}
+	err = c.writeExport(ctx, store, opt, *f.out)
+	if errors.Is(err, report.ErrNoFindings) {
+		return fmt.Errorf("no findings matched %s; nothing was written", f.describe())
 	}
 	return err
 }
 
+// writeExport writes the export to the standard output, or to exactly the
+// file out names; an Azure DevOps export of more than 1,000 rows becomes
+// numbered files beside it.
+func (c *CLI) writeExport(ctx context.Context, store *audit.Store, opt report.ExportOptions, out string) error {
+	if out == "" {
+		return report.Export(ctx, store, opt, c.dataOut())
+	}
+	if err := audit.CheckOutput(out); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	err := report.Export(ctx, store, opt, &buf)
+	if errors.Is(err, report.ErrTooManyRows) {
+		paths, err := report.ExportFiles(ctx, store, opt, filepath.Dir(out), filepath.Base(out))
+		for _, p := range paths {
+			fmt.Fprintf(c.Out, "wrote %s\n", p)
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if err := report.WriteFileAtomic(out, buf.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Out, "wrote %s\n", out)
+	return nil
+}
+
+// describe names the filters given, for a message: `--school "X" --severity critical`.
+func (f exportFlags) describe() string {
+	var parts []string
+	for _, fl := range []struct {
+		name string
+		v    *string
+	}{{"visit", f.visit}, {"school", f.school}, {"severity", f.severity}, {"category", f.category}, {"status", f.status}, {"since", f.since}} {
+		if *fl.v != "" {
+			parts = append(parts, fmt.Sprintf("--%s %q", fl.name, *fl.v))
+		}
+	}
+	if len(parts) == 0 {
+		return "(the database has no findings)"
+	}
+	return strings.Join(parts, " ")
+}
+
 // filter turns the flags into a finding filter, naming the flag at fault.
 func (f exportFlags) filter(ctx context.Context, store *audit.Store) (audit.FindingFilter, error) {
-	filter := audit.FindingFilter{VisitID: *f.visit, Category: *f.category}
+	filter := audit.FindingFilter{}
+	if *f.visit != "" {
+		v, err := findVisit(ctx, store, *f.visit)
+		if err != nil {
+			return filter, fmt.Errorf("--visit: %w", err)
+		}
+		filter.VisitID = v.ID
+	}
+	if *f.category != "" {
+		cat, err := findCategory(ctx, store, *f.category)
+		if err != nil {
+			return filter, err
+		}
+		filter.Category = cat
+	}
 	if *f.school != "" {
 		sc, err := store.FindSchool(ctx, *f.school)
 		if err != nil {
@@ -122,6 +185,44 @@ func (f exportFlags) filter(ctx context.Context, store *audit.Store) (audit.Find
 		filter.Since = t
 	}
 	return filter, nil
+}
+
+// findCategory checks --category against the categories of the stored
+// checklists, ignoring case.
+func findCategory(ctx context.Context, store *audit.Store, name string) (string, error) {
+	cats, err := store.Categories(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, c := range cats {
+		if strings.EqualFold(c, name) {
+			return c, nil
+		}
+	}
+	hint := ""
+	if close := audit.Suggest(name, cats, 1); len(close) > 0 {
+		hint = fmt.Sprintf(" (did you mean %q?)", close[0])
+	}
+	return "", fmt.Errorf("--category: %q is not a checklist category%s; use one of: %s", name, hint, strings.Join(cats, ", "))
+}
+
+// findVisit resolves a visit id or unique prefix; an unknown one is
+// refused with the newest visits' ids.
+func findVisit(ctx context.Context, store *audit.Store, key string) (audit.Visit, error) {
+	v, err := store.FindVisit(ctx, key)
+	if !errors.Is(err, audit.ErrNotFound) {
+		return v, err
+	}
+	short, serr := shortVisitIDs(ctx, store)
+	visits, verr := store.Visits(ctx, audit.VisitFilter{})
+	if serr != nil || verr != nil || len(visits) == 0 {
+		return v, err
+	}
+	var ids []string
+	for _, v := range visits[:min(len(visits), 5)] {
+		ids = append(ids, short[v.ID]+" ("+v.StartedAt.Local().Format("2006-01-02")+")")
+	}
+	return v, fmt.Errorf("%w; the newest are %s", err, strings.Join(ids, ", "))
 }
 
 func runImport(c *CLI, args []string) error {

@@ -56,13 +56,17 @@ func runReport(c *CLI, args []string) error {
 // pickVisit resolves --visit and --school to one visit.
 func pickVisit(ctx context.Context, store *audit.Store, visit, school string) (audit.Visit, error) {
 	if visit != "latest" {
-		return store.Visit(ctx, visit)
+		v, err := findVisit(ctx, store, visit)
+		if err != nil {
+			return v, fmt.Errorf("--visit: %w", err)
+		}
+		return v, nil
 	}
 	filter := audit.VisitFilter{FinishedOnly: true}
 	if school != "" {
 		sc, err := store.FindSchool(ctx, school)
 		if err != nil {
-			return audit.Visit{}, fmt.Errorf("school %q: %w", school, err)
+			return audit.Visit{}, fmt.Errorf("--school: %w", err)
 		}
 		filter.SchoolID = sc.ID
 	}

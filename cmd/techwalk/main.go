@@ -4,6 +4,8 @@ package main
 
 import (
 	"os"
+
+	_ "early.techwalk/logfilter" // before Fyne's init: keeps its harmless locale and favourite-folder complaints quiet
 )
 
 func main() {

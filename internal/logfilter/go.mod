@@ -1,0 +1,3 @@
+module early.techwalk/logfilter
+
+go 1.26.8
