@@ -83,7 +83,7 @@ func commands() []command {
 		{"check", "check the database file and list its backups, newest first", runCheck},
 		{"backup", "copy the database safely, even while the app is open: techwalk backup [-o FILE]", runBackup},
 		{"restore", "go back to a backup: techwalk restore BACKUP [--yes] (keeps the current file as a backup)", runRestore},
-		versionCommand,
+		versionCommand(),
 	}
 }
 

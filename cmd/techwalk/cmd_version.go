@@ -8,7 +8,9 @@ import (
 
 // versionCommand is `techwalk version`, which prints the version stamped
 // from FyneApp.toml at build ("TechWalk 0.1.0").
-var versionCommand = command{"version", "print TechWalk's version (also --version)", runVersion}
+func versionCommand() command {
+	return command{"version", "print TechWalk's version (also --version)", runVersion}
+}
 
 func runVersion(cli *CLI, args []string) error {
 	fs := cli.newFlags("version")
@@ -23,7 +25,7 @@ func runVersion(cli *CLI, args []string) error {
 // flag does not open the app.
 func versionAlias(args []string) []string {
 	if len(args) == 1 && (args[0] == "--version" || args[0] == "-version") {
-		return []string{versionCommand.name}
+		return []string{"version"}
 	}
 	return args
 }
