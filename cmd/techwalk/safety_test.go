@@ -320,17 +320,6 @@ func TestCheckNamesEveryDamagedPhoto(t *testing.T) {
 	t.Logf("%d of %d single-byte flips inside photo data went unnoticed by check", missed, flips)
 }
 
-func copyFile(t *testing.T, src, dst string) {
-	t.Helper()
-	data, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(dst, data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // photoVisit returns the visit a photo belongs to.
 func photoVisit(t *testing.T, db, photoID string) string {
 	t.Helper()
