@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -109,7 +110,32 @@ const (
 	SettingAnonymise = "anonymise_teachers" // "true" (default) or "false"
 	SettingPaper     = "paper"              // "a4" or "letter"
 	SettingWifiURL   = "wifi_test_url"
+	// SettingMinCoverage is the percentage of a room's or visit's scored
+	// checks that must be answered for it to count as fully walked ("80").
+	SettingMinCoverage = "min_coverage_percent"
 )
+
+// ParseMinCoverage reads the coverage threshold setting: a whole
+// percentage from 0 to 100, "80" or "80%".
+func ParseMinCoverage(value string) (float64, error) {
+	v := strings.TrimSuffix(strings.TrimSpace(value), "%")
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 0 || n > 100 {
+		return 0, fmt.Errorf("setting %s: %q is not a percentage; use a whole number from 0 to 100", SettingMinCoverage, value)
+	}
+	return float64(n) / 100, nil
+}
+
+// ScoreRules returns the district's scoring rules from the settings.
+func (s *Store) ScoreRules(ctx context.Context) (ScoreRules, error) {
+	r := DefaultScoreRules()
+	v, err := s.Setting(ctx, SettingMinCoverage, "")
+	if err != nil || v == "" {
+		return r, err
+	}
+	r.MinCoverage, err = ParseMinCoverage(v)
+	return r, err
+}
 
 // Setting returns a setting's value, or def when it is not set.
 func (s *Store) Setting(ctx context.Context, key, def string) (string, error) {
