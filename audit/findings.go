@@ -350,6 +350,7 @@ func (s *Store) loadVisitFindings(ctx context.Context, d *VisitData) error {
 	SortFindings(d.Findings)
 	for _, fx := range st.fixes {
 		if fx.VisitID == d.Visit.ID {
+			fx.TicketKey = st.ticketOf(fx.LastID)
 			d.Fixed = append(d.Fixed, fx)
 		}
 	}

@@ -50,6 +50,7 @@ type Fix struct {
 	FixedOn        time.Time
 	VisitID        string // the visit that verified the fix
 	Sightings      int
+	TicketKey      string // the run's ticket, if IT gave it one
 }
 
 // TraceLoops reads one room's sightings of one item (in any order) and
@@ -183,4 +184,37 @@ func (f *Finding) AgeDays(on time.Time) int {
 		return 0
 	}
 	return int(on.Sub(f.FirstSeen).Hours() / 24)
+}
+
+// CurrentFaults keeps one finding per fault (per BacklogID): its newest
+// sighting, so a fault seen on three visits is one backlog item. Unless
+// all, it then keeps only those not yet in a backlog (NeedsBacklog). The
+// chunks are filtered in place.
+func CurrentFaults(chunks [][]Finding, all bool) [][]Finding {
+	type at struct{ c, i int }
+	newest := map[string]at{}
+	for c, chunk := range chunks {
+		for i := range chunk {
+			f := &chunk[i]
+			id := f.BacklogID()
+			if n, ok := newest[id]; ok && !chunks[n.c][n.i].VisitStarted.Before(f.VisitStarted) {
+				continue
+			}
+			newest[id] = at{c, i}
+		}
+	}
+	out := chunks[:0]
+	for c, chunk := range chunks {
+		kept := chunk[:0]
+		for i := range chunk {
+			f := &chunk[i]
+			if newest[f.BacklogID()] == (at{c, i}) && (all || f.NeedsBacklog()) {
+				kept = append(kept, *f)
+			}
+		}
+		if len(kept) > 0 {
+			out = append(out, kept)
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"database/sql"
 	"time"
 )
 
@@ -19,6 +20,17 @@ type loopState struct {
 	loops   map[string]Loop
 	fixes   []Fix
 	actions map[string]Action
+}
+
+// ticketOf is the ticket key of a finding or, failing that, of the
+// latest earlier finding of its run that has one.
+func (st *loopState) ticketOf(id string) string {
+	for ; id != ""; id = st.loops[id].PreviousID {
+		if k := st.actions[id].TicketKey; k != "" {
+			return k
+		}
+	}
+	return ""
 }
 
 // link applies the loop to findings.
@@ -139,4 +151,34 @@ func (f FindingFilter) afterLink(fs []Finding) []Finding {
 		}
 	}
 	return out
+}
+
+// MarkInBacklog records that the findings went to a backlog: each open
+// one becomes "in backlog", in one transaction; others keep their status.
+// It returns how many changed.
+func (s *Store) MarkInBacklog(ctx context.Context, ids []string) (int, error) {
+	now := formatTime(s.now())
+	n := 0
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO actions(finding_id, status, updated_at, device) VALUES (?, ?, ?, ?)
+			ON CONFLICT(finding_id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at, device = excluded.device
+			WHERE actions.status = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, id := range ids {
+			res, err := stmt.ExecContext(ctx, id, string(StatusInBacklog), now, s.device, string(StatusOpen))
+			if err != nil {
+				return err
+			}
+			changed, _ := res.RowsAffected()
+			n += int(changed)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }

@@ -80,6 +80,14 @@ type ExportOptions struct {
 	// AzureAreaPath is written to every Azure row's Area Path; empty lets
 	// Azure use the project's default area.
 	AzureAreaPath string
+	// All exports every fault, also those already in a backlog, resolved or
+	// verified fixed; by default (and unless Filter.Status asks for a
+	// status) only what is not yet in a backlog is exported. Either way a
+	// fault seen on several visits is one item with its first finding's id.
+	All bool
+	// MarkInBacklog records the exported open findings as "in backlog"
+	// once the export is written, so the next default export leaves them out.
+	MarkInBacklog bool
 }
 
 // ErrTooManyRows is returned when an Azure export to one stream has more
@@ -98,7 +106,30 @@ func Export(ctx context.Context, store *audit.Store, opt ExportOptions, w io.Wri
 		return fmt.Errorf("%d work items: Azure DevOps imports at most %d per file; export to a folder to split them: %w",
 			len(items), AzureMaxRows, ErrTooManyRows)
 	}
-	return ex.write(w, items)
+	if err := ex.write(w, items); err != nil {
+		return err
+	}
+	return markExported(ctx, store, opt, items)
+}
+
+// markExported records the written items' open findings as in a backlog,
+// when the options ask for it.
+func markExported(ctx context.Context, store *audit.Store, opt ExportOptions, items []backlogItem) error {
+	if !opt.MarkInBacklog {
+		return nil
+	}
+	var ids []string
+	for _, is := range items {
+		for i := range is.Findings {
+			if is.Findings[i].Action.Status == audit.StatusOpen {
+				ids = append(ids, is.Findings[i].ID)
+			}
+		}
+	}
+	if _, err := store.MarkInBacklog(ctx, ids); err != nil {
+		return fmt.Errorf("the export is written, but recording its findings as in backlog failed: %w", err)
+	}
+	return nil
 }
 
 // Preview returns what the export dialog shows: the header and the first
@@ -130,6 +161,7 @@ func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]back
 	if err != nil {
 		return nil, nil, err
 	}
+	chunks = audit.CurrentFaults(chunks, opt.All || opt.Filter.Status != "")
 	if anonymise {
 		scrubNotes(chunks, takeTeachers(chunks))
 	}

@@ -175,7 +175,7 @@ func ExportFiles(ctx context.Context, store *audit.Store, opt ExportOptions, dir
 		}
 		paths = append(paths, path)
 	}
-	return paths, nil
+	return paths, markExported(ctx, store, opt, items)
 }
 
 func split(items []backlogItem, size int) [][]backlogItem {
