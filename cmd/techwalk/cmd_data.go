@@ -81,6 +81,10 @@ type schoolRow struct {
 	Rooms     int      `json:"rooms"`
 	LastVisit string   `json:"last_visit,omitempty"`
 	Score     *float64 `json:"score,omitempty"`
+	// Coverage is the percentage of the last visit's scored checks answered;
+	// below the coverage threshold the visit is a partial walk.
+	Coverage    *int `json:"coverage_percent,omitempty"`
+	PartialWalk bool `json:"partial_walk,omitempty"`
 }
 
 func runSchools(c *CLI, args []string) error {
@@ -90,8 +94,12 @@ func runSchools(c *CLI, args []string) error {
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	return printList(c, *db, *asJSON, schoolRows, "SCHOOL\tCODE\tROOMS\tLAST VISIT\tSCORE", func(r schoolRow) string {
-		return fmt.Sprintf("%s\t%s\t%d\t%s\t%s", r.Name, r.Code, r.Rooms, orDash(r.LastVisit), scoreText(r.Score))
+	return printList(c, *db, *asJSON, schoolRows, "SCHOOL\tCODE\tROOMS\tLAST VISIT\tSCORE\tCOVERAGE", func(r schoolRow) string {
+		cov := "-"
+		if r.Coverage != nil {
+			cov = coverageText(*r.Coverage, r.PartialWalk)
+		}
+		return fmt.Sprintf("%s\t%s\t%d\t%s\t%s\t%s", r.Name, r.Code, r.Rooms, orDash(r.LastVisit), scoreText(r.Score), cov)
 	})
 }
 
@@ -137,7 +145,8 @@ func schoolRows(ctx context.Context, store *audit.Store) ([]schoolRow, error) {
 				return nil, err
 			}
 			row.LastVisit = v.StartedAt.Format("2006-01-02")
-			row.Score = &vs.Score
+			cov := vs.Coverage.Percent()
+			row.Score, row.Coverage, row.PartialWalk = &vs.Score, &cov, vs.Partial
 		} else if !errors.Is(err, audit.ErrNotFound) {
 			return nil, err
 		}
@@ -157,6 +166,11 @@ type visitRow struct {
 	Rooms    int     `json:"rooms_visited"`
 	Findings int     `json:"findings"`
 	Score    float64 `json:"score"`
+	// Coverage is the percentage of the visit's scored checks answered.
+	Coverage    int  `json:"coverage_percent"`
+	PartialWalk bool `json:"partial_walk"`
+	RoomsReady  int  `json:"rooms_ready"`
+	RoomsPartly int  `json:"rooms_partly_walked"`
 }
 
 func runVisits(c *CLI, args []string) error {
@@ -170,8 +184,9 @@ func runVisits(c *CLI, args []string) error {
 	load := func(ctx context.Context, store *audit.Store) ([]visitRow, error) {
 		return visitRows(ctx, store, *school)
 	}
-	return printList(c, *db, *asJSON, load, "VISIT\tSCHOOL\tSTARTED\tFINISHED\tROOMS\tFINDINGS\tSCORE", func(r visitRow) string {
-		return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%d\t%.0f", r.ID, r.School, r.Started, orDash(r.Finished), r.Rooms, r.Findings, r.Score)
+	return printList(c, *db, *asJSON, load, "VISIT\tSCHOOL\tSTARTED\tFINISHED\tROOMS\tREADY\tFINDINGS\tSCORE\tCOVERAGE", func(r visitRow) string {
+		return fmt.Sprintf("%s\t%s\t%s\t%s\t%d\t%d\t%d\t%.0f\t%s", r.ID, r.School, r.Started, orDash(r.Finished), r.Rooms, r.RoomsReady,
+			r.Findings, r.Score, coverageText(r.Coverage, r.PartialWalk))
 	})
 }
 
@@ -199,7 +214,8 @@ func visitRows(ctx context.Context, store *audit.Store, schoolKey string) ([]vis
 			return nil, err
 		}
 		row := visitRow{ID: v.ID, School: sc.Name, Started: v.StartedAt.Format(time.RFC3339), Auditor: v.Auditor,
-			Template: v.TemplateID + " " + v.TemplateVersion, Rooms: vs.RoomsVisited, Findings: vs.Failures, Score: vs.Score}
+			Template: v.TemplateID + " " + v.TemplateVersion, Rooms: vs.RoomsVisited, Findings: vs.Failures, Score: vs.Score,
+			Coverage: vs.Coverage.Percent(), PartialWalk: vs.Partial, RoomsReady: vs.RoomsReady, RoomsPartly: vs.RoomsPartly}
 		if v.Finished() {
 			row.Finished = v.FinishedAt.Format(time.RFC3339)
 		}
@@ -251,6 +267,14 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// coverageText is "92%", or "25% partial walk" below the threshold.
+func coverageText(percent int, partial bool) string {
+	if partial {
+		return fmt.Sprintf("%d%% partial walk", percent)
+	}
+	return fmt.Sprintf("%d%%", percent)
 }
 
 func scoreText(score *float64) string {

@@ -38,7 +38,7 @@ func parseMixed(fs *flag.FlagSet, args []string, want int) ([]string, error) {
 // exportFlags are the flags of techwalk export.
 type exportFlags struct {
 	db, format, visit, school, severity, category, status, since, out, areaPath *string
-	grouped, bom                                                                *bool
+	grouped, bom, all, keep                                                     *bool
 }
 
 func newExportFlags(fs *flag.FlagSet) exportFlags {
@@ -55,6 +55,8 @@ func newExportFlags(fs *flag.FlagSet) exportFlags {
 		areaPath: fs.String("area-path", "", "Azure DevOps Area Path for every work item"),
 		grouped:  fs.Bool("grouped", false, "one item per school and checklist item, listing the rooms"),
 		bom:      fs.Bool("bom", false, "start CSV files with a UTF-8 byte-order mark (for Excel)"),
+		all:      fs.Bool("all", false, "also what is already in a backlog, resolved or fixed (same ids, so trackers update instead of duplicating)"),
+		keep:     fs.Bool("keep-status", false, "do not record the exported findings as in backlog"),
 	}
 }
 
@@ -78,7 +80,8 @@ func runExport(c *CLI, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := report.ExportOptions{Format: format, Grouped: *f.grouped, BOM: *f.bom, Filter: filter, AzureAreaPath: *f.areaPath}
+	opt := report.ExportOptions{Format: format, Grouped: *f.grouped, BOM: *f.bom, Filter: filter, AzureAreaPath: *f.areaPath,
+		All: *f.all, MarkInBacklog: !*f.keep}
 	if *f.out == "" {
 		return report.Export(ctx, store, opt, c.Out)
 	}
