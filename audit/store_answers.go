@@ -47,6 +47,52 @@ func (s *Store) SaveAnswer(ctx context.Context, a *Answer) error {
 	})
 }
 
+// MarkNotApplicable answers the given items of a room "na", in one
+// transaction, and returns the answers saved. Items already answered are
+// left as they are.
+func (s *Store) MarkNotApplicable(ctx context.Context, visitID, roomID string, itemIDs []string) ([]Answer, error) {
+	t, err := s.visitTemplate(ctx, visitID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Answer, 0, len(itemIDs))
+	for _, id := range itemIDs {
+		if _, ok := t.Item(id); !ok {
+			return nil, fmt.Errorf("answer: item %q is not in template %s %s", id, t.ID, t.Version)
+		}
+		a := Answer{VisitID: visitID, RoomID: roomID, ItemID: id, Value: CheckNA}
+		s.stamp(&a.Record)
+		out = append(out, a)
+	}
+	var saved []Answer
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		saved = saved[:0]
+		for i := range out {
+			a := out[i]
+			var created, value string
+			err := tx.QueryRowContext(ctx, `INSERT INTO answers(`+answerColumns+`) VALUES (?,?,?,?,?,?,?,?,?,0)
+				ON CONFLICT(visit_id, room_id, item_id) DO UPDATE SET value=excluded.value,
+				updated_at=excluded.updated_at, device=excluded.device, deleted=0 WHERE answers.value = '' OR answers.deleted = 1
+				RETURNING id, created_at, value`,
+				a.ID, a.VisitID, a.RoomID, a.ItemID, a.Value, "", formatTime(a.CreatedAt), formatTime(a.UpdatedAt), a.Device).
+				Scan(&a.ID, &created, &value)
+			if errors.Is(err, sql.ErrNoRows) { // already answered: kept
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			a.CreatedAt = parseTime(created)
+			saved = append(saved, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return saved, nil
+}
+
 // Answers lists the answers of a visit.
 func (s *Store) Answers(ctx context.Context, visitID string) ([]Answer, error) {
 	return queryList(ctx, s, scanAnswer, "SELECT "+answerColumns+" FROM answers WHERE visit_id = ? AND deleted = 0 ORDER BY room_id, item_id", visitID)
