@@ -41,15 +41,21 @@ func (d *doc) bullets(lines []string, none string) {
 		d.y += 0.6
 	}
 	if len(lines) > len(shown) {
-		d.paragraph(d.left(), d.contentW(), fmt.Sprintf("and %d more in the action plan.", len(lines)-len(shown)), stSmall)
+		d.paragraph(d.left(), d.contentW(), fmt.Sprintf("and %d more.", len(lines)-len(shown)), stSmall)
 	}
 }
 
 // fixLines phrases the fixes this visit verified: "HDMI adapter in room 104:
 // fixed, verified on 6 Oct 2026 (first seen 6 Apr 2026; ticket ITS-100)".
 func (r *reportData) fixLines() []string {
+	order := map[string]int{}
+	for i, room := range r.Rooms {
+		order[room.ID] = i
+	}
+	fixes := append([]audit.Fix(nil), r.Fixed...)
+	sort.SliceStable(fixes, func(i, j int) bool { return order[fixes[i].RoomID] < order[fixes[j].RoomID] })
 	var out []string
-	for _, fx := range r.Fixed {
+	for _, fx := range fixes {
 		label := fx.ItemID
 		if it, ok := r.Template.Item(fx.ItemID); ok {
 			label = it.Label
