@@ -21,3 +21,16 @@ func TestFinishShowsAPartialWalkWithoutAVerdict(t *testing.T) {
 		t.Errorf("one OK answer reads %q; want a partial walk with its coverage and no verdict", got)
 	}
 }
+
+func TestCoverageThresholdSetting(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	st := u.showSettings()
+	st.coverage.SetText("90%")
+	if r, err := s.ScoreRules(ctx); err != nil || r.MinCoverage != 0.9 {
+		t.Fatalf("rules after typing 90%%: %+v, %v", r, err)
+	}
+	st.coverage.SetText("ninety")
+	if r, _ := s.ScoreRules(ctx); r.MinCoverage != 0.9 || !strings.Contains(st.saved.Text, "min_coverage_percent") {
+		t.Errorf("a bad threshold: rules %+v, status %q", r, st.saved.Text)
+	}
+}
