@@ -147,3 +147,24 @@ func TestTraceLoopsRuns(t *testing.T) {
 		t.Errorf("fixes = %+v", fixes)
 	}
 }
+
+func TestTicketImportReachesEveryVisitOfAFault(t *testing.T) {
+	s, _ := openFixtureStore(t)
+	ctx := context.Background()
+	v0, rooms := fixtureVisit(t, s)
+	if err := s.DeleteVisit(ctx, v0.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, first := walkHDMI(t, s, v0, rooms[0], time.Date(2026, 4, 6, 8, 30, 0, 0, time.UTC), CheckMissing)
+	_, again := walkHDMI(t, s, v0, rooms[0], time.Date(2026, 10, 6, 8, 30, 0, 0, time.UTC), CheckMissing)
+	// The tracker knows the fault by its backlog id: the first finding's.
+	csv := "Issue key,Summary,Status,Custom field (External ID)\nITS-100,HDMI,In Progress," + first.ID + "\n"
+	if _, err := s.ImportTickets(ctx, "jira.csv", []byte(csv), ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{first.ID, again.ID} {
+		if fd := findingOf(t, s, FindingFilter{}, id); fd.Action.TicketKey != "ITS-100" || fd.Action.Status != StatusInBacklog {
+			t.Errorf("finding %s: action %+v, want ITS-100 in backlog", id, fd.Action)
+		}
+	}
+}
