@@ -217,11 +217,20 @@ func TestWholeVisit(t *testing.T) {
 		t.Errorf("progress: %q", vs.progress.Text)
 	}
 
-	// mark done, next room
+	// mark done with checks unanswered: it asks, and N/A fills them in
 	test.Tap(c.doneBtn)
+	if done, _ := s.RoomsDone(ctx, vid); done[room] || c.doneAsk == nil {
+		t.Fatal("room 101 with unanswered checks was marked done without asking")
+	}
+	left := len(c.doneAsk.items)
+	test.Tap(dialogButton(t, u, "Mark them N/A"))
 	done, _ := s.RoomsDone(ctx, vid)
 	if !done[room] {
 		t.Fatal("room 101 not marked done")
+	}
+	c = vs.checklist
+	if a := answer(t, s, vid, room, "disp-touch"); a.Value != audit.CheckNA || left < 10 {
+		t.Fatalf("after N/A for %d checks, disp-touch = %q", left, a.Value)
 	}
 	test.Tap(c.nextRoomBtn)
 	c = vs.checklist
@@ -272,6 +281,10 @@ func TestWholeVisit(t *testing.T) {
 		t.Fatalf("back from feedback shows %s", u.showing)
 	}
 	test.Tap(u.visit.checklist.doneBtn)
+	test.Tap(dialogButton(t, u, "Leave the room open"))
+	if done, _ := s.RoomsDone(ctx, vid); done[rooms[1].ID] {
+		t.Error("room 102 was marked done though the auditor left it open")
+	}
 
 	// finish
 	fs := u.showFinish(vid)

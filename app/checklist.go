@@ -64,6 +64,7 @@ type checklist struct {
 	feedbackBtn   *widget.Button
 	roomPhotoBtn  *widget.Button
 	roomsBtn      *widget.Button
+	doneAsk       *roomDoneQuestion // open while "Room done" asks about unanswered checks
 	sectionBox    *fyne.Container
 	scroll        *container.Scroll
 	saved         statusLabel
@@ -203,7 +204,8 @@ func (c *checklist) onSectionEnd() {
 		return
 	}
 	if !c.vs.done[c.room.ID] && !c.readOnly() {
-		c.onMarkDone()
+		c.markDone(c.vs.onNextRoom)
+		return
 	}
 	c.vs.onNextRoom()
 }
@@ -325,8 +327,18 @@ func (c *checklist) onAnswer(r *itemRow) {
 	}
 }
 
+// onMarkDone marks the room done, asking first when checks are unanswered,
+// or marks a done room open again.
 func (c *checklist) onMarkDone() {
-	err := c.vs.setRoomDone(c.room.ID, !c.vs.done[c.room.ID])
+	if c.vs.done[c.room.ID] {
+		c.setDone(false)
+		return
+	}
+	c.markDone(nil)
+}
+
+func (c *checklist) setDone(done bool) {
+	err := c.vs.setRoomDone(c.room.ID, done)
 	c.saved.saved(err)
 	c.updateDone()
 }

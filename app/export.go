@@ -37,6 +37,7 @@ type exportScreen struct {
 	format   *widget.Select
 	grouped  *widget.Check
 	bom      *widget.Check
+	all      *widget.Check // also what is already in a backlog
 	help     *widget.Label
 	preview  *widget.Label
 	saveBtn  *widget.Button
@@ -62,6 +63,7 @@ func (s *exportScreen) buildUI() fyne.CanvasObject {
 	s.format = widget.NewSelect(names, func(string) { s.onFormat() })
 	s.grouped = widget.NewCheck("One item per issue across rooms (\"HDMI adapter: missing — Lincoln Elementary — rooms 101, 104\")", func(bool) { s.onFilter() })
 	s.bom = widget.NewCheck("Start CSV files with a byte-order mark (for Excel)", func(bool) { s.onFilter() })
+	s.all = widget.NewCheck("Also what is already in a backlog, resolved or fixed (same ids: trackers update those items)", func(bool) { s.onFilter() })
 	s.help = smallLabel("")
 	s.preview = smallLabel("")
 	s.saveBtn = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), s.onSave)
@@ -74,7 +76,8 @@ func (s *exportScreen) buildUI() fyne.CanvasObject {
 		labelled("Visits", s.scope), labelled("School", s.school), labelled("Category", s.category),
 		labelled("Severity", s.severity), labelled("Status", s.status), labelled("Found since (YYYY-MM-DD)", s.since))
 	form := container.NewVBox(heading("Export findings for IT's backlog"), filters,
-		labelled("Format", s.format), s.help, s.grouped, s.bom,
+		labelled("Format", s.format), s.help, s.grouped, s.bom, s.all,
+		smallLabel("Saving records the exported findings as in backlog, so the next export holds only what is new."),
 		labelled("Preview of the first rows", s.preview), tallBox(s.saveBtn), s.busy, s.result)
 	return container.NewVScroll(container.NewPadded(form))
 }
@@ -132,7 +135,7 @@ func (s *exportScreen) onShown() {
 
 // options is what the pickers select; the error names a field typed wrong.
 func (s *exportScreen) options() (report.ExportOptions, error) {
-	opt := report.ExportOptions{Grouped: s.grouped.Checked, BOM: s.bom.Checked}
+	opt := report.ExportOptions{Grouped: s.grouped.Checked, BOM: s.bom.Checked, All: s.all.Checked, MarkInBacklog: true}
 	if i := s.format.SelectedIndex(); i >= 0 {
 		opt.Format = report.Formats[i].Format
 	}

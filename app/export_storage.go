@@ -29,6 +29,9 @@ func (s *exportScreen) exportThroughStorage(opt report.ExportOptions, dir fyne.L
 		}
 		names = append(names, part.Name)
 	}
+	if err := report.MarkExported(s.u.ctx, s.store, opt, parts); err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("Exported %d file(s) to %s: %s.", len(names), dir.Name(), strings.Join(names, ", ")), nil
 }
 

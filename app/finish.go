@@ -53,12 +53,12 @@ func (f *finishScreen) buildUI() fyne.CanvasObject {
 	d := f.data
 	s := d.Score
 	f.score = heading(f.scoreText())
-	kpis := wrapLabel(fmt.Sprintf("Rooms visited %d of %d · ready to teach %d · findings %d · teacher feedback from %d rooms",
-		s.RoomsVisited, len(d.Rooms), s.RoomsReady, s.Failures, s.FeedbackCount))
+	kpis := wrapLabel(fmt.Sprintf("Coverage: %s · rooms visited %d of %d · ready to teach %d · partly walked %d · findings %d · fixed since the last visit %d · teacher feedback from %d rooms",
+		s.Coverage, s.RoomsVisited, len(d.Rooms), s.RoomsReady, s.RoomsPartly, s.Failures, len(d.Fixed), s.FeedbackCount))
 	cats := container.NewVBox(heading("Findings by category"))
 	for _, c := range s.Categories {
 		if c.Failures > 0 {
-			cats.Add(wrapLabel(fmt.Sprintf("%s: %d finding(s), score %.0f", c.Category, c.Failures, c.Score)))
+			cats.Add(wrapLabel(categoryText(c)))
 		}
 	}
 	if len(cats.Objects) == 1 {
@@ -90,7 +90,16 @@ func (f *finishScreen) scoreText() string {
 	if s.RoomsVisited == 0 {
 		return "Experience score: no scored answers yet"
 	}
-	return fmt.Sprintf("Experience score %.0f / 100 — %s", s.Score, audit.VerdictFor(s))
+	return fmt.Sprintf("Experience score %.0f / 100 on %d%% of the checks — %s", s.Score, s.Coverage.Percent(), audit.VerdictFor(s))
+}
+
+// categoryText is "Wi-Fi: 2 finding(s), score 60", or "too few answers"
+// instead of a score the answers cannot carry.
+func categoryText(c audit.CategoryScore) string {
+	if c.TooFew() {
+		return fmt.Sprintf("%s: %d finding(s), too few answers to score (%d)", c.Category, c.Failures, c.Scored)
+	}
+	return fmt.Sprintf("%s: %d finding(s), score %.0f", c.Category, c.Failures, c.Score)
 }
 
 // roomsNotDone lists the labels of the rooms not marked done.

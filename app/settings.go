@@ -30,6 +30,7 @@ type settingsScreen struct {
 	district  *widget.Entry
 	auditor   *widget.Entry
 	wifiURL   *widget.Entry
+	coverage  *widget.Entry // percentage of checks a room or visit needs to count as walked
 	anonymise *widget.Check
 	paper     *widget.Select
 	logoBtn   *widget.Button
@@ -49,6 +50,9 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 	s.auditor = s.textSetting(audit.SettingAuditor, "Your name, as it appears on reports")
 	s.wifiURL = s.textSetting(audit.SettingWifiURL, "https://speedtest.example.org/ (your district's test server)")
 	s.anonymise = widget.NewCheck("Anonymise teacher names in reports", s.onAnonymise)
+	s.coverage = widget.NewEntry()
+	s.coverage.SetPlaceHolder("80")
+	s.coverage.OnChanged = s.onCoverage
 	labels := make([]string, len(paperSizes))
 	for i, p := range paperSizes {
 		labels[i] = p.label
@@ -67,6 +71,8 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		s.anonymise,
 		smallLabel("On by default: reports say \"a teacher\" instead of the teacher's name."),
 		labelled("Paper size for reports", s.paper),
+		labelled("Checks answered for a room or visit to count as walked (%)", s.coverage),
+		smallLabel("Below it a room is partly walked (never ready to teach) and a visit a partial walk, with no verdict."),
 		labelled("Wi-Fi test URL", s.wifiURL),
 		smallLabel("TechWalk contacts nothing else: the Wi-Fi test is the only network use, and only when you press Measure Wi-Fi."),
 		labelled("Data file", selectableLabel(s.store.Path())),
@@ -111,6 +117,7 @@ func (s *settingsScreen) load() {
 	s.district.SetText(get(audit.SettingDistrict, ""))
 	s.auditor.SetText(get(audit.SettingAuditor, ""))
 	s.wifiURL.SetText(get(audit.SettingWifiURL, ""))
+	s.coverage.SetText(get(audit.SettingMinCoverage, "80"))
 	s.anonymise.SetChecked(s.store.Anonymise(s.u.ctx))
 	paper := get(audit.SettingPaper, "a4")
 	for _, p := range paperSizes {
@@ -134,6 +141,18 @@ func (s *settingsScreen) onAnonymise(on bool) {
 		v = "true"
 	}
 	s.save(audit.SettingAnonymise, v)
+}
+
+// onCoverage saves the coverage threshold once it is a whole percentage.
+func (s *settingsScreen) onCoverage(v string) {
+	if s.loading {
+		return
+	}
+	if _, err := audit.ParseMinCoverage(v); err != nil {
+		s.saved.failed(err)
+		return
+	}
+	s.save(audit.SettingMinCoverage, v)
 }
 
 func (s *settingsScreen) onPaper(label string) {

@@ -105,6 +105,9 @@ func (it Item) Evaluate(value string) (Outcome, string) {
 }
 
 func (it Item) evaluate(value string) (Outcome, string, error) {
+	if value == CheckNA && !(it.Kind == ItemChoice && containsString(it.Options, value)) {
+		return NotApplicable, "", nil // every item can be marked n/a
+	}
 	switch it.Kind {
 	case ItemCheck:
 		return evaluateCheck(value)

@@ -34,9 +34,10 @@ type Finding struct {
 	Reason          string
 	Note            string
 	PhotoCount      int
-	FirstSeen       time.Time // when the answer was first given
+	FirstSeen       time.Time // the date of the visit that first saw the fault failing (see Loop)
 	UpdatedAt       time.Time
-	Action          Action
+	Action          Action // with what the loop carries over from earlier findings of the fault
+	Loop            Loop
 }
 
 // ShortID is the first eight hex digits of the finding id, for people.
@@ -84,8 +85,12 @@ type FindingFilter struct {
 	SchoolID string
 	Severity Severity
 	Category string
-	Status   Status
-	Since    time.Time // answers given at or after
+	Status   Status    // the status after the loop: a fault fixed on a later visit reads resolved
+	Since    time.Time // faults first seen on visits started at or after
+	// AsOf ignores visits started after it when following a fault from
+	// visit to visit (zero: every visit), so a visit's report reads the
+	// same after later visits.
+	AsOf time.Time
 }
 
 // Findings lists the failing answers that match the filter, most severe first.
@@ -98,6 +103,23 @@ func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]Finding, error
 		SortFindings(out)
 		return out, err
 	}
+	out, err := s.visitFindings(ctx, f)
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	st, err := s.traceLoops(ctx, loopScope{SchoolID: out[0].SchoolID, AsOf: f.AsOf})
+	if err != nil {
+		return nil, err
+	}
+	st.link(out)
+	out = f.afterLink(out)
+	SortFindings(out)
+	return out, nil
+}
+
+// visitFindings lists the failing answers of one visit that match the
+// filter's item fields, before the loop is applied.
+func (s *Store) visitFindings(ctx context.Context, f FindingFilter) ([]Finding, error) {
 	q, args := findingsQuery(f)
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -118,11 +140,7 @@ func (s *Store) Findings(ctx context.Context, f FindingFilter) ([]Finding, error
 			out = append(out, fd)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, s.readError(err)
-	}
-	SortFindings(out)
-	return out, nil
+	return out, s.readError(rows.Err())
 }
 
 func findingsQuery(f FindingFilter) (string, []any) {
@@ -147,12 +165,8 @@ func findingsQuery(f FindingFilter) (string, []any) {
 		q += " AND v.school_id = ?"
 		args = append(args, f.SchoolID)
 	}
-	if f.Status != "" {
-		q += " AND COALESCE(ac.status, 'open') = ?"
-		args = append(args, string(f.Status))
-	}
-	if !f.Since.IsZero() {
-		q += " AND a.created_at >= ?"
+	if !f.Since.IsZero() { // first seen on or before its own visit, so never later than since
+		q += " AND v.started_at >= ?"
 		args = append(args, formatTime(f.Since))
 	}
 	return q, args
@@ -164,7 +178,8 @@ func scanFindingRow(rows *sql.Rows) (Finding, string, error) {
 	err := rows.Scan(&fd.ID, &fd.VisitID, &started, &fd.TemplateID, &fd.TemplateVersion, &fd.SchoolID, &fd.SchoolName, &fd.SchoolCode,
 		&fd.RoomID, &number, &name, &kind, &fd.Teacher, &fd.ItemID, &value, &fd.Note, &created, &updated,
 		&fd.PhotoCount, &fd.Action.OwnerTeam, &priority, &fd.Action.DueDate, &status, &fd.Action.TicketKey, &actionUpdated, &fd.Action.Device)
-	fd.VisitStarted, fd.FirstSeen, fd.UpdatedAt = parseTime(started), parseTime(created), parseTime(updated)
+	fd.VisitStarted, fd.UpdatedAt = parseTime(started), parseTime(updated)
+	fd.FirstSeen = fd.VisitStarted // until the loop finds an earlier sighting
 	fd.RoomLabel = Room{Number: number, Name: name}.Label()
 	fd.RoomKind = RoomKind(kind)
 	fd.Action.FindingID, fd.Action.Priority, fd.Action.Status = fd.ID, Severity(priority), Status(status)
@@ -269,12 +284,20 @@ type VisitData struct {
 	Answers   []Answer
 	Feedback  []Feedback
 	Photos    []Photo
-	Findings  []Finding
+	Findings  []Finding // as of the visit: later visits do not change them
+	Fixed     []Fix     // faults of earlier visits this visit found fixed
+	Rules     ScoreRules
 	Score     VisitScore
 }
 
+// Scored is what comparing this visit with another needs.
+func (d *VisitData) Scored() ScoredVisit {
+	return ScoredVisit{Template: d.Template, Rooms: d.Rooms, Answers: d.Answers}
+}
+
 // LoadVisit loads a visit with its school, template, rooms, answers,
-// feedback, photos (without bytes), findings and score.
+// feedback, photos (without bytes), findings and the fixes it verified,
+// all as of the visit, and its score under the district's rules.
 func (s *Store) LoadVisit(ctx context.Context, visitID string) (*VisitData, error) {
 	d := &VisitData{}
 	var err error
@@ -302,11 +325,43 @@ func (s *Store) LoadVisit(ctx context.Context, visitID string) (*VisitData, erro
 	if d.Photos, err = s.Photos(ctx, visitID); err != nil {
 		return nil, err
 	}
-	if d.Findings, err = s.Findings(ctx, FindingFilter{VisitID: visitID}); err != nil {
+	if err := s.loadVisitFindings(ctx, d); err != nil {
 		return nil, err
 	}
-	d.Score = ScoreVisit(d.Template, d.Rooms, d.Answers, d.Feedback)
+	if d.Rules, err = s.ScoreRules(ctx); err != nil {
+		return nil, err
+	}
+	d.Score = d.Rules.ScoreVisit(d.Template, d.Rooms, d.Answers, d.Feedback)
 	return d, nil
+}
+
+// loadVisitFindings fills the visit's findings and the fixes it verified,
+// following the school's faults up to this visit.
+func (s *Store) loadVisitFindings(ctx context.Context, d *VisitData) error {
+	var err error
+	if d.Findings, err = s.visitFindings(ctx, FindingFilter{VisitID: d.Visit.ID}); err != nil {
+		return err
+	}
+	st, err := s.traceLoops(ctx, loopScope{SchoolID: d.School.ID, AsOf: d.Visit.StartedAt})
+	if err != nil {
+		return err
+	}
+	st.link(d.Findings)
+	SortFindings(d.Findings)
+	for _, fx := range st.fixes {
+		if fx.VisitID == d.Visit.ID {
+			fx.TicketKey = st.ticketOf(fx.LastID)
+			d.Fixed = append(d.Fixed, fx)
+		}
+	}
+	sort.Slice(d.Fixed, func(i, j int) bool {
+		a, b := d.Fixed[i], d.Fixed[j]
+		if a.RoomID != b.RoomID {
+			return a.RoomID < b.RoomID
+		}
+		return a.ItemID < b.ItemID
+	})
+	return nil
 }
 
 // ScoreOf computes a visit's experience score from just what scoring needs
@@ -333,5 +388,9 @@ func (s *Store) ScoreOf(ctx context.Context, visitID string) (VisitScore, error)
 	if err != nil {
 		return VisitScore{}, err
 	}
-	return ScoreVisit(t, rooms, answers, feedback), nil
+	rules, err := s.ScoreRules(ctx)
+	if err != nil {
+		return VisitScore{}, err
+	}
+	return rules.ScoreVisit(t, rooms, answers, feedback), nil
 }

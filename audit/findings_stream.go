@@ -48,23 +48,29 @@ func indexItems(t *Template) map[string]templateItem {
 	return out
 }
 
-// EachFinding calls fn for every failing answer that matches the filter,
-// in no particular order, without materialising the whole list: the
-// streaming path for exports of district-sized databases. It yields the
-// same findings as Findings. The answers are scanned in parallel slices
-// on the read connections, but fn is called from one goroutine at a time.
-// fn must not keep the pointer; a non-nil error from fn stops the scan and
-// is returned.
+// EachFinding calls fn for every finding Findings lists, in no
+// particular order, one call at a time. fn must not keep the pointer; a
+// non-nil error from fn stops the calls and is returned.
 func (s *Store) EachFinding(ctx context.Context, f FindingFilter, fn func(*Finding) error) error {
-	var mu sync.Mutex
-	_, err := s.scanParallel(ctx, f, func() findingSink { return &funcSink{fn: fn, mu: &mu} })
-	return err
+	chunks, err := s.FindingChunks(ctx, f)
+	if err != nil {
+		return err
+	}
+	for _, c := range chunks {
+		for i := range c {
+			if err := fn(&c[i]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // FindingChunks returns the findings Findings returns, in no particular
 // order, in chunks of at most 4,096 that are never copied to grow: each
 // scanning goroutine reads its slices of the answers straight into its
-// own chunks, with no lock and no copy per finding.
+// own chunks, with no lock and no copy per finding. The loop is then
+// applied to them: their first sightings, carried-over tickets and fixes.
 func (s *Store) FindingChunks(ctx context.Context, f FindingFilter) ([][]Finding, error) {
 	sinks, err := s.scanParallel(ctx, f, func() findingSink { return &chunkSink{} })
 	if err != nil {
@@ -78,7 +84,21 @@ func (s *Store) FindingChunks(ctx context.Context, f FindingFilter) ([][]Finding
 			}
 		}
 	}
-	return chunks, nil
+	if len(chunks) == 0 {
+		return nil, nil
+	}
+	st, err := s.traceLoops(ctx, loopScope{SchoolID: f.SchoolID, AsOf: f.AsOf, keys: findingKeys(chunks)})
+	if err != nil {
+		return nil, err
+	}
+	out := chunks[:0]
+	for _, c := range chunks {
+		st.link(c)
+		if c = f.afterLink(c); len(c) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 // findingSink receives what one scan finds: slot is a zeroed Finding for
@@ -86,24 +106,6 @@ func (s *Store) FindingChunks(ctx context.Context, f FindingFilter) ([][]Finding
 type findingSink interface {
 	slot() *Finding
 	keep(*Finding) error
-}
-
-// funcSink hands each finding to fn under a lock shared by the scans.
-type funcSink struct {
-	fd Finding
-	fn func(*Finding) error
-	mu *sync.Mutex
-}
-
-func (s *funcSink) slot() *Finding {
-	s.fd = Finding{}
-	return &s.fd
-}
-
-func (s *funcSink) keep(fd *Finding) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.fn(fd)
 }
 
 // findingChunk is how many findings a chunk holds.
@@ -219,8 +221,8 @@ func (s *Store) scanAnswers(ctx context.Context, f FindingFilter, d *findingDims
 		if !d.join(fd, value, f) {
 			continue
 		}
-		fd.FirstSeen = parseTime(created)
-		if fd.UpdatedAt = fd.FirstSeen; updated != created { // most answers were never edited
+		fd.FirstSeen = fd.VisitStarted                             // until the loop finds an earlier sighting
+		if fd.UpdatedAt = parseTime(created); updated != created { // most answers were never edited
 			fd.UpdatedAt = parseTime(updated)
 		}
 		if err := sink.keep(fd); err != nil {
@@ -249,8 +251,8 @@ func (s *Store) answerScan(f FindingFilter, d *findingDims) (string, []any) {
 		q += " AND visit_id IN (SELECT id FROM visits WHERE school_id = ?)"
 		args = append(args, f.SchoolID)
 	}
-	if !f.Since.IsZero() {
-		q += " AND created_at >= ?"
+	if !f.Since.IsZero() { // first seen on or before its own visit, so never later than since
+		q += " AND visit_id IN (SELECT id FROM visits WHERE started_at >= ?)"
 		args = append(args, formatTime(f.Since))
 	}
 	return q, args
@@ -298,9 +300,6 @@ func (d *findingDims) join(fd *Finding, value string, f FindingFilter) bool {
 	fd.Action.FindingID = fd.ID
 	if fd.Action.Status == "" {
 		fd.Action.Status = StatusOpen
-	}
-	if f.Status != "" && fd.Action.Status != f.Status {
-		return false
 	}
 	ti, ok := d.items[d.tpl[fd.VisitID]][fd.ItemID]
 	return ok && failWith(fd, ti.sec, ti.it, value) && f.matchesItem(fd)

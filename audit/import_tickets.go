@@ -227,7 +227,8 @@ func MapTicketOutcome(status, resolution string) Status {
 
 // ImportTickets records the ticket keys and statuses of a tracker export
 // on the findings they were made from (a grouped issue's id stands for all
-// its findings), in one transaction. Rows without a TechWalk id of this
+// its findings, a fault's backlog id for every visit's finding of it), in
+// one transaction. Rows without a TechWalk id of this
 // database are reported as unknown; rows that cannot be used are rejected,
 // and then nothing changes unless opt.Partial is set.
 func (s *Store) ImportTickets(ctx context.Context, name string, data []byte, opt ImportOptions) (*ImportReport, error) {
@@ -288,6 +289,9 @@ func newTicketPlan(name string, findings []Finding) *ticketPlan {
 	for _, f := range findings {
 		p.byID[f.ID] = append(p.byID[f.ID], f)
 		p.byID[f.GroupID()] = append(p.byID[f.GroupID()], f)
+		if b := f.BacklogID(); b != f.ID {
+			p.byID[b] = append(p.byID[b], f)
+		}
 	}
 	return p
 }

@@ -13,21 +13,94 @@ import (
 //
 //	100 x (1 - weight of failing answers / weight of all scored answers)
 //
-// so one missing critical item costs a room as much as ten low ones. A visit
-// (a school) scores the mean of its rooms' scores, each room counting the
-// same because each is one teacher's day. A district scores the mean of its
-// schools' latest visit scores. A room is ready to teach when it has scored
-// answers and none of its critical or high items fails.
+// so one missing critical item costs a room as much as ten low ones, and
+// then caps it: a failing critical item caps the room at 50, a failing high
+// item at 75, so one broken projector cannot hide behind thirty working
+// cables. A visit (a school) scores the mean of its rooms' scores, each room
+// counting the same because each is one teacher's day. A district scores the
+// mean of its schools' latest visit scores.
+//
+// Every score carries its coverage: the answered share (n/a included) of the
+// scored items that apply. A room below the coverage threshold (a setting,
+// 80% by default) is partly walked: its score is marked and it is never
+// ready to teach. A visit below it is a partial walk, which gets no verdict.
+// A room is ready to teach when it is walked (not partly) and none of its
+// critical or high items fails. A category with fewer than
+// MinCategoryAnswers scored answers has too few answers to score.
+
+// Score caps: the most a room can score with a failing critical or high item.
+const (
+	CriticalCap = 50.0
+	HighCap     = 75.0
+)
+
+// MinCategoryAnswers is the fewest scored answers a category needs for a
+// score; with fewer it shows "too few answers" instead of a figure.
+const MinCategoryAnswers = 3
+
+// DefaultMinCoverage is the coverage below which a room is partly walked
+// and a visit a partial walk, unless the SettingMinCoverage setting says otherwise.
+const DefaultMinCoverage = 0.8
+
+// ScoreRules are the district's choices that scoring follows.
+type ScoreRules struct {
+	// MinCoverage is the share (0-1) of a room's or visit's scored items
+	// that must be answered for it to count as fully walked.
+	MinCoverage float64
+}
+
+// DefaultScoreRules are the rules when the district chose nothing.
+func DefaultScoreRules() ScoreRules { return ScoreRules{MinCoverage: DefaultMinCoverage} }
+
+// Coverage is how much of a checklist was answered: scored items answered
+// (n/a included) of the scored items that apply.
+type Coverage struct {
+	Answered, Applicable int
+}
+
+// Share is Answered / Applicable, 0-1; 0 when nothing applies.
+func (c Coverage) Share() float64 {
+	if c.Applicable == 0 {
+		return 0
+	}
+	return float64(c.Answered) / float64(c.Applicable)
+}
+
+// Percent is the share as a whole percentage, rounded down so that 79.6%
+// never reads as a full 80%: "75%".
+func (c Coverage) Percent() int {
+	if c.Applicable == 0 {
+		return 0
+	}
+	return c.Answered * 100 / c.Applicable
+}
+
+// String is "29 of 33 checks answered (87%)".
+func (c Coverage) String() string {
+	return fmt.Sprintf("%d of %d checks answered (%d%%)", c.Answered, c.Applicable, c.Percent())
+}
+
+// below reports whether the coverage is under the rules' threshold.
+func (c Coverage) below(r ScoreRules) bool { return c.Share() < r.MinCoverage }
+
+func (c *Coverage) add(o Coverage) {
+	c.Answered += o.Answered
+	c.Applicable += o.Applicable
+}
 
 // RoomScore is the score of one room in a visit.
 type RoomScore struct {
 	Room     Room
-	Score    float64 // 0-100; meaningful only when Scored > 0
+	Score    float64 // 0-100, capped; meaningful only when Scored > 0
+	Uncapped float64 // the weighted score before the cap
+	Cap      float64 // 100, HighCap or CriticalCap
 	Scored   int     // answers that passed or failed
 	Failures int
-	Ready    bool // no critical or high failure
+	Ready    bool // walked, and no critical or high failure
+	Partial  bool // partly walked: visited, but coverage below the threshold
 	Answered int  // answers given, n/a included
 	Items    int  // items that apply to the room
+	Coverage Coverage
 }
 
 // Visited reports whether the room has any scored answer.
@@ -41,6 +114,9 @@ type CategoryScore struct {
 	Failures int
 }
 
+// TooFew reports whether the category has too few answers for its score to mean anything.
+func (c CategoryScore) TooFew() bool { return c.Scored < MinCategoryAnswers }
+
 // VisitScore holds a visit's experience score and headline KPIs.
 type VisitScore struct {
 	Score        float64 // mean room score over visited rooms
@@ -48,7 +124,11 @@ type VisitScore struct {
 	Categories   []CategoryScore // in template order
 	RoomsVisited int
 	RoomsReady   int
+	RoomsPartly  int // visited but partly walked
 	Failures     int // inconveniences found: failing answers
+	Coverage     Coverage
+	Partial      bool    // a partial walk: the visit's coverage is below the threshold
+	MinCoverage  float64 // the threshold it was scored with
 
 	FeedbackCount          int
 	MeanSupportsTeaching   float64 // 0 when nobody answered
@@ -82,9 +162,14 @@ func (w weightTally) score() float64 {
 	return 100 * (1 - w.failed/w.total)
 }
 
+// ScoreVisit scores a visit with the default rules; see ScoreRules.ScoreVisit.
+func ScoreVisit(t *Template, rooms []Room, answers []Answer, feedback []Feedback) VisitScore {
+	return DefaultScoreRules().ScoreVisit(t, rooms, answers, feedback)
+}
+
 // ScoreVisit computes the experience score of a visit from its template,
 // the school's rooms, the visit's answers and the teachers' feedback.
-func ScoreVisit(t *Template, rooms []Room, answers []Answer, feedback []Feedback) VisitScore {
+func (r ScoreRules) ScoreVisit(t *Template, rooms []Room, answers []Answer, feedback []Feedback) VisitScore {
 	byRoom := map[string][]Answer{}
 	for _, a := range answers {
 		if !a.Deleted {
@@ -92,23 +177,28 @@ func ScoreVisit(t *Template, rooms []Room, answers []Answer, feedback []Feedback
 		}
 	}
 	cats := map[string]*weightTally{}
-	var vs VisitScore
+	vs := VisitScore{MinCoverage: r.MinCoverage}
 	var sum float64
 	for _, room := range rooms {
-		rs := scoreRoom(t, room, byRoom[room.ID], cats)
+		rs := r.scoreRoom(t, room, byRoom[room.ID], cats)
 		vs.Rooms = append(vs.Rooms, rs)
 		vs.Failures += rs.Failures
+		vs.Coverage.add(rs.Coverage)
 		if rs.Visited() {
 			vs.RoomsVisited++
 			sum += rs.Score
 			if rs.Ready {
 				vs.RoomsReady++
 			}
+			if rs.Partial {
+				vs.RoomsPartly++
+			}
 		}
 	}
 	if vs.RoomsVisited > 0 {
 		vs.Score = sum / float64(vs.RoomsVisited)
 	}
+	vs.Partial = vs.Coverage.below(r)
 	for _, c := range t.Categories() {
 		tally := cats[c]
 		if tally == nil || tally.scored == 0 {
@@ -120,8 +210,8 @@ func ScoreVisit(t *Template, rooms []Room, answers []Answer, feedback []Feedback
 	return vs
 }
 
-func scoreRoom(t *Template, room Room, answers []Answer, cats map[string]*weightTally) RoomScore {
-	rs := RoomScore{Room: room, Ready: true}
+func (r ScoreRules) scoreRoom(t *Template, room Room, answers []Answer, cats map[string]*weightTally) RoomScore {
+	rs := RoomScore{Room: room, Ready: true, Cap: 100}
 	var tally weightTally
 	given := map[string]string{}
 	for _, a := range answers {
@@ -129,6 +219,9 @@ func scoreRoom(t *Template, room Room, answers []Answer, cats map[string]*weight
 	}
 	for _, si := range t.ItemsFor(room.Kind) {
 		rs.Items++
+		if si.Scored() {
+			rs.Coverage.Applicable++
+		}
 		value, ok := given[si.ID]
 		if !ok || value == "" {
 			continue
@@ -137,21 +230,33 @@ func scoreRoom(t *Template, room Room, answers []Answer, cats map[string]*weight
 		if !si.Scored() {
 			continue
 		}
+		rs.Coverage.Answered++
 		out, _ := si.Evaluate(value)
 		tally.add(si.Severity, out)
 		if cats[si.Category] == nil {
 			cats[si.Category] = &weightTally{}
 		}
 		cats[si.Category].add(si.Severity, out)
-		if out == Fail && (si.Severity == Critical || si.Severity == High) {
-			rs.Ready = false
+		if out == Fail {
+			rs.Cap = min(rs.Cap, severityCap(si.Severity))
 		}
 	}
-	rs.Score, rs.Scored, rs.Failures = tally.score(), tally.scored, tally.fails
-	if rs.Scored == 0 {
-		rs.Ready = false
-	}
+	rs.Uncapped, rs.Scored, rs.Failures = tally.score(), tally.scored, tally.fails
+	rs.Score = min(rs.Uncapped, rs.Cap)
+	rs.Partial = rs.Visited() && rs.Coverage.below(r)
+	rs.Ready = rs.Visited() && !rs.Partial && rs.Cap == 100
 	return rs
+}
+
+// severityCap is the most a room with a failing item of this severity can score.
+func severityCap(s Severity) float64 {
+	switch s {
+	case Critical:
+		return CriticalCap
+	case High:
+		return HighCap
+	}
+	return 100
 }
 
 func (vs *VisitScore) addFeedback(feedback []Feedback) {
@@ -201,18 +306,28 @@ func DistrictScore(schoolScores []float64) (score float64, ok bool) {
 	return sum / float64(len(schoolScores)), true
 }
 
-// VerdictFor reads a visit for a principal in one line. A high score with
-// most rooms held back by a critical or high failure says so, rather than
-// praising an average that hides those rooms.
+// VerdictFor reads a visit for a principal in one line. A partial walk
+// gets no verdict that praises or condemns the school: it says how much was
+// walked. A high score with most rooms held back by a critical or high
+// failure says so, rather than praising an average that hides those rooms.
 func VerdictFor(vs VisitScore) string {
 	if vs.RoomsVisited == 0 {
 		return "No room has been checked yet."
+	}
+	if vs.Partial {
+		return PartialWalkVerdict(vs.Coverage)
 	}
 	notReady := vs.RoomsVisited - vs.RoomsReady
 	if vs.Score >= 75 && 2*notReady > vs.RoomsVisited {
 		return fmt.Sprintf("Most checks pass, but serious problems keep %d of %d rooms from being ready to teach.", notReady, vs.RoomsVisited)
 	}
 	return Verdict(vs.Score)
+}
+
+// PartialWalkVerdict is the verdict of a partial walk: what was walked, and
+// that it is too little to judge the school by.
+func PartialWalkVerdict(c Coverage) string {
+	return fmt.Sprintf("Partial walk: %d%% of the checklist answered, too little to judge the school.", c.Percent())
 }
 
 // Verdict is a one-line reading of a score for a principal.

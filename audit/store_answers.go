@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -44,6 +45,52 @@ func (s *Store) SaveAnswer(ctx context.Context, a *Answer) error {
 		a.CreatedAt = parseTime(created)
 		return err
 	})
+}
+
+// MarkNotApplicable answers the given items of a room "na", in one
+// transaction, and returns the answers saved. Items already answered are
+// left as they are.
+func (s *Store) MarkNotApplicable(ctx context.Context, visitID, roomID string, itemIDs []string) ([]Answer, error) {
+	t, err := s.visitTemplate(ctx, visitID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Answer, 0, len(itemIDs))
+	for _, id := range itemIDs {
+		if _, ok := t.Item(id); !ok {
+			return nil, fmt.Errorf("answer: item %q is not in template %s %s", id, t.ID, t.Version)
+		}
+		a := Answer{VisitID: visitID, RoomID: roomID, ItemID: id, Value: CheckNA}
+		s.stamp(&a.Record)
+		out = append(out, a)
+	}
+	var saved []Answer
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		saved = saved[:0]
+		for i := range out {
+			a := out[i]
+			var created, value string
+			err := tx.QueryRowContext(ctx, `INSERT INTO answers(`+answerColumns+`) VALUES (?,?,?,?,?,?,?,?,?,0)
+				ON CONFLICT(visit_id, room_id, item_id) DO UPDATE SET value=excluded.value,
+				updated_at=excluded.updated_at, device=excluded.device, deleted=0 WHERE answers.value = '' OR answers.deleted = 1
+				RETURNING id, created_at, value`,
+				a.ID, a.VisitID, a.RoomID, a.ItemID, a.Value, "", formatTime(a.CreatedAt), formatTime(a.UpdatedAt), a.Device).
+				Scan(&a.ID, &created, &value)
+			if errors.Is(err, sql.ErrNoRows) { // already answered: kept
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			a.CreatedAt = parseTime(created)
+			saved = append(saved, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return saved, nil
 }
 
 // Answers lists the answers of a visit.
@@ -109,7 +156,32 @@ const (
 	SettingAnonymise = "anonymise_teachers" // "true" (default) or "false"
 	SettingPaper     = "paper"              // "a4" or "letter"
 	SettingWifiURL   = "wifi_test_url"
+	// SettingMinCoverage is the percentage of a room's or visit's scored
+	// checks that must be answered for it to count as fully walked ("80").
+	SettingMinCoverage = "min_coverage_percent"
 )
+
+// ParseMinCoverage reads the coverage threshold setting: a whole
+// percentage from 0 to 100, "80" or "80%".
+func ParseMinCoverage(value string) (float64, error) {
+	v := strings.TrimSuffix(strings.TrimSpace(value), "%")
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 0 || n > 100 {
+		return 0, fmt.Errorf("setting %s: %q is not a percentage; use a whole number from 0 to 100", SettingMinCoverage, value)
+	}
+	return float64(n) / 100, nil
+}
+
+// ScoreRules returns the district's scoring rules from the settings.
+func (s *Store) ScoreRules(ctx context.Context) (ScoreRules, error) {
+	r := DefaultScoreRules()
+	v, err := s.Setting(ctx, SettingMinCoverage, "")
+	if err != nil || v == "" {
+		return r, err
+	}
+	r.MinCoverage, err = ParseMinCoverage(v)
+	return r, err
+}
 
 // Setting returns a setting's value, or def when it is not set.
 func (s *Store) Setting(ctx context.Context, key, def string) (string, error) {

@@ -121,6 +121,19 @@ func (t *Template) ItemsFor(kind RoomKind) []SectionItem {
 	return out
 }
 
+// UnansweredScored lists the scored items that apply to a room kind and
+// have no answer among answers (by item id), in template order: what
+// keeps a room from being fully walked.
+func (t *Template) UnansweredScored(kind RoomKind, answers map[string]Answer) []Item {
+	var out []Item
+	for _, si := range t.ItemsFor(kind) {
+		if a, ok := answers[si.ID]; si.Scored() && (!ok || a.Value == "" || a.Deleted) {
+			out = append(out, si.Item)
+		}
+	}
+	return out
+}
+
 // SectionItem is an item together with the title of its section.
 type SectionItem struct {
 	Section string

@@ -89,6 +89,14 @@ type ExportOptions struct {
 	// text, whichever school or filter it is from (the exported findings'
 	// own teachers are always added).
 	TeacherNames []string
+	// All exports every fault, also those already in a backlog, resolved or
+	// verified fixed; by default (and unless Filter.Status asks for a
+	// status) only what is not yet in a backlog is exported. Either way a
+	// fault seen on several visits is one item with its first finding's id.
+	All bool
+	// MarkInBacklog records the exported open findings as "in backlog"
+	// once the export is written, so the next default export leaves them out.
+	MarkInBacklog bool
 }
 
 // ErrNoFindings is returned, with RefuseEmpty, when no finding matches the filter.
@@ -110,7 +118,47 @@ func Export(ctx context.Context, store *audit.Store, opt ExportOptions, w io.Wri
 		return fmt.Errorf("%d work items: Azure DevOps imports at most %d per file; export to a folder to split them: %w",
 			len(items), AzureMaxRows, ErrTooManyRows)
 	}
-	return ex.write(w, items)
+	if err := ex.write(w, items); err != nil {
+		return err
+	}
+	return markIDs(ctx, store, opt, openFindingIDs(items))
+}
+
+// MarkExported records the open findings of written parts as "in backlog"
+// when opt.MarkInBacklog is set, so the next default export leaves them out.
+// Call it once the parts are written.
+func MarkExported(ctx context.Context, store *audit.Store, opt ExportOptions, parts []ExportPart) error {
+	if !opt.MarkInBacklog {
+		return nil
+	}
+	var ids []string
+	for _, p := range parts {
+		ids = append(ids, p.openIDs...)
+	}
+	return markIDs(ctx, store, opt, ids)
+}
+
+func markIDs(ctx context.Context, store *audit.Store, opt ExportOptions, ids []string) error {
+	if !opt.MarkInBacklog {
+		return nil
+	}
+	if _, err := store.MarkInBacklog(ctx, ids); err != nil {
+		return fmt.Errorf("the export is written, but recording its findings as in backlog failed: %w", err)
+	}
+	return nil
+}
+
+// openFindingIDs lists the open findings of the items.
+func openFindingIDs(items []backlogItem) []string {
+	var ids []string
+	for _, is := range items {
+		for i := range is.Findings {
+			if is.Findings[i].Action.Status == audit.StatusOpen {
+				ids = append(ids, is.Findings[i].ID)
+			}
+		}
+	}
+	return ids
 }
 
 // Preview returns what the export dialog shows: the header and the first
@@ -142,6 +190,7 @@ func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]back
 	if err != nil {
 		return nil, nil, err
 	}
+	chunks = audit.CurrentFaults(chunks, opt.All || opt.Filter.Status != "")
 	if anonymise {
 		names := append(slices.Clone(opt.TeacherNames), takeTeachers(chunks)...)
 		scrubFindings(chunks, audit.NewNameScrubber(names))

@@ -158,13 +158,16 @@ func ExportFiles(ctx context.Context, store *audit.Store, opt ExportOptions, dir
 		}
 		paths = append(paths, path)
 	}
-	return paths, nil
+	return paths, MarkExported(ctx, store, opt, parts)
 }
 
 // ExportPart is one file of an export: a plain file name and its bytes.
 type ExportPart struct {
 	Name string
 	Data []byte
+	// openIDs are the open findings the part carries, which MarkExported
+	// records as in backlog once the part is written.
+	openIDs []string
 }
 
 // ExportParts renders the export as the files it makes, for a folder on
@@ -193,6 +196,7 @@ func ExportParts(ctx context.Context, store *audit.Store, opt ExportOptions, bas
 		if parts[i].Data, err = ex.render(chunk); err != nil {
 			return nil, err
 		}
+		parts[i].openIDs = openFindingIDs(chunk)
 	}
 	return parts, nil
 }

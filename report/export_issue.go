@@ -34,7 +34,7 @@ func buildIssues(chunks [][]audit.Finding, grouped bool) []backlogItem {
 	}
 	out := make([]backlogItem, len(refs))
 	for i, r := range refs {
-		out[i] = backlogItem{ID: r.get().ID, Findings: r.chunk[r.i : r.i+1 : r.i+1]}
+		out[i] = backlogItem{ID: r.get().BacklogID(), Findings: r.chunk[r.i : r.i+1 : r.i+1]}
 	}
 	return out
 }
@@ -372,6 +372,7 @@ func (ex *exporter) describe(is backlogItem) []line {
 		{"What", ex.what(is)},
 		{"Where", school + ", " + is.where(0)},
 		{"Since", is.since().UTC().Format("2006-01-02") + visitsText(is)},
+		{"History", is.history()},
 		{"Teacher impact", fmt.Sprintf("%s (%s)", teacherImpact(is.severity()), is.severity())},
 		{"Photos", fmt.Sprintf("%d in TechWalk", is.photos())},
 	}
@@ -396,15 +397,23 @@ func (ex *exporter) what(is backlogItem) string {
 	return s
 }
 
+// visitsText is " (seen on 3 walkthroughs)" when the fault was seen on
+// more than one.
 func visitsText(is backlogItem) string {
-	visits := map[string]bool{}
+	n := 1
 	for _, f := range is.Findings {
-		visits[f.VisitID] = true
+		n = max(n, f.Loop.Sightings)
 	}
-	if len(visits) > 1 {
-		return fmt.Sprintf(" (seen on %d walkthroughs)", len(visits))
+	if n > 1 {
+		return fmt.Sprintf(" (seen on %d walkthroughs)", n)
 	}
 	return ""
+}
+
+// history is where the fault stands in the loop ("seen on 3 walkthroughs,
+// first 6 Apr 2026, ticket ITS-100"), or "first seen on this visit".
+func (is backlogItem) history() string {
+	return nonEmpty(is.first().History(), "first seen on this walkthrough")
 }
 
 func dueText(due string) string {

@@ -46,6 +46,9 @@ type PlainFinding struct {
 	Status          string `json:"status"`
 	TicketKey       string `json:"ticket_key"`
 	GroupID         string `json:"group_id"`
+	BacklogID       string `json:"backlog_id"` // the fault's first finding: the same on every visit that sees it
+	Sightings       int    `json:"sightings"`  // walkthroughs that saw the fault failing
+	FixedOn         string `json:"fixed_on"`   // the date a later visit found it passing; "" while it fails
 }
 
 // PlainGroup is one grouped issue of the plain exports: a checklist item's
@@ -95,7 +98,16 @@ func plainFinding(f *audit.Finding, ids groupIDs) PlainFinding {
 		TeacherImpact: teacherImpact(f.Severity), Value: f.Value, Reason: f.Reason, Note: f.Note, PhotoCount: f.PhotoCount,
 		FirstSeen: first, UpdatedAt: updated, OwnerTeam: f.Action.OwnerTeam,
 		Priority: string(f.Priority()), DueDate: f.Action.DueDate, Status: string(f.Action.Status),
-		TicketKey: f.Action.TicketKey, GroupID: ids.of(f)}
+		TicketKey: f.Action.TicketKey, GroupID: ids.of(f), BacklogID: f.BacklogID(), Sightings: max(f.Loop.Sightings, 1),
+		FixedOn: day(f.Loop.FixedOn)}
+}
+
+// day is a date as YYYY-MM-DD, or "" for the zero time.
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02")
 }
 
 // groupIDs remembers the group id of each school and checklist item.
@@ -147,14 +159,14 @@ func (ex *exporter) plainJSON(items []backlogItem) any {
 var plainFindingHeader = []string{"id", "short_id", "title", "visit_id", "visit_started", "template_id", "template_version",
 	"school_id", "school_name", "school_code", "room_id", "room", "room_kind", "teacher", "item_id", "item", "section",
 	"category", "severity", "teacher_impact", "value", "reason", "note", "photo_count", "first_seen", "updated_at",
-	"owner_team", "priority", "due_date", "status", "ticket_key", "group_id"}
+	"owner_team", "priority", "due_date", "status", "ticket_key", "group_id", "backlog_id", "sightings", "fixed_on"}
 
 // appendRecord appends the finding's cells in the order of plainFindingHeader.
 func (p *PlainFinding) appendRecord(rec []string) []string {
 	return append(rec, p.ID, p.ShortID, p.Title, p.VisitID, p.VisitStarted, p.TemplateID, p.TemplateVersion,
 		p.SchoolID, p.SchoolName, p.SchoolCode, p.RoomID, p.Room, p.RoomKind, p.Teacher, p.ItemID, p.Item, p.Section,
 		p.Category, p.Severity, p.TeacherImpact, p.Value, p.Reason, p.Note, strconv.Itoa(p.PhotoCount), p.FirstSeen, p.UpdatedAt,
-		p.OwnerTeam, p.Priority, p.DueDate, p.Status, p.TicketKey, p.GroupID)
+		p.OwnerTeam, p.Priority, p.DueDate, p.Status, p.TicketKey, p.GroupID, p.BacklogID, strconv.Itoa(p.Sightings), p.FixedOn)
 }
 
 var plainGroupHeader = []string{"id", "title", "school_id", "school_name", "school_code", "rooms", "room_count", "item_id",

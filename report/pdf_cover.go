@@ -99,6 +99,11 @@ func (d *doc) coverFacts() {
 		{"Walked by", nonEmpty(v.Auditor, "not recorded")},
 		{"Also present", nonEmpty(v.People, "nobody recorded")}, // adults present are not anonymised
 		{"Rooms", fmt.Sprintf("%d visited of %d", d.r.Score.RoomsVisited, len(d.r.Rooms))},
+		{"Coverage", d.r.Score.Coverage.String()},
+	}
+	if d.r.Score.Partial {
+		facts = append(facts, [2]string{"Partial walk", fmt.Sprintf("less than %.0f%% of the checklist was answered: the figures describe the rooms walked, not the school",
+			100*d.r.Score.MinCoverage)})
 	}
 	if !v.Finished() {
 		facts = append(facts, [2]string{"Status", "visit not finished yet: figures may change"})
@@ -125,6 +130,9 @@ func (d *doc) scoreBlock() {
 	d.text(x+8, y+4, "Experience score", stBodyBold)
 	sw := d.text(x+7, y+8, score, big)
 	d.text(x+8+sw, y+24, "/ 100", style{size: 14})
+	d.setInk(greyMid)
+	d.text(x+8, y+h-lineHeight(stSmall)-3, fmt.Sprintf("on %d%% of the checks", d.r.Score.Coverage.Percent()), stSmall)
+	d.setInk(greyInk)
 	right := x + 58
 	lines := d.fonts.wrap(audit.VerdictFor(d.r.Score), style{size: 14, bold: true}, w-(right-x)-6)
 	ty := y + 8
@@ -139,14 +147,19 @@ func (d *doc) scoreBlock() {
 	d.setInk(greyInk)
 }
 
-// changeSentence compares the score with the previous visit.
+// changeSentence compares the score with the previous visit, like with
+// like: both scored on the checks answered both times.
 func (d *doc) changeSentence() string {
 	if d.r.prev == nil {
 		return "First visit of this school: the next visit will show what changed."
 	}
-	delta := d.r.Score.Score - d.r.prev.Score.Score
+	ch := d.r.change
 	when := d.r.prev.Visit.StartedAt.Format("2 January 2006")
-	return fmt.Sprintf("%s since the visit of %s (was %.0f).", changeWords(delta, "point"), when, d.r.prev.Score.Score)
+	if !ch.Comparable() {
+		return fmt.Sprintf("Too few checks were answered both on this visit and on the visit of %s to compare them.", when)
+	}
+	return fmt.Sprintf("%s since the visit of %s on the %d checks answered both times (%.0f then, %.0f now).",
+		changeWords(ch.Delta(), "point"), when, ch.Common, ch.Was.Score, ch.Now.Score)
 }
 
 // changeWords phrases a score change: "Up 6 points", "Down 3 points", "No change".
@@ -197,8 +210,7 @@ func (d *doc) kpis() []kpi {
 	s := d.r.Score
 	yes, unsure, no := d.r.choiceCounts()
 	return []kpi{
-		{fmt.Sprintf("%d of %d", s.RoomsReady, s.RoomsVisited), "rooms ready to teach",
-			"no critical or high-severity item failing"},
+		{fmt.Sprintf("%d of %d", s.RoomsReady, s.RoomsVisited), "rooms ready to teach", readyDetail(s)},
 		{fmt.Sprint(s.Failures), "inconveniences found",
 			fmt.Sprintf("failing checks across the rooms; teachers reported %d this week", s.ReportedInconveniences)},
 		{rating(s.MeanSupportsTeaching), "technology supports my teaching",
@@ -207,6 +219,15 @@ func (d *doc) kpis() []kpi {
 		{percent(s.ChooseAgainShare, s.ChooseAgainAnswers), "would choose IT again",
 			fmt.Sprintf("yes %d, unsure %d, no %d", yes, unsure, no)},
 	}
+}
+
+// readyDetail says what ready means, and how many rooms were only partly walked.
+func readyDetail(s audit.VisitScore) string {
+	text := "walked, and no critical or high-severity item failing"
+	if s.RoomsPartly > 0 {
+		text += fmt.Sprintf("; %d partly walked (under %.0f%% answered)", s.RoomsPartly, 100*s.MinCoverage)
+	}
+	return text
 }
 
 // rating prints a 1-5 mean as "3.4 / 5", or "-" when nobody answered.

@@ -19,6 +19,7 @@ type reportData struct {
 	*audit.VisitData
 	opt      Options
 	prev     *audit.VisitData // the school's previous finished visit, or nil
+	change   audit.Change     // this visit against prev on the checks both answered
 	history  []historyPoint   // the school's scores, oldest first, this visit last
 	rooms    map[string]audit.Room
 	scores   map[string]audit.RoomScore
@@ -73,6 +74,7 @@ func (d *reportData) loadPrevious(ctx context.Context, store *audit.Store) error
 	if d.prev, err = store.LoadVisit(ctx, prev.ID); err != nil {
 		return fmt.Errorf("load the previous visit %s: %w", prev.ID, err)
 	}
+	d.change = d.Rules.CompareVisits(d.Scored(), d.prev.Scored())
 	return nil
 }
 

@@ -144,11 +144,14 @@ func (d *reportData) roomRow(rs audit.RoomScore) []string {
 	if !rs.Visited() {
 		return []string{label, "-", "not visited", d.wifiFigures(rs.Room.ID), ""}
 	}
-	ready := "Yes"
-	if !rs.Ready {
+	ready, score := "Yes", strconv.Itoa(int(rs.Score+0.5))
+	switch {
+	case rs.Partial:
+		ready, score = fmt.Sprintf("No: partly walked (%d%%)", rs.Coverage.Percent()), score+"*"
+	case !rs.Ready:
 		ready = "No"
 	}
-	return []string{label, strconv.Itoa(int(rs.Score + 0.5)), ready, d.wifiFigures(rs.Room.ID), d.failures(rs.Room.ID)}
+	return []string{label, score, ready, d.wifiFigures(rs.Room.ID), d.failures(rs.Room.ID)}
 }
 
 // failures lists what failed in a room: "HDMI adapter (missing); Wi-Fi (signal -75 dBm ...)".

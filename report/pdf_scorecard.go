@@ -20,9 +20,10 @@ const (
 // previous visit's bars and the change when there is one, and the school's
 // score across its visits.
 func (d *doc) scorecard() error {
-	lead := "Each bar is a checklist category scored 0-100 across the rooms visited, weighted by severity (see the method at the end)."
+	lead := fmt.Sprintf("Each bar is a checklist category scored 0-100 across the rooms visited, weighted by severity (see the method at the end); "+
+		"a category with fewer than %d answers is not scored.", audit.MinCategoryAnswers)
 	if d.r.prev != nil {
-		lead += " The hatched bar below each is the previous visit, with the change on the right."
+		lead += " The hatched bar below each is the previous visit; both are then scored on the checks answered both times, and the change on the right compares those."
 	}
 	d.heading("Scorecard by category", lead)
 	cats := d.r.Score.Categories
@@ -35,26 +36,15 @@ func (d *doc) scorecard() error {
 	}
 	d.axis(d.y, len(cats))
 	d.y += 5
-	prev := previousCategories(d.r.prev)
 	for _, c := range cats {
-		d.categoryBar(c, prev)
+		d.categoryBar(c)
 	}
 	d.y += 6
 	if len(d.r.history) > 1 {
 		d.historyChart()
 	}
+	d.loopLists()
 	return nil
-}
-
-func previousCategories(prev *audit.VisitData) map[string]audit.CategoryScore {
-	out := map[string]audit.CategoryScore{}
-	if prev == nil {
-		return out
-	}
-	for _, c := range prev.Score.Categories {
-		out[c.Category] = c
-	}
-	return out
 }
 
 // barArea is the x position and width of the 0-100 scale.
@@ -90,8 +80,10 @@ func (d *doc) axis(y float64, rows int) {
 	d.setInk(greyInk)
 }
 
-// categoryBar draws one category: label, bar, value and change.
-func (d *doc) categoryBar(c audit.CategoryScore, prev map[string]audit.CategoryScore) {
+// categoryBar draws one category: label, bar, value and the change on
+// the checks answered both times; "too few answers" instead of a bar
+// when the category has too few to score.
+func (d *doc) categoryBar(c audit.CategoryScore) {
 	x0, w := d.barArea()
 	d.need(barH + prevBarH + barGap + 2)
 	y := d.y
@@ -100,16 +92,27 @@ func (d *doc) categoryBar(c audit.CategoryScore, prev map[string]audit.CategoryS
 	for i, l := range lines[:min(len(lines), 2)] {
 		d.text(d.left(), y+float64(i)*lineHeight(stSmallB)-0.6, l, stSmallB)
 	}
+	rowH := barH
+	if c.TooFew() {
+		d.setInk(greyMid)
+		d.text(x0+1, y+barH/2-lineHeight(stSmall)/2, fmt.Sprintf("too few answers (%d)", c.Scored), stSmall)
+		d.setInk(greyInk)
+		d.y = y + math.Max(rowH, float64(min(len(lines), 2))*lineHeight(stSmallB)) + barGap
+		return
+	}
 	d.setFill(greyInk)
 	d.pdf.Rect(x0, y, math.Max(w*c.Score/100, 0.4), barH, "F")
 	d.text(x0+w+2, y+barH/2-lineHeight(stBodyBold)/2, fmt.Sprintf("%.0f", c.Score), stBodyBold)
-	rowH := barH
-	if p, ok := prev[c.Category]; ok && d.r.prev != nil {
-		d.hatch(x0, y+barH+0.4, math.Max(w*p.Score/100, 0.4), prevBarH)
+	now, was, ok := d.r.change.Category(c.Category)
+	if ok && d.r.prev != nil && !now.TooFew() {
+		d.hatch(x0, y+barH+0.4, math.Max(w*was.Score/100, 0.4), prevBarH)
 		d.setInk(greyMid)
-		d.text(x0+w+10, y+barH/2-lineHeight(stSmall)/2, changeLabel(c.Score-p.Score), stSmall)
-		d.text(x0+w+10, y+barH/2+lineHeight(stSmall)/2, fmt.Sprintf("was %.0f", p.Score), stSmall)
+		d.text(x0+w+10, y+barH/2-lineHeight(stSmall)/2, changeLabel(now.Score-was.Score), stSmall)
+		d.text(x0+w+10, y+barH/2+lineHeight(stSmall)/2, fmt.Sprintf("was %.0f", was.Score), stSmall)
 		rowH += prevBarH + 0.4
+	} else if ok && d.r.prev != nil {
+		d.setInk(greyMid)
+		d.text(x0+w+10, y+barH/2-lineHeight(stSmall)/2, "too few to compare", stSmall)
 	} else if d.r.prev != nil {
 		d.setInk(greyMid)
 		d.text(x0+w+10, y+barH/2-lineHeight(stSmall)/2, "new", stSmall)

@@ -43,7 +43,7 @@ func severityLabel(s audit.Severity) string {
 func (d *doc) roomTable() error {
 	d.y += 6
 	d.subheading("Room by room", 30)
-	d.paragraph(d.left(), d.contentW(), "Ready: no critical or high-severity item failing. Wi-Fi: signal dBm / latency ms / download Mbps.", stSmall)
+	d.paragraph(d.left(), d.contentW(), "Ready: walked, and no critical or high-severity item failing. * partly walked: too few checks answered to count the room as ready. Wi-Fi: signal dBm / latency ms / download Mbps.", stSmall)
 	d.y += 1
 	rows := make([][]string, 0, len(d.r.Score.Rooms))
 	for _, rs := range d.r.Score.Rooms {
@@ -75,11 +75,21 @@ func (d *doc) method() error {
 		t.Name, t.Version, t.ID))
 	d.methodPart("Experience score", "Every scored answer (not n/a, not free text or photos) carries its item's severity weight. "+
 		"A room scores 100 x (1 - weight of failing answers / weight of all scored answers), so one missing critical item costs a room as much as ten low ones. "+
+		fmt.Sprintf("The room's score is then capped: a failing critical item caps it at %.0f and a failing high-severity item at %.0f, ", audit.CriticalCap, audit.HighCap)+
+		"so one broken display cannot hide behind thirty working cables. "+
 		"The school's score is the mean of its visited rooms' scores: each room counts the same, because each is one teacher's day. "+
-		"A category's score uses the same formula over that category's answers in every room.")
+		fmt.Sprintf("A category's score uses the same formula, uncapped, over that category's answers in every room; a category with fewer than %d answers shows \"too few answers\".", audit.MinCategoryAnswers))
 	d.methodPart("Severity weights", "critical 10, high 5, medium 2, low 1.")
-	d.methodPart("Ready to teach", "A room is ready to teach when it has scored answers and none of its critical or high-severity items fails.")
-	d.methodPart("Verdicts", "90 and above: "+audit.Verdict(90)+" 75-89: "+audit.Verdict(75)+" 60-74: "+audit.Verdict(60)+" Below 60: "+audit.Verdict(0)+" When more than half the rooms visited are not ready to teach, a score of 75 or more says so instead.")
+	d.methodPart("Coverage", fmt.Sprintf("Every score carries its coverage: the share of the scored checks that apply which were answered (n/a counts as answered). "+
+		"A room under %.0f%% is partly walked: its score is marked and it is not counted as ready to teach. "+
+		"A visit under %.0f%% is a partial walk: its figures describe the rooms walked, and it gets no verdict.", 100*d.r.Rules.MinCoverage, 100*d.r.Rules.MinCoverage))
+	d.methodPart("Ready to teach", "A room is ready to teach when it was walked (not partly) and none of its critical or high-severity items fails.")
+	d.methodPart("Verdicts", "90 and above: "+audit.Verdict(90)+" 75-89: "+audit.Verdict(75)+" 60-74: "+audit.Verdict(60)+" Below 60: "+audit.Verdict(0)+
+		" When more than half the rooms visited are not ready to teach, a score of 75 or more says so instead. Because of the caps, a school where most rooms have a failing critical item scores under 75.")
+	d.methodPart("Change since the last visit", "Both visits are scored again on only the checks answered on both (the same item in the same room), "+
+		"so a shorter or longer walk does not read as a rise or a fall.")
+	d.methodPart("Faults over visits", "A check that fails in the same room on visit after visit is one fault: it keeps the date it was first seen, "+
+		"its first finding's id in the backlog exports and the ticket IT gave it. When a later visit finds the check passing, the fault is fixed, verified on that visit's date.")
 	d.methodPart("Teacher feedback", "Ratings are means of the answers given (1-5); unanswered questions are left out. "+
 		"Would-choose-again is the share of yes among the teachers who answered. Quotes appear only when the teacher agreed to be quoted"+
 		d.anonymityNote())

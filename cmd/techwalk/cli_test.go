@@ -130,3 +130,45 @@ func TestUnknownCommandAndBadFlags(t *testing.T) {
 		t.Errorf("bad flag: exit %d, %s", code, errOut)
 	}
 }
+
+func TestVisitsCarryTheirCoverage(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	runCLI("demo", "--db", db)
+	store, err := audit.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sc, err := store.FindSchool(ctx, "LES")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, _ := store.LatestVisit(ctx, sc.ID, true)
+	rooms, _ := store.Rooms(ctx, sc.ID)
+	// A walk with one OK answer: a partial walk, not a 100.
+	v := audit.Visit{SchoolID: sc.ID, TemplateID: last.TemplateID, TemplateVersion: last.TemplateVersion, StartedAt: last.StartedAt.AddDate(0, 1, 0)}
+	if err := store.StartVisit(ctx, &v); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.SaveAnswer(ctx, &audit.Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "disp-power", Value: audit.CheckOK}); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	code, out, errOut := runCLI("visits", "--db", db, "--school", "LES", "--json")
+	var rows []visitRow
+	if err := json.Unmarshal([]byte(out), &rows); code != 0 || err != nil {
+		t.Fatalf("visits exit %d: %v %s", code, err, errOut)
+	}
+	if len(rows) != 3 || rows[0].ID != v.ID || !rows[0].PartialWalk || rows[0].Coverage != 0 || rows[0].RoomsReady != 0 {
+		t.Errorf("the one-answer walk = %+v, want a partial walk at 0%% with no room ready", rows[0])
+	}
+	for _, r := range rows[1:] {
+		if r.PartialWalk || r.Coverage < 80 {
+			t.Errorf("demo visit %+v is a partial walk", r)
+		}
+	}
+	code, out, _ = runCLI("visits", "--db", db, "--school", "LES")
+	if code != 0 || !strings.Contains(out, "COVERAGE") || !strings.Contains(out, "0% partial walk") {
+		t.Errorf("visits table:\n%s", out)
+	}
+}

@@ -38,6 +38,16 @@ func openReader(dbPath string) (*audit.Store, error) {
 	return audit.OpenReadOnly(path)
 }
 
+// openExisting opens the database named like openStore for a command that
+// changes an existing database: it never creates a missing file.
+func openExisting(dbPath string) (*audit.Store, error) {
+	path, err := audit.ResolvePath(dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("find the data folder: %w", err)
+	}
+	return audit.OpenExisting(path)
+}
+
 // parseFlags parses args, allowing flags before and after positional
 // arguments, and refuses a count of positional arguments other than want.
 // The positional arguments are left in fs.Args().
@@ -92,6 +102,10 @@ type schoolRow struct {
 	Rooms     int      `json:"rooms"`
 	LastVisit string   `json:"last_visit,omitempty"`
 	Score     *float64 `json:"score,omitempty"`
+	// Coverage is the percentage of the last visit's scored checks answered;
+	// below the coverage threshold the visit is a partial walk.
+	Coverage    *int `json:"coverage_percent,omitempty"`
+	PartialWalk bool `json:"partial_walk,omitempty"`
 }
 
 func runSchools(c *CLI, args []string) error {
@@ -101,8 +115,12 @@ func runSchools(c *CLI, args []string) error {
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	return printList(c, *db, *asJSON, schoolRows, "SCHOOL\tCODE\tROOMS\tLAST VISIT\tSCORE", func(r schoolRow) string {
-		return joinCells(r.Name, r.Code, strconv.Itoa(r.Rooms), orDash(r.LastVisit), scoreText(r.Score))
+	return printList(c, *db, *asJSON, schoolRows, "SCHOOL\tCODE\tROOMS\tLAST VISIT\tSCORE\tCOVERAGE", func(r schoolRow) string {
+		cov := "-"
+		if r.Coverage != nil {
+			cov = coverageText(*r.Coverage, r.PartialWalk)
+		}
+		return joinCells(r.Name, r.Code, strconv.Itoa(r.Rooms), orDash(r.LastVisit), scoreText(r.Score), cov)
 	})
 }
 
@@ -148,7 +166,8 @@ func schoolRows(ctx context.Context, store *audit.Store) ([]schoolRow, error) {
 				return nil, err
 			}
 			row.LastVisit = v.StartedAt.Format("2006-01-02")
-			row.Score = &vs.Score
+			cov := vs.Coverage.Percent()
+			row.Score, row.Coverage, row.PartialWalk = &vs.Score, &cov, vs.Partial
 		} else if !errors.Is(err, audit.ErrNotFound) {
 			return nil, err
 		}
@@ -168,6 +187,11 @@ type visitRow struct {
 	Rooms    int     `json:"rooms_visited"`
 	Findings int     `json:"findings"`
 	Score    float64 `json:"score"`
+	// Coverage is the percentage of the visit's scored checks answered.
+	Coverage    int  `json:"coverage_percent"`
+	PartialWalk bool `json:"partial_walk"`
+	RoomsReady  int  `json:"rooms_ready"`
+	RoomsPartly int  `json:"rooms_partly_walked"`
 	// short is the shortest unique prefix of ID, which --visit accepts.
 	short             string
 	started, finished time.Time
@@ -192,9 +216,10 @@ func runVisits(c *CLI, args []string) error {
 	load := func(ctx context.Context, store *audit.Store) ([]visitRow, error) {
 		return visitRows(ctx, store, *school)
 	}
-	return printList(c, *db, *asJSON, load, "VISIT\tSCHOOL\tSTARTED\tFINISHED\tROOMS\tFINDINGS\tSCORE", func(r visitRow) string {
+	return printList(c, *db, *asJSON, load, "VISIT\tSCHOOL\tSTARTED\tFINISHED\tROOMS\tREADY\tFINDINGS\tSCORE\tCOVERAGE", func(r visitRow) string {
 		return joinCells(r.short, r.School, localTime(r.started), localTime(r.finished),
-			strconv.Itoa(r.Rooms), strconv.Itoa(r.Findings), fmt.Sprintf("%.0f", r.Score))
+			strconv.Itoa(r.Rooms), strconv.Itoa(r.RoomsReady), strconv.Itoa(r.Findings), fmt.Sprintf("%.0f", r.Score),
+			coverageText(r.Coverage, r.PartialWalk))
 	})
 }
 
@@ -227,6 +252,7 @@ func visitRows(ctx context.Context, store *audit.Store, schoolKey string) ([]vis
 		}
 		row := visitRow{ID: v.ID, School: sc.Name, Started: v.StartedAt.Local().Format(time.RFC3339), Auditor: v.Auditor,
 			Template: v.TemplateID + " " + v.TemplateVersion, Rooms: vs.RoomsVisited, Findings: vs.Failures, Score: vs.Score,
+			Coverage: vs.Coverage.Percent(), PartialWalk: vs.Partial, RoomsReady: vs.RoomsReady, RoomsPartly: vs.RoomsPartly,
 			short: short[v.ID], started: v.StartedAt}
 		if v.Finished() {
 			row.Finished = v.FinishedAt.Local().Format(time.RFC3339)
@@ -298,6 +324,14 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// coverageText is "92%", or "25% partial walk" below the threshold.
+func coverageText(percent int, partial bool) string {
+	if partial {
+		return fmt.Sprintf("%d%% partial walk", percent)
+	}
+	return fmt.Sprintf("%d%%", percent)
 }
 
 func scoreText(score *float64) string {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -42,7 +41,7 @@ func parseMixed(fs *flag.FlagSet, args []string, want int) ([]string, error) {
 // exportFlags are the flags of techwalk export.
 type exportFlags struct {
 	db, format, visit, school, severity, category, status, since, out, areaPath *string
-	grouped, bom                                                                *bool
+	grouped, bom, all, keep                                                     *bool
 }
 
 func newExportFlags(fs *flag.FlagSet) exportFlags {
@@ -59,6 +58,8 @@ func newExportFlags(fs *flag.FlagSet) exportFlags {
 		areaPath: fs.String("area-path", "", "Azure DevOps Area Path for every work item"),
 		grouped:  fs.Bool("grouped", false, "one item per school and checklist item, listing the rooms"),
 		bom:      fs.Bool("bom", false, "start CSV files with a UTF-8 byte-order mark (for Excel)"),
+		all:      fs.Bool("all", false, "also what is already in a backlog, resolved or fixed (same ids, so trackers update instead of duplicating)"),
+		keep:     fs.Bool("keep-status", false, "do not record the exported findings as in backlog"),
 	}
 }
 
@@ -72,7 +73,7 @@ func runExport(c *CLI, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--format: %w", err)
 	}
-	store, err := openReader(*f.db)
+	store, err := openExisting(*f.db)
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func runExport(c *CLI, args []string) error {
 		return err
 	}
 	opt := report.ExportOptions{Format: format, Grouped: *f.grouped, BOM: *f.bom, Filter: filter, AzureAreaPath: *f.areaPath,
-		TeacherNames: names, RefuseEmpty: true}
+		TeacherNames: names, RefuseEmpty: true, All: *f.all, MarkInBacklog: !*f.keep}
 	err = c.writeExport(ctx, store, opt, *f.out)
 	if errors.Is(err, report.ErrNoFindings) {
 		return fmt.Errorf("no findings matched %s; nothing was written", f.describe())
@@ -97,7 +98,8 @@ func runExport(c *CLI, args []string) error {
 
 // writeExport writes the export to the standard output, or to exactly the
 // file out names; an Azure DevOps export of more than 1,000 rows becomes
-// numbered files beside it.
+// numbered files beside it. Findings are recorded as in backlog only once
+// every file is written.
 func (c *CLI) writeExport(ctx context.Context, store *audit.Store, opt report.ExportOptions, out string) error {
 	if out == "" {
 		return report.Export(ctx, store, opt, c.dataOut())
@@ -105,23 +107,21 @@ func (c *CLI) writeExport(ctx context.Context, store *audit.Store, opt report.Ex
 	if err := audit.CheckOutput(out); err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	err := report.Export(ctx, store, opt, &buf)
-	if errors.Is(err, report.ErrTooManyRows) {
-		paths, err := report.ExportFiles(ctx, store, opt, filepath.Dir(out), filepath.Base(out))
-		for _, p := range paths {
-			fmt.Fprintf(c.Out, "wrote %s\n", p)
-		}
-		return err
-	}
+	parts, err := report.ExportParts(ctx, store, opt, filepath.Base(out))
 	if err != nil {
 		return err
 	}
-	if err := report.WriteFileAtomic(out, buf.Bytes()); err != nil {
-		return err
+	if len(parts) == 1 {
+		parts[0].Name = filepath.Base(out)
 	}
-	fmt.Fprintf(c.Out, "wrote %s\n", out)
-	return nil
+	for _, p := range parts {
+		path := filepath.Join(filepath.Dir(out), p.Name)
+		if err := report.WriteFileAtomic(path, p.Data); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.Out, "wrote %s\n", path)
+	}
+	return report.MarkExported(ctx, store, opt, parts)
 }
 
 // describe names the filters given, for a message: `--school "X" --severity critical`.

@@ -17,7 +17,7 @@ func TestExportAndImportCommands(t *testing.T) {
 	if code, _, stderr := runCLI("demo", "--db", db); code != 0 {
 		t.Fatalf("demo: %s", stderr)
 	}
-	code, stdout, stderr := runCLI("export", "--format", "servicenow", "--severity", "critical", "--db", db)
+	code, stdout, stderr := runCLI("export", "--format", "servicenow", "--severity", "critical", "--keep-status", "--db", db)
 	if code != 0 {
 		t.Fatalf("export: %s", stderr)
 	}
@@ -31,6 +31,13 @@ func TestExportAndImportCommands(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(out); string(data) != stdout {
 		t.Error("-o wrote different bytes from standard output")
+	}
+	// That export recorded its findings as in backlog: exporting again creates nothing twice.
+	if code, again, _ := runCLI("export", "--format", "servicenow", "--severity", "critical", "--db", db); code != 0 || strings.Count(again, "\n") != 1 {
+		t.Errorf("second export: exit %d, %d rows, want the header only:\n%s", code, strings.Count(again, "\n")-1, again)
+	}
+	if code, all, _ := runCLI("export", "--format", "servicenow", "--severity", "critical", "--all", "--db", db); code != 0 || !strings.Contains(all, rows[1][7]) {
+		t.Errorf("--all: exit %d, lacks %s", code, rows[1][7])
 	}
 	// Close the loop: every exported row comes back as a ServiceNow ticket.
 	var tickets strings.Builder
