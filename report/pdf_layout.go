@@ -99,6 +99,17 @@ func (d *doc) paragraph(x, w float64, s string, st style) {
 	}
 }
 
+// paragraphMax is paragraph limited to maxLines lines, ending in an
+// ellipsis when the text is longer.
+func (d *doc) paragraphMax(x, w float64, s string, st style, maxLines int) {
+	lh := lineHeight(st)
+	for _, line := range d.fonts.wrapMax(s, st, w, maxLines) {
+		d.need(lh)
+		d.text(x, d.y, line, st)
+		d.y += lh
+	}
+}
+
 // heading starts a section on a new page with a title and an optional lead.
 func (d *doc) heading(title, lead string) {
 	d.newPage()
@@ -157,8 +168,10 @@ func (d *doc) footer() {
 	d.pdf.SetLineWidth(0.2)
 	d.pdf.Line(d.left(), y, d.left()+d.contentW(), y)
 	d.setInk(greyMid)
-	d.text(d.left(), y+1, d.r.School.Name+" · Technology experience report", stSmall)
 	page := fmt.Sprintf("Page %d of %s", d.pdf.PageNo(), pageCountAlias)
-	d.text(d.left()+d.contentW()-d.fonts.width(fmt.Sprintf("Page %d of %d", d.pdf.PageNo(), d.pdf.PageNo()), stSmall), y+1, page, stSmall)
+	pageW := d.fonts.width(fmt.Sprintf("Page %d of %d", d.pdf.PageNo(), 10*d.pdf.PageNo()), stSmall)
+	school := d.fonts.ellipsis(d.r.School.Name+" · Technology experience report", stSmall, d.contentW()-pageW-6)
+	d.text(d.left(), y+1, school, stSmall)
+	d.text(d.left()+d.contentW()-pageW, y+1, page, stSmall)
 	d.setInk(greyInk)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"sort"
+	"strings"
 
 	"github.com/jung-kurt/gofpdf"
 
@@ -98,16 +99,31 @@ func (d *doc) photoImage(p audit.Photo, x, y, w, h float64) (float64, bool) {
 	return ih, true
 }
 
-// photoCaption says where the photo was taken and of what: "Room 101 · HDMI adapter".
+// photoCaption says where the photo was taken and what was wrong there:
+// "Room 104 · Remote and display pens broken — “remote missing since
+// Sept”". A photo of an item that did not fail is named by its item.
 func (d *doc) photoCaption(p audit.Photo) string {
 	caption := roomTitle(d.r.rooms[p.RoomID])
-	label := ""
-	if it, ok := d.r.Template.Item(p.ItemID); ok {
-		label = it.Label
-		caption += " · " + it.Label
+	it, hasItem := d.r.Template.Item(p.ItemID)
+	f, failed := d.r.findingAt(p.RoomID, p.ItemID)
+	what := ""
+	switch {
+	case failed:
+		what = sentence(problem(it, []string{f.Reason}))
+	case hasItem:
+		what = it.Label
 	}
-	if extra := d.r.scrubber.scrub(p.Caption); extra != "" && extra != label {
+	if what != "" {
+		caption += " · " + what
+	}
+	extra := strings.TrimSpace(d.r.scrubber.scrub(p.Caption))
+	if extra != "" && extra != it.Label && extra != what {
 		caption += ": " + extra
+	}
+	if failed {
+		if n := strings.TrimSpace(d.r.scrubber.scrub(f.Note)); n != "" {
+			caption += " — " + quoted(n)
+		}
 	}
 	return caption
 }

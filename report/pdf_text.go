@@ -130,6 +130,35 @@ func (fs *fontSet) wrapParagraph(para string, st style, maxW float64) []string {
 	return append(lines, strings.TrimRight(line, " "))
 }
 
+// wrapMax wraps s like wrap but keeps at most maxLines lines; when text is
+// left over, the last line ends with an ellipsis.
+func (fs *fontSet) wrapMax(s string, st style, maxW float64, maxLines int) []string {
+	lines := fs.wrap(s, st, maxW)
+	if len(lines) <= maxLines {
+		return lines
+	}
+	lines = lines[:maxLines]
+	lines[maxLines-1] = fs.ellipsis(lines[maxLines-1]+" …", st, maxW)
+	return lines
+}
+
+// ellipsis shortens s to maxW millimetres, ending it with "…" when it had
+// to be cut.
+func (fs *fontSet) ellipsis(s string, st style, maxW float64) string {
+	if fs.width(s, st) <= maxW {
+		return s
+	}
+	runes := []rune(strings.TrimSuffix(s, "…"))
+	for len(runes) > 0 {
+		runes = runes[:len(runes)-1]
+		cut := strings.TrimRight(string(runes), " ") + "…"
+		if fs.width(cut, st) <= maxW {
+			return cut
+		}
+	}
+	return ""
+}
+
 // breakWord cuts a word wider than maxW into pieces that fit.
 func (fs *fontSet) breakWord(word string, st style, maxW float64) []string {
 	var pieces []string
