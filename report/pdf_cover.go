@@ -39,6 +39,7 @@ func (d *doc) cover() error {
 	d.kpiTiles()
 	d.y += 8
 	d.coverIssues()
+	d.y = d.bottom() // the cover stands alone
 	return nil
 }
 

@@ -110,9 +110,20 @@ func (d *doc) paragraphMax(x, w float64, s string, st style, maxLines int) {
 	}
 }
 
-// heading starts a section on a new page with a title and an optional lead.
-func (d *doc) heading(title, lead string) {
-	d.newPage()
+// flowShare is how much of a page's height must still be free for a
+// section to start on it instead of on a new page.
+const flowShare = 0.3
+
+// heading starts a section with a title and an optional lead: below the
+// previous section when enough of the page is free for them and the keep
+// millimetres that must follow on the same page (a chart), else on a new page.
+func (d *doc) heading(title, lead string, keep float64) {
+	need := lineHeight(stH1) + 4 + float64(len(d.fonts.wrap(lead, stBody, d.contentW())))*lineHeight(stBody) + 3 + keep
+	if d.pdf.PageNo() == 0 || d.bottom()-d.y < max(need+8, flowShare*(d.bottom()-margin)) {
+		d.newPage()
+	} else {
+		d.y += 8
+	}
 	d.setInk(greyInk)
 	d.text(d.left(), d.y, title, stH1)
 	d.y += lineHeight(stH1) + 1

@@ -120,8 +120,14 @@ func (d *reportData) present() string {
 			}
 		}
 	}
+	order := map[string]int{}
+	for i, r := range d.Rooms {
+		order[r.ID] = i
+	}
+	answers := append([]audit.Answer(nil), d.Answers...)
+	sort.SliceStable(answers, func(i, j int) bool { return order[answers[i].RoomID] < order[answers[j].RoomID] })
 	var seen []string
-	for _, a := range d.Answers {
+	for _, a := range answers {
 		v := strings.TrimSpace(a.Value)
 		if asked[a.ItemID] && !a.Deleted && v != "" && !containsStr(seen, v) {
 			seen = append(seen, v)

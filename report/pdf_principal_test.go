@@ -248,3 +248,26 @@ func TestLongNamesStayInsideThePage(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoPagesAreFilled checks no page but the last is left half blank:
+// charts stay with their headings and photos are packed, on A4 and Letter.
+func TestDemoPagesAreFilled(t *testing.T) {
+	needTools(t, "pdftotext")
+	s, visitID := demoStore(t)
+	for _, paper := range []string{PaperA4, PaperLetter} {
+		path := writeReport(t, s, visitID, Options{Paper: paper, Anonymise: true})
+		checkLayout(t, path)
+		pages := wordBoxes(t, path)
+		for p, page := range pages[:len(pages)-1] {
+			lowest := 0.0
+			for _, w := range page.Words {
+				if w.YMax < page.Height-80 { // above the footer
+					lowest = max(lowest, w.YMax)
+				}
+			}
+			if lowest < 0.5*page.Height {
+				t.Errorf("%s page %d: text ends at %.0f%% of the page", paper, p+1, 100*lowest/page.Height)
+			}
+		}
+	}
+}

@@ -11,7 +11,7 @@ import (
 func (d *doc) issues() error {
 	all := d.r.topIssues()
 	d.heading("Top issues", "What costs the most teaching time across the school comes first: "+
-		"the more serious the problem and the more rooms it reaches, the higher it stands. The auditor's notes follow each issue.")
+		"the more serious the problem and the more rooms it reaches, the higher it stands. The auditor's notes follow each issue.", 0)
 	if len(all) == 0 {
 		d.paragraph(d.left(), d.contentW(), "Nothing failed in the rooms visited.", stBody)
 		return nil
@@ -50,7 +50,7 @@ func (d *doc) roomTable() error {
 // due date, status and ticket.
 func (d *doc) actions() error {
 	rows := d.r.actionRows()
-	d.heading("Action plan", "Every problem found, most urgent first, with who fixes it and by when. The ID on the right matches the backlog exports, so a ticket can be traced back to this report.")
+	d.heading("Action plan", "Every problem found, most urgent first, with who fixes it and by when. The ID on the right matches the backlog exports, so a ticket can be traced back to this report.", 0)
 	if len(rows) == 0 {
 		d.paragraph(d.left(), d.contentW(), "No actions: nothing failed.", stBody)
 		return nil
@@ -63,7 +63,7 @@ func (d *doc) actions() error {
 // method explains how the figures were made.
 func (d *doc) method() error {
 	t := d.r.Template
-	d.heading("Method", "")
+	d.heading("Method", "", 0)
 	d.methodPart("Checklist", fmt.Sprintf("%s, version %s (id %s). Every visit keeps the exact checklist version it used, so this report never changes when the checklist does.",
 		t.Name, t.Version, t.ID))
 	d.methodPart("Experience score", "Every scored answer (not n/a, not free text or photos) carries its item's severity weight. "+
