@@ -101,7 +101,7 @@ func (d *doc) coverFacts() {
 	v := d.r.Visit
 	facts := [][2]string{
 		{"Visit", v.StartedAt.Format("Monday 2 January 2006")},
-		{"Walked by", nonEmpty(d.r.scrubber.scrub(v.Auditor), "not recorded")},
+		{"Walked by", nonEmpty(v.Auditor, "not recorded")},
 		{"Also present", nonEmpty(d.r.present(), "not recorded")},
 		{"Rooms", fmt.Sprintf("%d visited of %d", d.r.Score.RoomsVisited, len(d.r.Rooms))},
 	}

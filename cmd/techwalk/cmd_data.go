@@ -153,6 +153,7 @@ type visitRow struct {
 	Started  string  `json:"started"`
 	Finished string  `json:"finished,omitempty"`
 	Auditor  string  `json:"auditor,omitempty"`
+	Present  string  `json:"present,omitempty"`
 	Template string  `json:"template"`
 	Rooms    int     `json:"rooms_visited"`
 	Findings int     `json:"findings"`
@@ -198,7 +199,7 @@ func visitRows(ctx context.Context, store *audit.Store, schoolKey string) ([]vis
 		if err != nil {
 			return nil, err
 		}
-		row := visitRow{ID: v.ID, School: sc.Name, Started: v.StartedAt.Format(time.RFC3339), Auditor: v.Auditor,
+		row := visitRow{ID: v.ID, School: sc.Name, Started: v.StartedAt.Format(time.RFC3339), Auditor: v.Auditor, Present: v.People,
 			Template: v.TemplateID + " " + v.TemplateVersion, Rooms: vs.RoomsVisited, Findings: vs.Failures, Score: vs.Score}
 		if v.Finished() {
 			row.Finished = v.FinishedAt.Format(time.RFC3339)
