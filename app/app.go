@@ -76,6 +76,8 @@ type ui struct {
 	content *fyne.Container
 	nav     map[string]*widget.Button
 	visitID string // the visit the Visit button returns to
+	// askedPeople holds the visits whose people were asked for at their start.
+	askedPeople map[string]bool
 
 	home     *home
 	school   *schoolEditor
@@ -91,7 +93,7 @@ type ui struct {
 
 func newUI(a fyne.App, store *audit.Store) *ui {
 	guardDatabaseFiles()
-	u := &ui{app: a, store: store, ctx: context.Background(), nav: map[string]*widget.Button{}}
+	u := &ui{app: a, store: store, ctx: context.Background(), nav: map[string]*widget.Button{}, askedPeople: map[string]bool{}}
 	u.win = a.NewWindow("TechWalk")
 	u.content = container.NewStack()
 	u.win.SetContent(container.NewBorder(u.buildNav(), nil, nil, nil, u.content))
@@ -118,6 +120,9 @@ func (u *ui) buildNav() fyne.CanvasObject {
 
 // setScreen swaps the content and highlights the matching nav button.
 func (u *ui) setScreen(name, navName string, obj fyne.CanvasObject) {
+	if u.visit != nil && name != "visit" {
+		u.visit.closePeople()
+	}
 	u.showing = name
 	u.content.Objects = []fyne.CanvasObject{obj}
 	u.content.Refresh()
@@ -227,6 +232,7 @@ func (u *ui) showVisit(visitID string) *visitScreen {
 	u.visit = vs
 	u.setCurrentVisit(visitID)
 	u.setScreen("visit", "visit", vs.buildUI())
+	vs.askPeopleAtStart()
 	return vs
 }
 

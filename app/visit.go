@@ -36,6 +36,7 @@ type visitScreen struct {
 	body        *fyne.Container
 	roomButtons map[string]*widget.Button
 	checklist   *checklist
+	people      *peopleDialog // who walks and who is present, asked at the start
 	root        fyne.CanvasObject
 }
 

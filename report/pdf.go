@@ -99,6 +99,9 @@ func WritePDF(ctx context.Context, w io.Writer, store *audit.Store, visitID stri
 	if err := d.build(); err != nil {
 		return err
 	}
+	if w := d.fonts.missingWarning(); w != "" {
+		opt.Warn(w)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

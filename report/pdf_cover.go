@@ -27,9 +27,9 @@ func (d *doc) cover() error {
 	d.setInk(greyInk)
 	d.text(d.left(), d.y, "Technology experience report", style{size: 24, bold: true})
 	d.y += lineHeight(style{size: 24}) + 2
-	d.paragraph(d.left(), d.contentW(), d.r.School.Name, style{size: 17, bold: true})
+	d.paragraphMax(d.left(), d.contentW(), d.r.School.Name, style{size: 17, bold: true}, 3)
 	if d.r.School.Address != "" {
-		d.paragraph(d.left(), d.contentW(), d.r.School.Address, stBody)
+		d.paragraphMax(d.left(), d.contentW(), d.r.School.Address, stBody, 2)
 	}
 	d.y += 4
 	d.coverFacts()
@@ -39,6 +39,7 @@ func (d *doc) cover() error {
 	d.kpiTiles()
 	d.y += 8
 	d.coverIssues()
+	d.y = d.bottom() // the cover stands alone
 	return nil
 }
 
@@ -51,7 +52,7 @@ func (d *doc) coverIssues() {
 	d.subheading("Most urgent", 10)
 	for i, is := range all[:min(len(all), 3)] {
 		d.text(d.left(), d.y, fmt.Sprintf("%d.", i+1), stBodyBold)
-		d.paragraph(d.left()+6, d.contentW()-6, is.phrase()+" ("+string(is.severity)+")", stBody)
+		d.paragraph(d.left()+6, d.contentW()-6, is.phrase()+".", stBody)
 		d.y += 1
 	}
 }
@@ -91,13 +92,17 @@ func (d *doc) logo(top float64) float64 {
 	return w
 }
 
+// maxFactLines is how many lines a fact on the cover may take; longer
+// lists of people end in an ellipsis, so the score box keeps its place.
+const maxFactLines = 3
+
 // coverFacts lists the visit date, who walked and who was there.
 func (d *doc) coverFacts() {
 	v := d.r.Visit
 	facts := [][2]string{
 		{"Visit", v.StartedAt.Format("Monday 2 January 2006")},
 		{"Walked by", nonEmpty(v.Auditor, "not recorded")},
-		{"Also present", nonEmpty(v.People, "nobody recorded")}, // adults present are not anonymised
+		{"Also present", nonEmpty(d.r.present(), "not recorded")}, // adults present are not anonymised
 		{"Rooms", fmt.Sprintf("%d visited of %d", d.r.Score.RoomsVisited, len(d.r.Rooms))},
 		{"Coverage", d.r.Score.Coverage.String()},
 	}
@@ -112,7 +117,7 @@ func (d *doc) coverFacts() {
 		d.setInk(greyMid)
 		d.text(d.left(), d.y, f[0], stBodyBold)
 		d.setInk(greyInk)
-		d.paragraph(d.left()+32, d.contentW()-32, f[1], stBody)
+		d.paragraphMax(d.left()+32, d.contentW()-32, f[1], stBody, maxFactLines)
 		d.y += 0.8
 	}
 }

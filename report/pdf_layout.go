@@ -99,9 +99,31 @@ func (d *doc) paragraph(x, w float64, s string, st style) {
 	}
 }
 
-// heading starts a section on a new page with a title and an optional lead.
-func (d *doc) heading(title, lead string) {
-	d.newPage()
+// paragraphMax is paragraph limited to maxLines lines, ending in an
+// ellipsis when the text is longer.
+func (d *doc) paragraphMax(x, w float64, s string, st style, maxLines int) {
+	lh := lineHeight(st)
+	for _, line := range d.fonts.wrapMax(s, st, w, maxLines) {
+		d.need(lh)
+		d.text(x, d.y, line, st)
+		d.y += lh
+	}
+}
+
+// flowShare is how much of a page's height must still be free for a
+// section to start on it instead of on a new page.
+const flowShare = 0.3
+
+// heading starts a section with a title and an optional lead: below the
+// previous section when enough of the page is free for them and the keep
+// millimetres that must follow on the same page (a chart), else on a new page.
+func (d *doc) heading(title, lead string, keep float64) {
+	need := lineHeight(stH1) + 4 + float64(len(d.fonts.wrap(lead, stBody, d.contentW())))*lineHeight(stBody) + 3 + keep
+	if d.pdf.PageNo() == 0 || d.bottom()-d.y < max(need+8, flowShare*(d.bottom()-margin)) {
+		d.newPage()
+	} else {
+		d.y += 8
+	}
 	d.setInk(greyInk)
 	d.text(d.left(), d.y, title, stH1)
 	d.y += lineHeight(stH1) + 1
@@ -157,8 +179,10 @@ func (d *doc) footer() {
 	d.pdf.SetLineWidth(0.2)
 	d.pdf.Line(d.left(), y, d.left()+d.contentW(), y)
 	d.setInk(greyMid)
-	d.text(d.left(), y+1, d.r.School.Name+" · Technology experience report", stSmall)
 	page := fmt.Sprintf("Page %d of %s", d.pdf.PageNo(), pageCountAlias)
-	d.text(d.left()+d.contentW()-d.fonts.width(fmt.Sprintf("Page %d of %d", d.pdf.PageNo(), d.pdf.PageNo()), stSmall), y+1, page, stSmall)
+	pageW := d.fonts.width(fmt.Sprintf("Page %d of %d", d.pdf.PageNo(), 10*d.pdf.PageNo()), stSmall)
+	school := d.fonts.ellipsis(d.r.School.Name+" · Technology experience report", stSmall, d.contentW()-pageW-6)
+	d.text(d.left(), y+1, school, stSmall)
+	d.text(d.left()+d.contentW()-pageW, y+1, page, stSmall)
 	d.setInk(greyInk)
 }

@@ -121,6 +121,37 @@ func roomTitle(r audit.Room) string {
 	return nonEmpty(r.Name, "Room")
 }
 
+// present says who was there besides the auditor: the visit's own record,
+// else the distinct answers to the checklist's "Who was present" question
+// across the rooms; empty when neither says.
+func (d *reportData) present() string {
+	if p := strings.TrimSpace(d.Visit.People); p != "" {
+		return p // the adults present are named as recorded
+	}
+	asked := map[string]bool{}
+	for _, sec := range d.Template.Sections {
+		for _, it := range sec.Items {
+			if it.Kind == audit.ItemText && strings.Contains(strings.ToLower(it.Label), "who was present") {
+				asked[it.ID] = true
+			}
+		}
+	}
+	order := map[string]int{}
+	for i, r := range d.Rooms {
+		order[r.ID] = i
+	}
+	answers := append([]audit.Answer(nil), d.Answers...)
+	sort.SliceStable(answers, func(i, j int) bool { return order[answers[i].RoomID] < order[answers[j].RoomID] })
+	var seen []string
+	for _, a := range answers {
+		v := strings.TrimSpace(a.Value)
+		if asked[a.ItemID] && !a.Deleted && v != "" && !containsStr(seen, v) {
+			seen = append(seen, v)
+		}
+	}
+	return d.scrubber.Scrub(strings.Join(seen, "; "))
+}
+
 // teacherLabel attributes feedback: "Teacher, room 101", or the name when
 // teachers are not anonymised.
 func (d *reportData) teacherLabel(f audit.Feedback) string {

@@ -18,35 +18,35 @@ type issue struct {
 	item       audit.Item
 	severity   audit.Severity
 	rooms      map[string]bool
-	reasons    []string // distinct, in first-seen order
-	applicable int      // visited rooms the item applies to
+	roomOrder  []audit.Room // the rooms affected, in first-seen order
+	reasons    []string     // distinct, in first-seen order
+	notes      []string     // the auditor's notes, distinct, with their room
+	applicable int          // visited rooms the item applies to
 }
 
 // weight ranks the issue: severity weight x rooms affected.
 func (is issue) weight() float64 { return is.severity.Weight() * float64(len(is.rooms)) }
 
-// phrase says the issue the way a principal would: "HDMI adapter missing in 6 of 24 rooms".
+// maxRoomsNamed is how many rooms an issue names before "and N more".
+const maxRoomsNamed = 6
+
+// phrase says the issue as a sentence that names the rooms: "Display or
+// projector mount loose in room 104", "HDMI adapter missing in rooms 101,
+// 104 and 110 (3 of 8 rooms)".
 func (is issue) phrase() string {
-	return fmt.Sprintf("%s: %s in %d of %d %s", is.item.Label, is.what(), len(is.rooms), is.applicable,
-		plural(is.applicable, "room", "rooms"))
+	s := sentence(problem(is.item, is.reasons)) + " in " + roomList(is.roomOrder, maxRoomsNamed)
+	if len(is.rooms) > 1 {
+		s += " (" + itoa(len(is.rooms)) + " of " + itoa(is.applicable) + " " + plural(is.applicable, "room", "rooms") + ")"
+	}
+	return s
 }
 
-func (is issue) what() string {
-	switch is.item.Kind {
-	case audit.ItemCheck:
-		return strings.Join(is.reasons, " or ")
-	case audit.ItemApps:
-		return "incomplete (" + strings.Join(missingApps(is.reasons), ", ") + " missing)"
-	case audit.ItemWifi:
-		return "below the Wi-Fi standard"
-	case audit.ItemNumber:
-		return "outside the target"
-	case audit.ItemRating:
-		return "rated too low"
-	case audit.ItemChoice:
-		return "answered " + strings.Join(quoteAll(is.reasons), " or ")
+// withNotes is the phrase followed by the auditor's notes, one a line.
+func (is issue) withNotes() string {
+	if len(is.notes) == 0 {
+		return is.phrase()
 	}
-	return "failing"
+	return is.phrase() + "\n" + strings.Join(is.notes, "\n")
 }
 
 // missingApps gathers the app names from reasons like "missing: Seesaw, Clever".
@@ -85,7 +85,13 @@ func (d *reportData) topIssues() []issue {
 			byItem[f.ItemID] = is
 			order = append(order, f.ItemID)
 		}
-		is.rooms[f.RoomID] = true
+		if !is.rooms[f.RoomID] {
+			is.rooms[f.RoomID] = true
+			is.roomOrder = append(is.roomOrder, d.roomOf(f))
+		}
+		if note := d.note(f); note != "" && !containsStr(is.notes, note) {
+			is.notes = append(is.notes, note)
+		}
 		if !containsStr(is.reasons, f.Reason) {
 			is.reasons = append(is.reasons, f.Reason)
 		}
@@ -105,6 +111,34 @@ func (d *reportData) topIssues() []issue {
 		return a.item.Label < b.item.Label
 	})
 	return out
+}
+
+// roomOf is the room of a finding; its label when the room is not loaded.
+func (d *reportData) roomOf(f audit.Finding) audit.Room {
+	if r, ok := d.rooms[f.RoomID]; ok {
+		return r
+	}
+	return audit.Room{Number: f.RoomLabel}
+}
+
+// note is the auditor's note on a finding, scrubbed and quoted with its
+// room: "Room 104: “remote missing since Sept”"; empty when there is none.
+func (d *reportData) note(f audit.Finding) string {
+	n := strings.TrimSpace(d.scrubber.Scrub(f.Note))
+	if n == "" {
+		return ""
+	}
+	return roomTitle(d.roomOf(f)) + ": " + quoted(n)
+}
+
+// findingAt is the finding of an item in a room, if it failed.
+func (d *reportData) findingAt(roomID, itemID string) (audit.Finding, bool) {
+	for _, f := range d.Findings {
+		if f.RoomID == roomID && f.ItemID == itemID {
+			return f, true
+		}
+	}
+	return audit.Finding{}, false
 }
 
 // applicableRooms counts the visited rooms an item applies to (at least one,
@@ -127,6 +161,8 @@ func containsStr(list []string, s string) bool {
 	}
 	return false
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 func plural(n int, one, many string) string {
 	if n == 1 {
@@ -154,18 +190,24 @@ func (d *reportData) roomRow(rs audit.RoomScore) []string {
 	return []string{label, score, ready, d.wifiFigures(rs.Room.ID), d.failures(rs.Room.ID)}
 }
 
-// failures lists what failed in a room: "HDMI adapter (missing); Wi-Fi (signal -75 dBm ...)".
+// failures lists what failed in a room, one problem a line, each with the
+// auditor's note: "HDMI adapter missing — “taken to room 104”".
 func (d *reportData) failures(roomID string) string {
 	var parts []string
 	for _, f := range d.Findings {
 		if f.RoomID == roomID {
-			parts = append(parts, f.ItemLabel+" ("+f.Reason+")")
+			it, _ := d.Template.Item(f.ItemID)
+			part := sentence(problem(it, []string{f.Reason}))
+			if n := strings.TrimSpace(d.scrubber.Scrub(f.Note)); n != "" {
+				part += " — " + quoted(n)
+			}
+			parts = append(parts, part)
 		}
 	}
 	if len(parts) == 0 {
 		return "nothing"
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(parts, "\n")
 }
 
 // wifiFigures gives a room's Wi-Fi readings as "signal dBm / latency ms /
@@ -216,8 +258,13 @@ func (d *reportData) actionRows() [][]string {
 	rows := make([][]string, 0, len(fs))
 	for _, f := range fs {
 		a := f.Action
-		rows = append(rows, []string{f.ShortID(), f.RoomLabel, f.ItemLabel + ": " + d.scrubber.Scrub(f.Reason),
-			nonEmpty(a.OwnerTeam, "unassigned"), string(a.Priority), nonEmpty(a.DueDate, "-"), string(a.Status), nonEmpty(a.TicketKey, "-")})
+		it, _ := d.Template.Item(f.ItemID)
+		what := sentence(problem(it, []string{d.scrubber.Scrub(f.Reason)}))
+		if n := strings.TrimSpace(d.scrubber.Scrub(f.Note)); n != "" {
+			what += " — " + quoted(n)
+		}
+		rows = append(rows, []string{what, f.RoomLabel, nonEmpty(a.OwnerTeam, "unassigned"), string(a.Priority),
+			nonEmpty(a.DueDate, "-"), string(a.Status), nonEmpty(a.TicketKey, "-"), f.ShortID()})
 	}
 	return rows
 }

@@ -6,40 +6,82 @@ import (
 	"fmt"
 	"image"
 	"sort"
+	"strings"
 
 	"github.com/jung-kurt/gofpdf"
 
 	"techwalk/audit"
 )
 
-// photosPerPage is the photo grid on a page: two columns, two rows.
+// Photo grid: two columns; each row is as tall as its photos need, so a
+// page holds as many rows as fit.
 const (
-	photoCols = 2
-	photoRows = 2
+	photoCols       = 2
+	photoGap        = 6.0
+	photoMaxAspect  = 0.75 // tallest photo box, as a share of the cell width
+	photoCaptionMax = 4    // caption lines
 )
 
-// photos prints the visit's photos with captions, four to a page, each
-// scaled to fit its cell.
+// photos prints the visit's photos with captions in rows of two, each
+// photo scaled to its cell's width.
 func (d *doc) photos() error {
 	ps := d.sortedPhotos()
 	if len(ps) == 0 {
 		return nil
 	}
-	d.heading("Photo evidence", fmt.Sprintf("%d %s taken during the visit, in room order.", len(ps), plural(len(ps), "photo", "photos")))
-	top := d.y
-	for i, p := range ps {
+	d.heading("Photo evidence", fmt.Sprintf("%d %s taken during the visit, in room order, with what was wrong and the auditor's note.",
+		len(ps), plural(len(ps), "photo", "photos")), d.photoH()+photoCaptionMax*lineHeight(stSmall))
+	for i := 0; i < len(ps); i += photoCols {
 		if err := d.ctx.Err(); err != nil {
 			return err
 		}
-		slot := i % (photoCols * photoRows)
-		if i > 0 && slot == 0 {
-			d.newPage()
-			top = d.y
-		}
-		d.photoCell(p, slot, top)
-		d.step()
+		d.photoRow(ps[i:min(i+photoCols, len(ps))])
 	}
 	return nil
+}
+
+// photoRowsPerPage is how many rows of photos a page holds.
+const photoRowsPerPage = 3
+
+// photoH is the height of a photo box: a 4:3 photo at the cell's width,
+// or less so that photoRowsPerPage rows and their captions fit a page.
+func (d *doc) photoH() float64 {
+	row := (d.bottom() - margin) / photoRowsPerPage
+	return min(d.photoCellW()*photoMaxAspect, row-photoGap-1-3*lineHeight(stSmall))
+}
+
+// photoCellW is the width of a photo in the grid.
+func (d *doc) photoCellW() float64 { return (d.contentW() - photoGap*(photoCols-1)) / photoCols }
+
+// photoRow draws up to photoCols photos side by side with their captions,
+// starting a page first when the row does not fit.
+func (d *doc) photoRow(ps []audit.Photo) {
+	cellW := d.photoCellW()
+	imgH := d.photoH()
+	captions := make([][]string, len(ps))
+	lines := 1
+	for i, p := range ps {
+		captions[i] = d.fonts.wrapMax(d.photoCaption(p), stSmall, cellW, photoCaptionMax)
+		lines = max(lines, len(captions[i]))
+	}
+	rowH := imgH + 1 + float64(lines)*lineHeight(stSmall)
+	d.need(rowH)
+	for i, p := range ps {
+		x := d.left() + float64(i)*(cellW+photoGap)
+		h, missing := d.photoImage(p, x, d.y, cellW, imgH)
+		if missing != "" {
+			h = cellW * 0.75
+			d.setDraw(greyMid)
+			d.pdf.Rect(x, d.y, cellW, h, "D")
+			d.textCentre(x+cellW/2, d.y+h/2, missing, stSmall)
+		}
+		d.setInk(greyInk)
+		for k, l := range captions[i] {
+			d.text(x, d.y+h+1+float64(k)*lineHeight(stSmall), l, stSmall)
+		}
+		d.step()
+	}
+	d.y += rowH + photoGap
 }
 
 // sortedPhotos orders photos by room (as the room table does), then as taken.
@@ -51,28 +93,6 @@ func (d *doc) sortedPhotos() []audit.Photo {
 	ps := append([]audit.Photo(nil), d.r.Photos...)
 	sort.SliceStable(ps, func(i, j int) bool { return order[ps[i].RoomID] < order[ps[j].RoomID] })
 	return ps
-}
-
-// photoCell draws one photo and its caption in slot of the grid below top.
-func (d *doc) photoCell(p audit.Photo, slot int, top float64) {
-	gap := 6.0
-	cellW := (d.contentW() - gap*(photoCols-1)) / photoCols
-	cellH := (d.bottom() - top - gap*(photoRows-1)) / photoRows
-	x := d.left() + float64(slot%photoCols)*(cellW+gap)
-	y := top + float64(slot/photoCols)*(cellH+gap)
-	captionH := 3 * lineHeight(stSmall)
-	imgH, missing := d.photoImage(p, x, y, cellW, cellH-captionH-2)
-	if missing != "" {
-		imgH = cellW * 0.75
-		d.setDraw(greyMid)
-		d.pdf.Rect(x, y, cellW, imgH, "D")
-		d.textCentre(x+cellW/2, y+imgH/2, missing, stSmall)
-	}
-	d.setInk(greyInk)
-	lines := d.fonts.wrap(d.photoCaption(p), stSmall, cellW)
-	for i, l := range lines[:min(len(lines), 3)] {
-		d.text(x, y+imgH+1+float64(i)*lineHeight(stSmall), l, stSmall)
-	}
 }
 
 // photoImage places the photo scaled to fit w x h, centred across and at
@@ -104,16 +124,31 @@ func (d *doc) photoImage(p audit.Photo, x, y, w, h float64) (float64, string) {
 	return ih, ""
 }
 
-// photoCaption says where the photo was taken and of what: "Room 101 · HDMI adapter".
+// photoCaption says where the photo was taken and what was wrong there:
+// "Room 104 · Remote and display pens broken — “remote missing since
+// Sept”". A photo of an item that did not fail is named by its item.
 func (d *doc) photoCaption(p audit.Photo) string {
 	caption := roomTitle(d.r.rooms[p.RoomID])
-	label := ""
-	if it, ok := d.r.Template.Item(p.ItemID); ok {
-		label = it.Label
-		caption += " · " + it.Label
+	it, hasItem := d.r.Template.Item(p.ItemID)
+	f, failed := d.r.findingAt(p.RoomID, p.ItemID)
+	what := ""
+	switch {
+	case failed:
+		what = sentence(problem(it, []string{f.Reason}))
+	case hasItem:
+		what = it.Label
 	}
-	if extra := d.r.scrubber.Scrub(p.Caption); extra != "" && extra != label {
+	if what != "" {
+		caption += " · " + what
+	}
+	extra := strings.TrimSpace(d.r.scrubber.Scrub(p.Caption))
+	if extra != "" && extra != it.Label && extra != what {
 		caption += ": " + extra
+	}
+	if failed {
+		if n := strings.TrimSpace(d.r.scrubber.Scrub(f.Note)); n != "" {
+			caption += " — " + quoted(n)
+		}
 	}
 	return caption
 }

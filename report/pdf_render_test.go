@@ -9,8 +9,9 @@ import (
 	"techwalk/audit"
 )
 
-// TestRenderForReview writes sample reports and their pages as PNG images
-// to $TECHWALK_REPORT_REVIEW_DIR, for a person to look at; without the
+// TestRenderForReview writes sample reports (a fixture, and the demo's
+// Lincoln visit on A4 and Letter) and their pages as PNG images to
+// $TECHWALK_REPORT_REVIEW_DIR, for a person to look at; without the
 // variable it is skipped.
 func TestRenderForReview(t *testing.T) {
 	dir := os.Getenv("TECHWALK_REPORT_REVIEW_DIR")
@@ -36,4 +37,15 @@ func TestRenderForReview(t *testing.T) {
 	must(t, err)
 	must(t, os.WriteFile(pdf, raw, 0o644))
 	runTool(t, "pdftoppm", "-png", "-r", "60", pdf, filepath.Join(dir, "fixture"))
+	demo, visitID := demoStore(t)
+	opt, err := OptionsFromStore(context.Background(), demo)
+	must(t, err)
+	for _, paper := range []string{PaperA4, PaperLetter} {
+		opt.Paper = paper
+		raw, err := os.ReadFile(writeReport(t, demo, visitID, opt))
+		must(t, err)
+		pdf := filepath.Join(dir, "demo-"+paper+".pdf")
+		must(t, os.WriteFile(pdf, raw, 0o644))
+		runTool(t, "pdftoppm", "-png", "-r", "60", pdf, filepath.Join(dir, "demo-"+paper))
+	}
 }

@@ -25,8 +25,8 @@ func (d *doc) scorecard() error {
 	if d.r.prev != nil {
 		lead += " The hatched bar below each is the previous visit; both are then scored on the checks answered both times, and the change on the right compares those."
 	}
-	d.heading("Scorecard by category", lead)
 	cats := d.r.Score.Categories
+	d.heading("Scorecard by category", lead, d.barsHeight(len(cats)))
 	if len(cats) == 0 {
 		d.paragraph(d.left(), d.contentW(), "No scored answers yet.", stBody)
 		return nil
@@ -45,6 +45,28 @@ func (d *doc) scorecard() error {
 	}
 	d.loopLists()
 	return nil
+}
+
+// barsHeight is the height of the category chart: legend, axis and bars.
+func (d *doc) barsHeight(cats int) float64 {
+	row := barH + barGap
+	h := 5.0
+	if d.r.prev != nil {
+		row += prevBarH + 0.4
+		h += lineHeight(stSmall) + 3
+	}
+	return h + float64(cats)*row
+}
+
+func previousCategories(prev *audit.VisitData) map[string]audit.CategoryScore {
+	out := map[string]audit.CategoryScore{}
+	if prev == nil {
+		return out
+	}
+	for _, c := range prev.Score.Categories {
+		out[c.Category] = c
+	}
+	return out
 }
 
 // barArea is the x position and width of the 0-100 scale.
@@ -133,9 +155,20 @@ func changeLabel(delta float64) string {
 	return "no change"
 }
 
+// History chart heights, in millimetres: it shrinks to the space left on
+// the page down to historyMinH, so it does not stand alone on a page.
+const (
+	historyMaxH = 50.0
+	historyMinH = 32.0
+)
+
 // historyChart draws the school's score across its visits as a line chart.
 func (d *doc) historyChart() {
-	h := 50.0
+	below := lineHeight(stH2) + 1 + 2 + lineHeight(stSmall) + 4 + 8 // title, padding, dates
+	h := min(historyMaxH, d.bottom()-d.y-below)
+	if h < historyMinH {
+		h = historyMaxH
+	}
 	d.subheading("The school's score across visits", h+12)
 	x0, y0, w := d.left()+10, d.y+2, d.contentW()-20
 	d.pdf.SetLineWidth(0.15)

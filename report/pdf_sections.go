@@ -11,8 +11,8 @@ import (
 // issues lists the top issues ranked by severity weight x rooms affected.
 func (d *doc) issues() error {
 	all := d.r.topIssues()
-	d.heading("Top issues", "Ranked by severity weight times the number of rooms affected: "+
-		"what costs the most teaching time across the school comes first.")
+	d.heading("Top issues", "What costs the most teaching time across the school comes first: "+
+		"the more serious the problem and the more rooms it reaches, the higher it stands. The auditor's notes follow each issue.", 0)
 	if len(all) == 0 {
 		d.paragraph(d.left(), d.contentW(), "Nothing failed in the rooms visited.", stBody)
 		return nil
@@ -20,10 +20,9 @@ func (d *doc) issues() error {
 	shown := all[:min(len(all), maxIssues)]
 	rows := make([][]string, len(shown))
 	for i, is := range shown {
-		rows[i] = []string{fmt.Sprint(i + 1), is.phrase(), is.item.Category, severityLabel(is.severity),
-			fmt.Sprintf("%.0f", is.weight())}
+		rows[i] = []string{fmt.Sprint(i + 1), is.withNotes(), is.item.Category, string(is.severity)}
 	}
-	cols := []column{{"#", 0, true}, {"Issue", 6, false}, {"Category", 2, false}, {"Severity", 0, false}, {"Weight x rooms", 1.2, true}}
+	cols := []column{{"#", 0, true}, {"Issue", 6, false}, {"Category", 2, false}, {"Severity", 0, false}}
 	if err := d.table(cols, rows, stBody); err != nil {
 		return err
 	}
@@ -32,11 +31,6 @@ func (d *doc) issues() error {
 		d.paragraph(d.left(), d.contentW(), fmt.Sprintf("%d more issues are listed in the room table and the action plan.", len(all)-len(shown)), stSmall)
 	}
 	return nil
-}
-
-// severityLabel prints a severity with its weight: "critical (10)".
-func severityLabel(s audit.Severity) string {
-	return fmt.Sprintf("%s (%g)", s, s.Weight())
 }
 
 // roomTable lists every room with its score, Wi-Fi figures and what failed.
@@ -57,20 +51,20 @@ func (d *doc) roomTable() error {
 // due date, status and ticket.
 func (d *doc) actions() error {
 	rows := d.r.actionRows()
-	d.heading("Action plan", "Every finding, most urgent first. IDs match the backlog exports, so a ticket can be traced back to this report.")
+	d.heading("Action plan", "Every problem found, most urgent first, with who fixes it and by when. The ID on the right matches the backlog exports, so a ticket can be traced back to this report.", 0)
 	if len(rows) == 0 {
 		d.paragraph(d.left(), d.contentW(), "No actions: nothing failed.", stBody)
 		return nil
 	}
-	cols := []column{{"ID", 0, false}, {"Room", 1.2, false}, {"Finding", 4, false}, {"Owner", 1.6, false},
-		{"Priority", 0, false}, {"Due", 0, false}, {"Status", 0, false}, {"Ticket", 1.2, false}}
+	cols := []column{{"Problem", 4, false}, {"Room", 1.2, false}, {"Owner", 1.6, false},
+		{"Priority", 0, false}, {"Due", 0, false}, {"Status", 0, false}, {"Ticket", 1.2, false}, {"ID", 0, false}}
 	return d.table(cols, rows, stSmall)
 }
 
 // method explains how the figures were made.
 func (d *doc) method() error {
 	t := d.r.Template
-	d.heading("Method", "")
+	d.heading("Method", "", 0)
 	d.methodPart("Checklist", fmt.Sprintf("%s, version %s (id %s). Every visit keeps the exact checklist version it used, so this report never changes when the checklist does.",
 		t.Name, t.Version, t.ID))
 	d.methodPart("Experience score", "Every scored answer (not n/a, not free text or photos) carries its item's severity weight. "+
@@ -93,7 +87,9 @@ func (d *doc) method() error {
 	d.methodPart("Teacher feedback", "Ratings are means of the answers given (1-5); unanswered questions are left out. "+
 		"Would-choose-again is the share of yes among the teachers who answered. Quotes appear only when the teacher agreed to be quoted"+
 		d.anonymityNote())
-	d.methodPart("Top issues", "Findings are grouped by checklist item and ranked by severity weight x rooms affected.")
+	d.methodPart("Top issues", "Findings are grouped by checklist item and ranked by severity weight x rooms affected "+
+		"(a critical item failing in one room weighs 10, a low one failing in three rooms weighs 3); ties go to the more severe item. "+
+		"The cover's \"Most urgent\" list is the first three.")
 	d.methodPart("Generated", d.r.opt.Now.Format("2 January 2006, 15:04 MST")+" by "+build.String()+".")
 	if len(d.fonts.missing) > 0 {
 		d.methodPart("Characters", fmt.Sprintf("%d characters had no glyph in the available fonts and are printed as %c.", len(d.fonts.missing), placeholder))

@@ -9,12 +9,12 @@ import (
 func (d *doc) teachers() error {
 	s := d.r.Score
 	if s.FeedbackCount == 0 {
-		d.heading("What teachers told us", "No teacher feedback was collected during this visit.")
+		d.heading("What teachers told us", "No teacher feedback was collected during this visit.", 0)
 		return nil
 	}
 	d.heading("What teachers told us", fmt.Sprintf(
 		"%d %s answered a short survey in their room during the walkthrough. Ratings are from 1 (strongly disagree) to 5 (strongly agree).",
-		s.FeedbackCount, plural(s.FeedbackCount, "teacher", "teachers")))
+		s.FeedbackCount, plural(s.FeedbackCount, "teacher", "teachers")), 40)
 	prompts := d.r.Template.Feedback
 	d.ratingBar(nonEmpty(prompts.SupportsTeaching, "Technology supports my teaching"), s.MeanSupportsTeaching)
 	d.ratingBar(nonEmpty(prompts.HelpEasy, "Getting help is easy"), s.MeanHelpEasy)

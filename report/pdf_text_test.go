@@ -63,7 +63,7 @@ func TestRunsSwitchFontsByCoverage(t *testing.T) {
 	if fs.faceFor('王', fs.regular) == nil {
 		t.Skip("no fallback font with Chinese on this machine (Debian: fonts-droid-fallback)")
 	}
-	runs := fs.runs("王芳 (Wang Fang)", stBody)
+	runs := fs.runs("王芳 (Wang Fang)", stBody, false)
 	if len(runs) != 2 || runs[0].text != "王芳" || runs[0].face == fs.regular || runs[1].text != " (Wang Fang)" || runs[1].face != fs.regular {
 		t.Errorf("runs %+v; want 王芳 in a fallback font, then the rest in Noto Sans", runs)
 	}
@@ -74,12 +74,18 @@ func TestRunsSwitchFontsByCoverage(t *testing.T) {
 
 func TestRunsUsePlaceholderWithoutFallback(t *testing.T) {
 	fs, warnings := testFontSet(t, []string{})
-	runs := fs.runs("Room 王 ✓ \U0001F600", stBody)
-	if len(runs) != 1 || runs[0].text != "Room \uFFFD \uFFFD \uFFFD" {
+	runs := fs.runs("Room 王 ✓ \U0001F600 王", stBody, false)
+	if len(runs) != 1 || runs[0].text != "Room \uFFFD \uFFFD \uFFFD \uFFFD" {
 		t.Errorf("runs %+v; want one Noto run with placeholders", runs)
 	}
-	if len(*warnings) != 3 {
-		t.Errorf("warnings %q; want one per missing character", *warnings)
+	if len(*warnings) != 0 {
+		t.Errorf("warnings %q while drawing; want them summed up once", *warnings)
+	}
+	w := fs.missingWarning()
+	for _, want := range []string{"4 characters (3 different)", "U+738B", "U+2713", "U+1F600"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("missing-glyph warning %q lacks %q", w, want)
+		}
 	}
 }
 

@@ -75,6 +75,7 @@ func commands() []command {
 		{"demo", "create a sample district to explore: techwalk demo --db demo.db", runDemo},
 		{"schools", "list schools with their last visit and score [--json]", runSchools},
 		{"visits", "list visits [--school NAME] [--json]", runVisits},
+		{"people", "show or record who walked a visit and who was present: techwalk people [--visit ID|latest] [--school NAME] [--walked-by NAME] [--present TEXT]", runPeople},
 		{"template", "check or add a checklist: techwalk template validate|import FILE", runTemplate},
 		{"report", "write a visit's PDF report: techwalk report --visit ID|latest [--school NAME] [-o FILE] [--paper a4|letter]", runReport},
 		{"wifi", "measure Wi-Fi where you stand: techwalk wifi measure [--url URL] [--json]", runWifi},

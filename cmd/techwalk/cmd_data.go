@@ -183,6 +183,7 @@ type visitRow struct {
 	Started  string  `json:"started"`
 	Finished string  `json:"finished,omitempty"`
 	Auditor  string  `json:"auditor,omitempty"`
+	Present  string  `json:"present,omitempty"`
 	Template string  `json:"template"`
 	Rooms    int     `json:"rooms_visited"`
 	Findings int     `json:"findings"`
@@ -250,7 +251,7 @@ func visitRows(ctx context.Context, store *audit.Store, schoolKey string) ([]vis
 		if err != nil {
 			return nil, err
 		}
-		row := visitRow{ID: v.ID, School: sc.Name, Started: v.StartedAt.Local().Format(time.RFC3339), Auditor: v.Auditor,
+		row := visitRow{ID: v.ID, School: sc.Name, Started: v.StartedAt.Local().Format(time.RFC3339), Auditor: v.Auditor, Present: v.People,
 			Template: v.TemplateID + " " + v.TemplateVersion, Rooms: vs.RoomsVisited, Findings: vs.Failures, Score: vs.Score,
 			Coverage: vs.Coverage.Percent(), PartialWalk: vs.Partial, RoomsReady: vs.RoomsReady, RoomsPartly: vs.RoomsPartly,
 			short: short[v.ID], started: v.StartedAt}
