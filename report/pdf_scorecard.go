@@ -58,17 +58,6 @@ func (d *doc) barsHeight(cats int) float64 {
 	return h + float64(cats)*row
 }
 
-func previousCategories(prev *audit.VisitData) map[string]audit.CategoryScore {
-	out := map[string]audit.CategoryScore{}
-	if prev == nil {
-		return out
-	}
-	for _, c := range prev.Score.Categories {
-		out[c.Category] = c
-	}
-	return out
-}
-
 // barArea is the x position and width of the 0-100 scale.
 func (d *doc) barArea() (float64, float64) {
 	return d.left() + barLabelW, d.contentW() - barLabelW - barValueW
