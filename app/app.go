@@ -381,6 +381,84 @@ func (s statusLabel) clear() {
 	s.Hide()
 }
 
+// statusBar is a screen's status line in a fixed place: it keeps its
+// height whether or not it says something, so a message never moves a
+// button the user is about to tap. Long messages wrap over two lines and
+// end with an ellipsis. It can offer one action (Undo) beside the message.
+type statusBar struct {
+	statusLabel
+	action *widget.Button
+	box    *fyne.Container
+}
+
+// statusLines is how many lines of text a status bar holds.
+const statusLines = 2
+
+func newStatusBar() *statusBar {
+	l := wrapLabel("")
+	l.Truncation = fyne.TextTruncateEllipsis
+	b := &statusBar{statusLabel: statusLabel{l}}
+	b.action = widget.NewButtonWithIcon("", theme.ContentUndoIcon(), nil)
+	b.action.Hide()
+	b.box = container.New(fixedHeight{lines: statusLines},
+		container.NewBorder(nil, nil, nil, tallBox(b.action), l))
+	return b
+}
+
+// clear empties the message and takes the action away; the space stays.
+func (b *statusBar) clear() {
+	b.SetText("")
+	b.action.Hide()
+}
+
+// offer shows msg with a button that runs do once and clears the bar.
+func (b *statusBar) offer(msg, label string, do func()) {
+	b.info(msg)
+	b.action.SetText(label)
+	b.action.OnTapped = func() {
+		b.clear()
+		do()
+	}
+	b.action.Show()
+}
+
+// saved, failed and info replace any action on offer.
+func (b *statusBar) saved(err error) { b.action.Hide(); b.statusLabel.saved(err) }
+func (b *statusBar) failed(err error) { b.action.Hide(); b.statusLabel.failed(err) }
+func (b *statusBar) info(msg string)  { b.action.Hide(); b.statusLabel.info(msg) }
+
+// fixedHeight lays its content out at a height that does not depend on the
+// content: lines of text, and at least a touch target.
+type fixedHeight struct{ lines int }
+
+func (f fixedHeight) height() float32 {
+	text := fyne.MeasureText("Mg", theme.TextSize(), fyne.TextStyle{}).Height
+	return max(float32(f.lines)*text+2*theme.InnerPadding(), touchHeight)
+}
+
+func (f fixedHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (f fixedHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w := float32(0)
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	return fyne.NewSize(w, f.height())
+}
+
+// plural counts things in words: "1 room", "3 rooms", "0 findings".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
 // tall gives its content a minimum height so buttons are easy to hit with a finger.
 type tall struct{ height float32 }
 
@@ -467,4 +545,27 @@ func formatDate(t time.Time) string {
 		return ""
 	}
 	return t.Local().Format("2 Jan 2006")
+}
+
+// compactRows stacks its objects like a VBox, but lets each label's inner
+// padding overlap the next one's, so two-line list rows stay short.
+type compactRows struct{}
+
+func (compactRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objs {
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h - theme.InnerPadding()
+	}
+}
+
+func (compactRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for _, o := range objs {
+		m := o.MinSize()
+		w, h = max(w, m.Width), h+m.Height-theme.InnerPadding()
+	}
+	return fyne.NewSize(w, h+theme.InnerPadding())
 }

@@ -135,7 +135,7 @@ func TestWholeVisit(t *testing.T) {
 	school, rooms := setUpSchool(t, u, s)
 
 	h := loadedHome(u)
-	test.Tap(h.startBtns[school.ID])
+	test.Tap(homeRowOf(t, h, school.ID).start)
 	visits, _ := s.Visits(ctx, audit.VisitFilter{SchoolID: school.ID})
 	if len(visits) != 1 || visits[0].Finished() || u.visit == nil {
 		t.Fatalf("start visit: %+v", visits)

@@ -66,7 +66,7 @@ type checklist struct {
 	roomsBtn      *widget.Button
 	sectionBox    *fyne.Container
 	scroll        *container.Scroll
-	saved         statusLabel
+	saved         *statusBar
 	root          fyne.CanvasObject
 }
 
@@ -105,10 +105,10 @@ func (c *checklist) buildUI() fyne.CanvasObject {
 	c.sectionEnd.Importance = widget.HighImportance
 	c.sectionBox = container.NewVBox()
 	c.scroll = container.NewVScroll(c.sectionBox)
-	c.saved = newStatusLabel()
+	c.saved = newStatusBar()
 	c.updateDone()
 	top := container.NewVBox(c.title, actions, nav)
-	bottom := container.NewVBox(widget.NewSeparator(), c.saved, smallLabel(checklistHelp))
+	bottom := container.NewVBox(widget.NewSeparator(), c.saved.box, smallLabel(checklistHelp))
 	c.root = container.NewBorder(top, bottom, nil, nil, c.scroll)
 	c.showSection(0)
 	c.setCurrent(c.firstUnanswered())

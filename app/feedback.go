@@ -27,7 +27,7 @@ type feedbackForm struct {
 	inconveniences *widget.Entry
 	frustration    *widget.Entry
 	consent        *widget.Check
-	saved          statusLabel
+	saved          *statusBar
 	backBtn        *widget.Button
 	loading        bool
 }
@@ -60,7 +60,7 @@ func (f *feedbackForm) buildUI() fyne.CanvasObject {
 	f.frustration.SetMinRowsVisible(3)
 	f.frustration.OnChanged = func(s string) { f.fb.Frustration = s; f.onChanged() }
 	f.consent = widget.NewCheck("Yes, you may quote me", func(b bool) { f.fb.ConsentToQuote = b; f.onChanged() })
-	f.saved = newStatusLabel()
+	f.saved = newStatusBar()
 	f.backBtn = widget.NewButtonWithIcon("Back to the checklist", theme.NavigateBackIcon(), f.onBack)
 	f.backBtn.Importance = widget.HighImportance
 	f.load()
@@ -83,7 +83,7 @@ func (f *feedbackForm) buildUI() fyne.CanvasObject {
 			c.setReadOnly(true)
 		}
 	}
-	bottom := container.NewVBox(widget.NewSeparator(), f.saved, tallBox(f.backBtn))
+	bottom := container.NewVBox(widget.NewSeparator(), f.saved.box, tallBox(f.backBtn))
 	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(container.NewPadded(form)))
 }
 

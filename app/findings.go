@@ -41,7 +41,7 @@ type findingsScreen struct {
 	more     *fyne.Container // "Showing 60 of N" and its Show more button
 	moreText *widget.Label
 	moreBtn  *widget.Button
-	saved    statusLabel
+	saved    *statusBar
 
 	exportBtn  *widget.Button
 	ticketsBtn *widget.Button
@@ -77,7 +77,7 @@ func (s *findingsScreen) buildUI() fyne.CanvasObject {
 	s.severity.SetSelected(allOption)
 	s.status.SetSelected(allOption)
 	s.count = wrapLabel("")
-	s.saved = newStatusLabel()
+	s.saved = newStatusBar()
 	s.list = container.NewVBox()
 	s.moreText = widget.NewLabel("") // short: "Showing 60 of 151"
 	s.moreText.TextStyle = fyne.TextStyle{Bold: true}
@@ -88,7 +88,7 @@ func (s *findingsScreen) buildUI() fyne.CanvasObject {
 		labelled("Visits", s.scope), labelled("Category", s.category),
 		labelled("Severity", s.severity), labelled("Status", s.status))
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.buildActions(), heading("Findings")),
-		filters, s.count, s.saved, widget.NewSeparator())
+		filters, s.count, s.saved.box, widget.NewSeparator())
 	return container.NewBorder(top, smallLabel(findingHelp), nil, nil,
 		container.NewVScroll(container.NewVBox(s.list, s.more)))
 }

@@ -58,7 +58,7 @@ func (f *finishScreen) buildUI() fyne.CanvasObject {
 	cats := container.NewVBox(heading("Findings by category"))
 	for _, c := range s.Categories {
 		if c.Failures > 0 {
-			cats.Add(wrapLabel(fmt.Sprintf("%s: %d finding(s), score %.0f", c.Category, c.Failures, c.Score)))
+			cats.Add(wrapLabel(fmt.Sprintf("%s: %s, score %.0f", c.Category, plural(c.Failures, "finding"), c.Score)))
 		}
 	}
 	if len(cats.Objects) == 1 {

@@ -707,14 +707,11 @@ func (r *itemRow) updateOutcome() {
 }
 
 func (r *itemRow) updatePhotoButton() {
-	switch r.photos {
-	case 0:
+	if r.photos == 0 {
 		r.photoBtn.SetText("Photo")
-	case 1:
-		r.photoBtn.SetText("1 photo")
-	default:
-		r.photoBtn.SetText(fmt.Sprintf("%d photos", r.photos))
+		return
 	}
+	r.photoBtn.SetText(plural(r.photos, "photo"))
 }
 
 // setCurrent highlights the row as the one keyboard shortcuts act on.

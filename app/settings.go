@@ -33,7 +33,7 @@ type settingsScreen struct {
 	paper     *widget.Select
 	logoBtn   *widget.Button
 	logo      *canvas.Image
-	saved     statusLabel
+	saved     *statusBar
 	loading   bool
 }
 
@@ -42,7 +42,7 @@ func newSettingsScreen(u *ui) *settingsScreen {
 }
 
 func (s *settingsScreen) buildUI() fyne.CanvasObject {
-	s.saved = newStatusLabel()
+	s.saved = newStatusBar()
 	s.district = s.textSetting(audit.SettingDistrict, "District name")
 	s.auditor = s.textSetting(audit.SettingAuditor, "Your name, as it appears on reports")
 	s.wifiURL = s.textSetting(audit.SettingWifiURL, "https://speedtest.example.org/ (your district's test server)")
@@ -70,9 +70,8 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		labelled("Data file", selectableLabel(s.store.Path())),
 		smallLabel("Every answer is saved in this file the moment it is given."),
 		labelled("Theme", wrapLabel("Follows your system's light or dark setting.")),
-		s.saved,
 	)
-	return container.NewVScroll(container.NewPadded(form))
+	return container.NewBorder(nil, s.saved.box, nil, nil, container.NewVScroll(container.NewPadded(form)))
 }
 
 // selectableLabel is a wrapping label whose text can be copied.

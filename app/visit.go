@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -35,6 +36,7 @@ type visitScreen struct {
 	reopenBtn   *widget.Button
 	body        *fyne.Container
 	roomButtons map[string]*widget.Button
+	discardBtn  *widget.Button // only while the visit holds nothing
 	checklist   *checklist
 	root        fyne.CanvasObject
 }
@@ -145,8 +147,35 @@ func (vs *visitScreen) showPicker() {
 		hint = "This school has no rooms yet: add them first."
 	}
 	content := container.NewVBox(wrapLabel(hint), grid,
-		container.NewGridWithColumns(2, tallBox(addRoom), tallBox(finish)))
+		container.NewGridWithColumns(2, tallBox(addRoom), tallBox(finish)), vs.buildDiscard())
 	vs.setBody(container.NewVScroll(content))
+}
+
+// buildDiscard offers to discard a visit that holds nothing yet (started by
+// mistake); once anything is answered the button is gone.
+func (vs *visitScreen) buildDiscard() fyne.CanvasObject {
+	vs.discardBtn = widget.NewButtonWithIcon("Discard this empty visit…", theme.DeleteIcon(), vs.onDiscard)
+	vs.discardBtn.Importance = widget.DangerImportance
+	if empty, err := vs.store.VisitEmpty(vs.u.ctx, vs.visit.ID); err != nil || !empty || vs.visit.Finished() {
+		vs.discardBtn.Hide()
+	}
+	return tallBox(vs.discardBtn)
+}
+
+// onDiscard asks, then deletes the empty visit and goes home.
+func (vs *visitScreen) onDiscard() {
+	dialog.ShowConfirm("Discard this visit?", "Nothing has been answered in this visit of "+vs.school.Name+
+		". Discarding removes it from the list of visits.", func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := vs.store.DiscardVisit(vs.u.ctx, vs.visit.ID); err != nil {
+			vs.u.showError(err)
+			return
+		}
+		vs.u.setCurrentVisit("")
+		vs.u.showHome()
+	}, vs.u.win)
 }
 
 func (vs *visitScreen) setBody(obj fyne.CanvasObject) {

@@ -1,0 +1,166 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"techwalk/audit"
+)
+
+// homeRow lays the home screen out and returns the list row on show for a school.
+func homeRowOf(t *testing.T, h *home, schoolID string) *homeRow {
+	t.Helper()
+	test.LaidOutObjects(h.u.win.Content())
+	r := h.rowFor(schoolID)
+	if r == nil {
+		t.Fatalf("school %s is not on show on Home", schoolID)
+	}
+	return r
+}
+
+// positionOf is where o is drawn in the window.
+func positionOf(u *ui, o fyne.CanvasObject) fyne.Position {
+	return fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+}
+
+func TestDeleteRoomOffersUndoAndMovesNothing(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	school, rooms := setUpSchool(t, u, s)
+	se := u.showSchool(school.ID)
+	test.LaidOutObjects(u.win.Content())
+	del := findButtonWithIcon(se.roomList, 0)
+	before := positionOf(u, del)
+	test.Tap(del)
+	left, _ := s.Rooms(ctx, school.ID)
+	if len(left) != 2 {
+		t.Fatalf("after delete: %d rooms stored, want 2", len(left))
+	}
+	if !se.saved.action.Visible() || se.saved.action.Text != "Undo" {
+		t.Fatalf("no Undo offered after deleting a room; status says %q", se.saved.Text)
+	}
+	test.LaidOutObjects(u.win.Content())
+	if after := positionOf(u, findButtonWithIcon(se.roomList, 0)); after != before {
+		t.Fatalf("the next room's delete button moved from %v to %v after a delete", before, after)
+	}
+	test.Tap(se.saved.action)
+	back, _ := s.Rooms(ctx, school.ID)
+	if len(back) != 3 {
+		t.Fatalf("after Undo: %d rooms stored, want 3", len(back))
+	}
+	if se.rooms[0].ID != rooms[0].ID {
+		t.Fatalf("the room came back at another place: %s first", se.rooms[0].Label())
+	}
+	if se.saved.action.Visible() {
+		t.Fatal("Undo is still offered after it was used")
+	}
+}
+
+// findButtonWithIcon returns the n-th icon-only button (a row's delete) under o.
+func findButtonWithIcon(o fyne.CanvasObject, n int) *widget.Button {
+	for _, obj := range test.LaidOutObjects(o) {
+		if b, ok := obj.(*widget.Button); ok && b.Text == "" && b.Icon != nil {
+			if n == 0 {
+				return b
+			}
+			n--
+		}
+	}
+	return nil
+}
+
+func TestStatusBarKeepsItsHeight(t *testing.T) {
+	b := newStatusBar()
+	empty := b.box.MinSize().Height
+	b.failed(errorString(strings.Repeat("a long problem to explain ", 40)))
+	if got := b.box.MinSize().Height; got != empty {
+		t.Fatalf("the status bar grew from %v to %v with a long message", empty, got)
+	}
+	b.offer("Room 101 deleted.", "Undo", func() {})
+	if got := b.box.MinSize().Height; got != empty {
+		t.Fatalf("the status bar grew from %v to %v with an Undo button", empty, got)
+	}
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }
+
+func TestSchoolWithoutRoomsAsksForRoomsBeforeAVisit(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	sc := audit.School{Name: "Roosevelt Middle"}
+	if err := s.SaveSchool(ctx, &sc); err != nil {
+		t.Fatal(err)
+	}
+	h := loadedHome(u)
+	test.Tap(homeRowOf(t, h, sc.ID).start)
+	if vs, _ := s.Visits(ctx, audit.VisitFilter{}); len(vs) != 0 {
+		t.Fatalf("a visit of a school with no rooms was started: %d visits", len(vs))
+	}
+	if !strings.Contains(dialogText(u), "no rooms yet") {
+		t.Fatalf("no offer to add rooms; dialog says %q", dialogText(u))
+	}
+	test.Tap(dialogButton(t, u, "Add rooms"))
+	if u.showing != "school" || u.school.school.ID != sc.ID {
+		t.Fatalf("Add rooms opened %q", u.showing)
+	}
+}
+
+func TestPlural(t *testing.T) {
+	for n, want := range map[int]string{0: "0 rooms", 1: "1 room", 2: "2 rooms"} {
+		if got := plural(n, "room"); got != want {
+			t.Errorf("plural(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestEmptyVisitCanBeDiscarded(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	school, rooms := setUpSchool(t, u, s)
+	h := loadedHome(u)
+	test.Tap(homeRowOf(t, h, school.ID).start)
+	vs := u.visit
+	if !vs.discardBtn.Visible() {
+		t.Fatal("a new, empty visit offers no discard")
+	}
+	test.Tap(vs.discardBtn)
+	test.Tap(dialogButton(t, u, "Yes"))
+	if visits, _ := s.Visits(ctx, audit.VisitFilter{}); len(visits) != 0 {
+		t.Fatalf("the empty visit was not discarded: %d visits", len(visits))
+	}
+	if u.showing != "home" || u.nav["visit"].Disabled() == false {
+		t.Fatalf("after discard: showing %q, Visit button enabled %v", u.showing, !u.nav["visit"].Disabled())
+	}
+
+	h = loadedHome(u)
+	test.Tap(homeRowOf(t, h, school.ID).start)
+	c := u.visit.onPickRoom(rooms[0].ID)
+	test.Tap(row(t, c, "disp-power").choice.button(audit.CheckOK))
+	c.vs.onRooms()
+	if u.visit.discardBtn.Visible() {
+		t.Fatal("a visit with an answer still offers to be discarded")
+	}
+}
+
+func TestImportButtonStaysPutAfterCheck(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	importSchoolsFile(t, u)
+	is := importFile(t, u, "rooms.csv", roomsWithBadKind)
+	test.LaidOutObjects(u.win.Content())
+	before := positionOf(u, is.importBtn)
+	test.Tap(is.checkBtn)
+	is.work.wait()
+	test.LaidOutObjects(u.win.Content())
+	if is.status.Text == "" {
+		t.Fatal("Check said nothing")
+	}
+	if after := positionOf(u, is.importBtn); after != before {
+		t.Fatalf("Import moved from %v to %v once Check reported", before, after)
+	}
+	if n := roomCount(t, s); n != 0 {
+		t.Fatalf("Check saved %d rooms", n)
+	}
+}
