@@ -423,7 +423,7 @@ func (b *statusBar) offer(msg, label string, do func()) {
 }
 
 // saved, failed and info replace any action on offer.
-func (b *statusBar) saved(err error) { b.action.Hide(); b.statusLabel.saved(err) }
+func (b *statusBar) saved(err error)  { b.action.Hide(); b.statusLabel.saved(err) }
 func (b *statusBar) failed(err error) { b.action.Hide(); b.statusLabel.failed(err) }
 func (b *statusBar) info(msg string)  { b.action.Hide(); b.statusLabel.info(msg) }
 
