@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"image"
+	"strings"
 	_ "image/jpeg" // logo previews
 	_ "image/png"
 
@@ -29,6 +30,7 @@ type settingsScreen struct {
 	district  *widget.Entry
 	auditor   *widget.Entry
 	wifiURL   *widget.Entry
+	teams     *widget.Entry
 	anonymise *widget.Check
 	paper     *widget.Select
 	logoBtn   *widget.Button
@@ -46,6 +48,10 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 	s.district = s.textSetting(audit.SettingDistrict, "District name")
 	s.auditor = s.textSetting(audit.SettingAuditor, "Your name, as it appears on reports")
 	s.wifiURL = s.textSetting(audit.SettingWifiURL, "https://speedtest.example.org/ (your district's test server)")
+	s.teams = widget.NewMultiLineEntry()
+	s.teams.SetPlaceHolder(strings.Join(audit.DefaultOwnerTeams, "\n"))
+	s.teams.SetMinRowsVisible(4)
+	s.teams.OnChanged = func(v string) { s.save(audit.SettingOwnerTeams, v) }
 	s.anonymise = widget.NewCheck("Anonymise teacher names in reports", s.onAnonymise)
 	labels := make([]string, len(paperSizes))
 	for i, p := range paperSizes {
@@ -65,6 +71,7 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		s.anonymise,
 		smallLabel("On by default: reports say \"a teacher\" instead of the teacher's name."),
 		labelled("Paper size for reports", s.paper),
+		labelled("Owner teams findings are assigned to, one a line", s.teams),
 		labelled("Wi-Fi test URL", s.wifiURL),
 		smallLabel("TechWalk contacts nothing else: the Wi-Fi test is the only network use, and only when you press Measure Wi-Fi."),
 		labelled("Data file", selectableLabel(s.store.Path())),
@@ -101,6 +108,7 @@ func (s *settingsScreen) load() {
 	s.district.SetText(get(audit.SettingDistrict, ""))
 	s.auditor.SetText(get(audit.SettingAuditor, ""))
 	s.wifiURL.SetText(get(audit.SettingWifiURL, ""))
+	s.teams.SetText(get(audit.SettingOwnerTeams, ""))
 	s.anonymise.SetChecked(s.store.Anonymise(s.u.ctx))
 	paper := get(audit.SettingPaper, "a4")
 	for _, p := range paperSizes {

@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -162,5 +163,81 @@ func TestImportButtonStaysPutAfterCheck(t *testing.T) {
 	}
 	if n := roomCount(t, s); n != 0 {
 		t.Fatalf("Check saved %d rooms", n)
+	}
+}
+
+func TestFindingsBulkEditAndSchoolFilter(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	if _, err := s.CreateDemo(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := s.Findings(ctx, audit.FindingFilter{})
+	fs := loadedFindings(u, "")
+	if len(fs.all) != len(all) {
+		t.Fatalf("listed %d of %d findings", len(fs.all), len(all))
+	}
+	for i := range all {
+		if fs.all[i].ID != all[i].ID {
+			t.Fatalf("finding %d is %s, want %s (most severe first)", i, fs.all[i].ShortID(), all[i].ShortID())
+		}
+	}
+	schools, _ := s.Schools(ctx)
+	fs.school.SetSelected(schools[1].Name)
+	fs.loading.wait()
+	for _, f := range fs.all {
+		if f.SchoolName != schools[1].Name {
+			t.Fatalf("school filter let %s through", f.SchoolName)
+		}
+	}
+	if len(fs.all) < 4 {
+		t.Fatalf("%s has %d findings; the test needs 4", schools[1].Name, len(fs.all))
+	}
+	test.LaidOutObjects(u.win.Content())
+	ticked := map[string]bool{}
+	for _, r := range fs.rows {
+		if len(ticked) < 3 && r.what.Text != "" {
+			test.Tap(r.tick)
+		}
+		for _, f := range fs.all {
+			if fs.selected[f.ID] {
+				ticked[f.ID] = true
+			}
+		}
+	}
+	if len(ticked) != 3 || fs.bulkApply.Text != "Set on 3 ticked" {
+		t.Fatalf("ticked %d, button %q", len(ticked), fs.bulkApply.Text)
+	}
+	test.Type(fs.bulkOwner, "Devices")
+	fs.bulkStatus.SetSelected(string(audit.StatusInBacklog))
+	due := time.Date(2027, 1, 15, 0, 0, 0, 0, time.Local)
+	fs.bulkDue.SetDate(&due)
+	test.Tap(fs.bulkApply)
+	got, _ := s.Findings(ctx, audit.FindingFilter{})
+	changed := 0
+	for _, f := range got {
+		a := f.Action
+		isSet := a.OwnerTeam == "Devices" && a.Status == audit.StatusInBacklog && a.DueDate == "2027-01-15"
+		if ticked[f.ID] != isSet {
+			t.Fatalf("%s ticked %v but action %+v", f.ShortID(), ticked[f.ID], a)
+		}
+		if isSet {
+			changed++
+		}
+	}
+	if changed != 3 || !strings.Contains(fs.saved.Text, "3 findings") {
+		t.Fatalf("changed %d; status %q", changed, fs.saved.Text)
+	}
+}
+
+func TestOwnerTeamsFromSettings(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	st := u.showSettings()
+	test.Type(st.teams, "Network\nHelp desk")
+	if v, _ := s.Setting(ctx, audit.SettingOwnerTeams, ""); v != "Network\nHelp desk" {
+		t.Fatalf("owner teams stored %q", v)
+	}
+	fs := loadedFindings(u, "")
+	if len(fs.teams) != 2 || fs.teams[0] != "Network" || fs.teams[1] != "Help desk" {
+		t.Fatalf("findings offer teams %q", fs.teams)
 	}
 }
