@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"image"
-	"strings"
 	_ "image/jpeg" // logo previews
 	_ "image/png"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
