@@ -95,6 +95,7 @@ func newUI(a fyne.App, store *audit.Store) *ui {
 	u.content = container.NewStack()
 	u.win.SetContent(container.NewBorder(u.buildNav(), nil, nil, nil, u.content))
 	u.addShortcuts()
+	u.win.SetOnDropped(u.onDropped)
 	return u
 }
 

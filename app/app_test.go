@@ -200,7 +200,7 @@ func TestWholeVisit(t *testing.T) {
 	if len(photos) != 1 || photos[0].ItemID != "saf-photo" || photos[0].RoomID != room {
 		t.Fatalf("photos: %+v", photos)
 	}
-	if got := row(t, c, "saf-photo").photoBtn.Text; got != "1 photo" {
+	if got := row(t, c, "saf-photo").photoBtn.Text; got != "Add photo (1)" {
 		t.Errorf("photo button says %q", got)
 	}
 	bad := filepath.Join(t.TempDir(), "notes.png")

@@ -64,6 +64,8 @@ type checklist struct {
 	feedbackBtn   *widget.Button
 	roomPhotoBtn  *widget.Button
 	roomsBtn      *widget.Button
+	roomStrip     *fyne.Container // the room's own photos
+	viewer        dialog.Dialog   // the photo on show full size, if any
 	sectionBox    *fyne.Container
 	scroll        *container.Scroll
 	saved         *statusBar
@@ -107,9 +109,11 @@ func (c *checklist) buildUI() fyne.CanvasObject {
 	c.scroll = container.NewVScroll(c.sectionBox)
 	c.saved = newStatusBar()
 	c.updateDone()
-	top := container.NewVBox(c.title, actions, nav)
+	c.roomStrip = container.NewHBox()
+	top := container.NewVBox(c.title, actions, c.roomStrip, nav)
 	bottom := container.NewVBox(widget.NewSeparator(), c.saved.box, smallLabel(checklistHelp))
 	c.root = container.NewBorder(top, bottom, nil, nil, c.scroll)
+	c.refreshPhotos()
 	c.showSection(0)
 	c.setCurrent(c.firstUnanswered())
 	c.setReadOnly(c.vs.visit.Finished())
@@ -340,8 +344,7 @@ func (c *checklist) updateDone() {
 		c.doneBtn.Importance = widget.MediumImportance
 	}
 	c.doneBtn.Refresh()
-	n := c.vs.photoCount(c.room.ID, "")
-	c.roomPhotoBtn.SetText(fmt.Sprintf("Photo (%d)", n))
+	c.roomPhotoBtn.SetText(fmt.Sprintf("Photo (%d)", c.vs.roomPhotoCount(c.room.ID)))
 }
 
 func (c *checklist) onFeedback() {
@@ -356,7 +359,10 @@ func (c *checklist) onAddPhoto(r *itemRow) {
 // openPhotoDialog lets the user pick an image for the room (itemID "") or an item.
 func (c *checklist) openPhotoDialog(itemID string) {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) { c.onPhotoFile(itemID, rc, err) }, c.u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".gif", ".JPG", ".JPEG", ".PNG", ".GIF"}))
+	d.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
+	if dir := picturesFolder(); dir != nil {
+		d.SetLocation(dir)
+	}
 	d.Resize(c.u.win.Canvas().Size())
 	d.Show()
 }
@@ -371,25 +377,26 @@ func (c *checklist) onPhotoFile(itemID string, rc fyne.URIReadCloser, err error)
 		c.photoFailed(err)
 		return
 	}
+	c.addPhotoData(itemID, name, data)
+}
+
+// addPhotoData stores a photo of the room (itemID "") or an item and shows
+// its thumbnail.
+func (c *checklist) addPhotoData(itemID, name string, data []byte) error {
 	caption := "Room " + c.room.Label()
 	if it, ok := c.vs.tmpl.Item(itemID); ok {
 		caption = it.Label
 	}
-	_, err = c.store.AddPhoto(c.u.ctx, audit.PhotoInput{VisitID: c.vs.visit.ID, RoomID: c.room.ID, ItemID: itemID,
+	p, err := c.store.AddPhoto(c.u.ctx, audit.PhotoInput{VisitID: c.vs.visit.ID, RoomID: c.room.ID, ItemID: itemID,
 		Caption: truncateRunes(caption, audit.MaxNameLen), Name: name, Data: data})
 	if err != nil {
 		c.photoFailed(err)
-		return
+		return err
 	}
-	c.vs.addPhoto(c.room.ID, itemID)
-	for _, r := range c.rows {
-		if r.item.ID == itemID {
-			r.photos++
-			r.updatePhotoButton()
-		}
-	}
-	c.updateDone()
+	c.vs.photos = append(c.vs.photos, p)
+	c.refreshPhotos()
 	c.saved.info("Photo " + name + " added " + time.Now().Format("15:04:05"))
+	return nil
 }
 
 func (c *checklist) photoFailed(err error) {

@@ -186,6 +186,7 @@ type itemRow struct {
 	wifi      *wifiFields
 	noteEntry *fieldEntry
 	photoBtn  *widget.Button
+	strip     *fyne.Container // the item's photo thumbnails
 	root      fyne.CanvasObject
 }
 
@@ -217,8 +218,10 @@ func (r *itemRow) buildUI() fyne.CanvasObject {
 	if c := r.buildControls(); c != nil {
 		parts = append(parts, c)
 	}
+	r.strip = container.NewHBox()
+	r.strip.Hide()
 	parts = append(parts, r.answered, r.outcome, r.problem,
-		container.NewBorder(nil, nil, nil, tallBox(r.photoBtn), r.noteEntry))
+		container.NewBorder(nil, nil, nil, tallBox(r.photoBtn), r.noteEntry), r.strip)
 	r.bg = highlight()
 	r.load()
 	r.root = container.NewStack(r.bg, container.NewPadded(container.NewVBox(parts...)))
@@ -708,10 +711,10 @@ func (r *itemRow) updateOutcome() {
 
 func (r *itemRow) updatePhotoButton() {
 	if r.photos == 0 {
-		r.photoBtn.SetText("Photo")
+		r.photoBtn.SetText("Add photo")
 		return
 	}
-	r.photoBtn.SetText(plural(r.photos, "photo"))
+	r.photoBtn.SetText(fmt.Sprintf("Add photo (%d)", r.photos))
 }
 
 // setCurrent highlights the row as the one keyboard shortcuts act on.

@@ -1,11 +1,13 @@
 package app
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -239,5 +241,75 @@ func TestOwnerTeamsFromSettings(t *testing.T) {
 	fs := loadedFindings(u, "")
 	if len(fs.teams) != 2 || fs.teams[0] != "Network" || fs.teams[1] != "Help desk" {
 		t.Fatalf("findings offer teams %q", fs.teams)
+	}
+}
+
+// startVisitInRoom starts a visit of a new school and opens its first room.
+func startVisitInRoom(t *testing.T, u *ui, s *audit.Store) (*checklist, []audit.Room) {
+	t.Helper()
+	school, rooms := setUpSchool(t, u, s)
+	h := loadedHome(u)
+	test.Tap(homeRowOf(t, h, school.ID).start)
+	return u.visit.onPickRoom(rooms[0].ID), rooms
+}
+
+func TestPhotoThumbnailViewDeleteUndo(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	c, _ := startVisitInRoom(t, u, s)
+	vid := c.vs.visit.ID
+	c.onPhotoFile("disp-power", fileReader(t, writePNG(t, "display.png")), nil)
+	c.vs.thumbs.wg.Wait()
+	r := row(t, c, "disp-power")
+	if len(r.strip.Objects) != 1 || !r.strip.Visible() {
+		t.Fatalf("the item shows %d thumbnails", len(r.strip.Objects))
+	}
+	th := r.strip.Objects[0].(*thumb)
+	if th.img.Image == nil || th.img.Image.Bounds().Dx() > 2*thumbSide {
+		t.Fatal("the thumbnail was not loaded from the stored photo, or is not small")
+	}
+	if c.roomPhotoBtn.Text != "Photo (1)" {
+		t.Fatalf("the room's photo count leaves out item photos: %q", c.roomPhotoBtn.Text)
+	}
+	test.Tap(th)
+	if c.viewer == nil {
+		t.Fatal("tapping a thumbnail shows nothing")
+	}
+	test.Tap(dialogButton(t, u, "Delete photo"))
+	if ps, _ := s.Photos(ctx, vid); len(ps) != 0 {
+		t.Fatalf("after delete: %d photos stored", len(ps))
+	}
+	if len(r.strip.Objects) != 0 || c.roomPhotoBtn.Text != "Photo (0)" {
+		t.Fatalf("after delete the item still shows %d thumbnails, room %q", len(r.strip.Objects), c.roomPhotoBtn.Text)
+	}
+	test.Tap(c.saved.action)
+	if ps, _ := s.Photos(ctx, vid); len(ps) != 1 || ps[0].ItemID != "disp-power" {
+		t.Fatalf("after Undo: %+v", ps)
+	}
+	if len(r.strip.Objects) != 1 {
+		t.Fatal("the photo's thumbnail did not come back with Undo")
+	}
+}
+
+func TestDropImagesOnAnItem(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	c, _ := startVisitInRoom(t, u, s)
+	vid := c.vs.visit.ID
+	test.LaidOutObjects(u.win.Content())
+	target := c.rows[c.current]
+	pos := positionOf(u, target.root).Add(fyne.NewPos(20, 20))
+	notImage := storage.NewFileURI(filepath.Join(t.TempDir(), "notes.txt"))
+	u.onDropped(pos, []fyne.URI{storage.NewFileURI(writePNG(t, "a.png")), notImage, storage.NewFileURI(s.Path())})
+	ps, _ := s.Photos(ctx, vid)
+	if len(ps) != 1 || ps[0].ItemID != target.item.ID {
+		t.Fatalf("drop on %s stored %+v", target.item.ID, ps)
+	}
+	u.onDropped(fyne.NewPos(1, 1), []fyne.URI{storage.NewFileURI(writePNG(t, "b.png"))})
+	if ps, _ = s.Photos(ctx, vid); len(ps) != 2 || ps[1].ItemID != "" {
+		t.Fatalf("a drop outside every item did not go to the room: %+v", ps)
+	}
+	for _, p := range []string{s.Path(), s.Path() + "-wal", s.Path() + "-shm"} {
+		if u.isImageFile(storage.NewFileURI(p)) {
+			t.Errorf("%s would be opened as a photo", p)
+		}
 	}
 }

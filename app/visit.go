@@ -26,7 +26,8 @@ type visitScreen struct {
 	rooms    []audit.Room
 	done     map[string]bool
 	answers  map[string]map[string]audit.Answer // room -> item -> answer
-	photos   map[string]int                     // "room/item" -> count
+	photos   []audit.Photo                      // oldest first
+	thumbs   thumbCache
 	feedback map[string]audit.Feedback          // room -> feedback
 
 	title       *widget.Label
@@ -47,13 +48,10 @@ func newVisitScreen(u *ui, visitID string) (*visitScreen, error) {
 		return nil, err
 	}
 	vs := &visitScreen{store: u.store, u: u, visit: d.Visit, school: d.School, tmpl: d.Template, rooms: d.Rooms,
-		done: d.RoomsDone, answers: map[string]map[string]audit.Answer{}, photos: map[string]int{},
-		feedback: map[string]audit.Feedback{}}
+		done: d.RoomsDone, answers: map[string]map[string]audit.Answer{}, photos: d.Photos,
+		feedback: map[string]audit.Feedback{}, thumbs: newThumbCache(u.store)}
 	for _, a := range d.Answers {
 		vs.recordAnswer(a)
-	}
-	for _, p := range d.Photos {
-		vs.photos[p.RoomID+"/"+p.ItemID]++
 	}
 	for _, f := range d.Feedback {
 		vs.feedback[f.RoomID] = f
@@ -260,9 +258,7 @@ func (vs *visitScreen) answer(roomID, itemID string) audit.Answer {
 	return vs.answers[roomID][itemID]
 }
 
-func (vs *visitScreen) photoCount(roomID, itemID string) int { return vs.photos[roomID+"/"+itemID] }
-
-func (vs *visitScreen) addPhoto(roomID, itemID string) { vs.photos[roomID+"/"+itemID]++ }
+func (vs *visitScreen) photoCount(roomID, itemID string) int { return len(vs.photosOf(roomID, itemID)) }
 
 // progressCounts counts rooms done, items answered and failures so far.
 func (vs *visitScreen) progressCounts() (roomsDone, answered, items, failures int) {
