@@ -28,7 +28,7 @@ type visitScreen struct {
 	answers  map[string]map[string]audit.Answer // room -> item -> answer
 	photos   []audit.Photo                      // oldest first
 	thumbs   thumbCache
-	feedback map[string]audit.Feedback          // room -> feedback
+	feedback map[string]audit.Feedback // room -> feedback
 
 	title       *widget.Label
 	progress    *widget.Label
