@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/driver/mobile"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -75,6 +76,8 @@ type ui struct {
 	ctx     context.Context
 	content *fyne.Container
 	nav     map[string]*widget.Button
+	navBar  fyne.CanvasObject
+	kiosk   bool   // the feedback form is handed to a teacher: nothing else is reachable
 	visitID string // the visit the Visit button returns to
 
 	home     *home
@@ -93,7 +96,8 @@ func newUI(a fyne.App, store *audit.Store) *ui {
 	u := &ui{app: a, store: store, ctx: context.Background(), nav: map[string]*widget.Button{}}
 	u.win = a.NewWindow("TechWalk")
 	u.content = container.NewStack()
-	u.win.SetContent(container.NewBorder(u.buildNav(), nil, nil, nil, u.content))
+	u.navBar = u.buildNav()
+	u.win.SetContent(container.NewBorder(u.navBar, nil, nil, nil, u.content))
 	u.addShortcuts()
 	u.win.SetOnDropped(u.onDropped)
 	return u
@@ -131,6 +135,18 @@ func (u *ui) setScreen(name, navName string, obj fyne.CanvasObject) {
 			b.Refresh()
 		}
 	}
+}
+
+// setKiosk hides (or shows again) the navigation bar, so a teacher handed
+// the feedback form cannot reach the rest of the app.
+func (u *ui) setKiosk(on bool) {
+	u.kiosk = on
+	if on {
+		u.navBar.Hide()
+	} else {
+		u.navBar.Show()
+	}
+	u.win.Content().Refresh()
 }
 
 // setCurrentVisit makes the Visit button open visitID.
@@ -569,4 +585,58 @@ func (compactRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		w, h = max(w, m.Width), h+m.Height-theme.InnerPadding()
 	}
 	return fyne.NewSize(w, h+theme.InnerPadding())
+}
+
+// holdFor is how long the auditor holds a holdButton.
+const holdFor = 2 * time.Second
+
+// holdButton acts only when pressed and held (mouse or finger) for holdFor;
+// a plain tap runs OnTapped, which can say so.
+type holdButton struct {
+	widget.Button
+	onHeld    func()
+	pressedAt time.Time
+	held      bool // the press that just ended was a hold: its tap does nothing
+}
+
+func newHoldButton(label string, icon fyne.Resource, onHeld func()) *holdButton {
+	b := &holdButton{onHeld: onHeld}
+	b.Text, b.Icon = label, icon
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// MouseDown starts the hold.
+func (b *holdButton) MouseDown(*desktop.MouseEvent) { b.press() }
+
+// MouseUp ends it.
+func (b *holdButton) MouseUp(*desktop.MouseEvent) { b.release() }
+
+// TouchDown starts the hold on a touch screen.
+func (b *holdButton) TouchDown(*mobile.TouchEvent) { b.press() }
+
+// TouchUp ends it.
+func (b *holdButton) TouchUp(*mobile.TouchEvent) { b.release() }
+
+// TouchCancel drops it.
+func (b *holdButton) TouchCancel(*mobile.TouchEvent) { b.pressedAt = time.Time{} }
+
+func (b *holdButton) press() { b.pressedAt = time.Now() }
+
+// release runs onHeld when the press lasted long enough.
+func (b *holdButton) release() {
+	b.held = !b.pressedAt.IsZero() && time.Since(b.pressedAt) >= holdFor
+	b.pressedAt = time.Time{}
+	if b.held && b.onHeld != nil {
+		b.onHeld()
+	}
+}
+
+// Tapped runs OnTapped for a plain tap, and nothing after a hold.
+func (b *holdButton) Tapped(e *fyne.PointEvent) {
+	if b.held {
+		b.held = false
+		return
+	}
+	b.Button.Tapped(e)
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -59,6 +60,7 @@ type checklist struct {
 	prevBtn       *widget.Button
 	nextBtn       *widget.Button
 	sectionEnd    *widget.Button
+	restOKBtn     *widget.Button // marks the section's unanswered checks OK, after asking
 	doneBtn       *widget.Button
 	nextRoomBtn   *widget.Button
 	feedbackBtn   *widget.Button
@@ -105,6 +107,7 @@ func (c *checklist) buildUI() fyne.CanvasObject {
 	nav := container.NewBorder(nil, nil, tallBox(c.prevBtn), tallBox(c.nextBtn), c.sectionSelect)
 	c.sectionEnd = widget.NewButton("", c.onSectionEnd)
 	c.sectionEnd.Importance = widget.HighImportance
+	c.restOKBtn = widget.NewButtonWithIcon("", theme.ConfirmIcon(), c.onRestOK)
 	c.sectionBox = container.NewVBox()
 	c.scroll = container.NewVScroll(c.sectionBox)
 	c.saved = newStatusBar()
@@ -127,6 +130,7 @@ func (c *checklist) setReadOnly(ro bool) {
 		r.setReadOnly(ro)
 	}
 	setEnabled(!ro, c.doneBtn, c.roomPhotoBtn)
+	c.updateRestOK()
 }
 
 // finishedHint says why a finished visit's answers do not change.
@@ -143,12 +147,91 @@ func (c *checklist) roomTitle() string {
 	return t
 }
 
+// sectionNames are the section menu's entries, each with how many of its
+// items are answered and how many fail.
 func (c *checklist) sectionNames() []string {
 	out := make([]string, len(c.sections))
 	for i, s := range c.sections {
-		out[i] = fmt.Sprintf("Section %d of %d: %s", i+1, len(c.sections), s)
+		answered, items, failing := c.sectionCounts(i)
+		out[i] = fmt.Sprintf("Section %d of %d: %s — %d of %d answered", i+1, len(c.sections), s, answered, items)
+		if failing > 0 {
+			out[i] += " · " + plural(failing, "finding")
+		}
 	}
 	return out
+}
+
+// sectionCounts counts a section's items, those answered and those failing.
+func (c *checklist) sectionCounts(section int) (answered, items, failing int) {
+	for k, r := range c.rows {
+		if c.sectionOf[k] != section || r.item.Kind == audit.ItemPhoto {
+			continue
+		}
+		items++
+		if r.value == "" {
+			continue
+		}
+		answered++
+		if out, _ := r.item.Evaluate(r.value); out == audit.Fail {
+			failing++
+		}
+	}
+	return
+}
+
+// updateSectionMenu puts fresh counts in the section menu.
+func (c *checklist) updateSectionMenu() {
+	c.sectionSelect.Options = c.sectionNames()
+	c.sectionSelect.Selected = c.sectionSelect.Options[c.section]
+	c.sectionSelect.Refresh()
+	c.updateRestOK()
+}
+
+// restUnanswered lists the current section's check items not yet answered.
+func (c *checklist) restUnanswered() []*itemRow {
+	var out []*itemRow
+	for k, r := range c.rows {
+		if c.sectionOf[k] == c.section && r.item.Kind == audit.ItemCheck && r.value == "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// updateRestOK offers "Mark the rest OK" while the section has unanswered checks.
+func (c *checklist) updateRestOK() {
+	n := len(c.restUnanswered())
+	c.restOKBtn.SetText(fmt.Sprintf("Mark the other %s of this section OK…", plural(n, "check")))
+	if n == 0 || c.readOnly() {
+		c.restOKBtn.Hide()
+		return
+	}
+	c.restOKBtn.Show()
+}
+
+// onRestOK asks, then answers every unanswered check of the section OK.
+func (c *checklist) onRestOK() {
+	rest := c.restUnanswered()
+	if len(rest) == 0 || c.readOnly() {
+		return
+	}
+	names := make([]string, len(rest))
+	for i, r := range rest {
+		names[i] = "• " + r.item.Label
+	}
+	msg := wrapLabel(fmt.Sprintf("These %s of %s are not answered yet. Mark them all OK?\n%s",
+		plural(len(rest), "check"), c.sections[c.section], strings.Join(names, "\n")))
+	d := dialog.NewCustomConfirm("Mark the rest OK?", "Mark OK", "Cancel", msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		for _, r := range rest {
+			r.choice.onTap(audit.CheckOK)
+		}
+		c.saved.info(fmt.Sprintf("Marked %s OK at %s", plural(len(rest), "check"), time.Now().Format("15:04:05")))
+	}, c.u.win)
+	d.Resize(dialogSize(c.u.win, 640))
+	d.Show()
 }
 
 // showSection puts the rows of section i on screen.
@@ -168,10 +251,11 @@ func (c *checklist) showSection(i int) {
 	} else {
 		c.sectionEnd.SetText("Next section: " + c.sections[i+1])
 	}
-	objs = append(objs, tallBox(c.sectionEnd))
+	objs = append(objs, tallBox(c.restOKBtn), tallBox(c.sectionEnd))
 	c.sectionBox.Objects = objs
 	c.sectionBox.Refresh()
 	c.sectionSelect.SetSelectedIndex(i) // fires onSectionSelected, which is a no-op for the same section
+	c.updateRestOK()
 	c.prevBtn.Disable()
 	if i > 0 {
 		c.prevBtn.Enable()
@@ -326,6 +410,7 @@ func (c *checklist) onAnswer(r *itemRow) {
 	c.saved.saved(err)
 	if err == nil {
 		c.vs.recordAnswer(a)
+		c.updateSectionMenu()
 	}
 }
 

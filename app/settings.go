@@ -31,6 +31,7 @@ type settingsScreen struct {
 	auditor   *widget.Entry
 	wifiURL   *widget.Entry
 	teams     *widget.Entry
+	kioskPIN  *widget.Entry
 	anonymise *widget.Check
 	paper     *widget.Select
 	logoBtn   *widget.Button
@@ -52,6 +53,9 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 	s.teams.SetPlaceHolder(strings.Join(audit.DefaultOwnerTeams, "\n"))
 	s.teams.SetMinRowsVisible(4)
 	s.teams.OnChanged = func(v string) { s.save(audit.SettingOwnerTeams, v) }
+	s.kioskPIN = widget.NewPasswordEntry()
+	s.kioskPIN.SetPlaceHolder("Optional: digits the auditor types to leave the teacher's form")
+	s.kioskPIN.OnChanged = func(v string) { s.save(audit.SettingKioskPIN, v) }
 	s.anonymise = widget.NewCheck("Anonymise teacher names in reports", s.onAnonymise)
 	labels := make([]string, len(paperSizes))
 	for i, p := range paperSizes {
@@ -72,6 +76,7 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		smallLabel("On by default: reports say \"a teacher\" instead of the teacher's name."),
 		labelled("Paper size for reports", s.paper),
 		labelled("Owner teams findings are assigned to, one a line", s.teams),
+		labelled("PIN to leave the teacher feedback form (after a long press)", s.kioskPIN),
 		labelled("Wi-Fi test URL", s.wifiURL),
 		smallLabel("TechWalk contacts nothing else: the Wi-Fi test is the only network use, and only when you press Measure Wi-Fi."),
 		labelled("Data file", selectableLabel(s.store.Path())),
@@ -109,6 +114,7 @@ func (s *settingsScreen) load() {
 	s.auditor.SetText(get(audit.SettingAuditor, ""))
 	s.wifiURL.SetText(get(audit.SettingWifiURL, ""))
 	s.teams.SetText(get(audit.SettingOwnerTeams, ""))
+	s.kioskPIN.SetText(get(audit.SettingKioskPIN, ""))
 	s.anonymise.SetChecked(s.store.Anonymise(s.u.ctx))
 	paper := get(audit.SettingPaper, "a4")
 	for _, p := range paperSizes {

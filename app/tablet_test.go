@@ -2,6 +2,7 @@ package app
 
 import (
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -311,5 +312,110 @@ func TestDropImagesOnAnItem(t *testing.T) {
 		if u.isImageFile(storage.NewFileURI(p)) {
 			t.Errorf("%s would be opened as a photo", p)
 		}
+	}
+}
+
+func TestSectionCountsRestOKAndPartlyWalkedRooms(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	c, rooms := startVisitInRoom(t, u, s)
+	vid := c.vs.visit.ID
+	power := row(t, c, "disp-power")
+	c.setCurrent(power.index)
+	test.Tap(power.choice.button(audit.CheckBroken))
+	sec := c.section
+	answered, items, failing := c.sectionCounts(sec)
+	if answered != 1 || failing != 1 || items < 2 {
+		t.Fatalf("section counts %d answered, %d items, %d failing", answered, items, failing)
+	}
+	want := "1 of " + strconv.Itoa(items) + " answered · 1 finding"
+	if !strings.HasSuffix(c.sectionSelect.Selected, want) {
+		t.Fatalf("section menu says %q, want it to end %q", c.sectionSelect.Selected, want)
+	}
+	rest := c.restUnanswered()
+	if len(rest) == 0 || !c.restOKBtn.Visible() {
+		t.Fatal("no offer to mark the rest of the section OK")
+	}
+	test.Tap(c.restOKBtn)
+	test.Tap(dialogButton(t, u, "Cancel"))
+	if a := answer(t, s, vid, rooms[0].ID, rest[0].item.ID); a.Value != "" {
+		t.Fatalf("Cancel still answered %s: %q", rest[0].item.ID, a.Value)
+	}
+	test.Tap(c.restOKBtn)
+	test.Tap(dialogButton(t, u, "Mark OK"))
+	for _, r := range rest {
+		if a := answer(t, s, vid, rooms[0].ID, r.item.ID); a.Value != audit.CheckOK {
+			t.Fatalf("%s = %q after Mark OK", r.item.ID, a.Value)
+		}
+	}
+	if a := answer(t, s, vid, rooms[0].ID, "disp-power"); a.Value != audit.CheckBroken {
+		t.Fatalf("Mark OK overwrote an answer: disp-power = %q", a.Value)
+	}
+	if c.restOKBtn.Visible() {
+		t.Error("the offer stays after every check is answered")
+	}
+
+	c.vs.onRooms()
+	b := c.vs.roomButtons[rooms[0].ID]
+	if b.Importance != widget.WarningImportance || !strings.Contains(b.Text, "/") {
+		t.Fatalf("a partly walked room shows as %q (importance %v)", b.Text, b.Importance)
+	}
+	if other := c.vs.roomButtons[rooms[1].ID]; other.Importance == widget.WarningImportance {
+		t.Fatal("an unwalked room shows as partly walked")
+	}
+	again := c.vs.onPickRoom(rooms[0].ID)
+	cur := again.rows[again.current]
+	if cur.value != "" || again.current == 0 {
+		t.Fatalf("the room reopened at %s (answered %q), not its first unanswered item", cur.item.ID, cur.value)
+	}
+	for _, r := range again.rows[:again.current] {
+		if r.value == "" && r.item.Scored() && r.item.Kind != audit.ItemPhoto {
+			t.Fatalf("the room reopened at %s, after the unanswered %s", cur.item.ID, r.item.ID)
+		}
+	}
+}
+
+// hold presses b for longer than holdFor without waiting for it.
+func hold(b *holdButton) {
+	b.press()
+	b.pressedAt = b.pressedAt.Add(-holdFor - time.Millisecond)
+	b.release()
+	test.Tap(b)
+}
+
+func TestFeedbackKioskShowsOnlyTheForm(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	if err := s.SetSetting(ctx, audit.SettingKioskPIN, "2468"); err != nil {
+		t.Fatal(err)
+	}
+	c, rooms := startVisitInRoom(t, u, s)
+	test.Tap(c.feedbackBtn)
+	f := u.feedback
+	test.Tap(f.kioskBtn)
+	if u.navBar.Visible() || f.backBtn.Visible() || !f.leaveBtn.Visible() {
+		t.Fatalf("kiosk: nav %v, back %v, leave %v", u.navBar.Visible(), f.backBtn.Visible(), f.leaveBtn.Visible())
+	}
+	test.Tap(f.supports.button("4"))
+	fb, _ := s.Feedback(ctx, c.vs.visit.ID)
+	if len(fb) != 1 || fb[0].RoomID != rooms[0].ID || fb[0].SupportsTeaching != 4 {
+		t.Fatalf("feedback given in the kiosk: %+v", fb)
+	}
+	test.Tap(f.leaveBtn)
+	if !u.kiosk || !strings.Contains(f.saved.Text, "hold") {
+		t.Fatalf("a plain tap left the kiosk (or said nothing: %q)", f.saved.Text)
+	}
+	hold(f.leaveBtn)
+	if f.pinDialog == nil {
+		t.Fatal("a long press did not ask for the PIN")
+	}
+	test.Type(f.pinEntry, "1111")
+	test.Tap(dialogButton(t, u, "Leave"))
+	if !u.kiosk || u.navBar.Visible() {
+		t.Fatal("a wrong PIN left the kiosk")
+	}
+	hold(f.leaveBtn)
+	test.Type(f.pinEntry, "2468")
+	test.Tap(dialogButton(t, u, "Leave"))
+	if u.kiosk || !u.navBar.Visible() || !f.backBtn.Visible() {
+		t.Fatal("the right PIN did not end the kiosk")
 	}
 }

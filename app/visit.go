@@ -133,6 +133,8 @@ func (vs *visitScreen) showPicker() {
 		b := widget.NewButton(vs.roomButtonText(r), func() { vs.onPickRoom(r.ID) })
 		if vs.done[r.ID] {
 			b.Importance = widget.SuccessImportance
+		} else if vs.partlyWalked(r) {
+			b.Importance = widget.WarningImportance
 		}
 		vs.roomButtons[r.ID] = b
 		grid.Add(tallBox(b))
@@ -140,7 +142,7 @@ func (vs *visitScreen) showPicker() {
 	addRoom := widget.NewButtonWithIcon("Add or edit rooms", theme.ContentAddIcon(), func() { vs.u.showSchool(vs.school.ID) })
 	finish := widget.NewButtonWithIcon("Summary and finish…", theme.ConfirmIcon(), func() { vs.u.showFinish(vs.visit.ID) })
 	finish.Importance = widget.HighImportance
-	hint := "Pick a room to walk. Rooms marked done are green."
+	hint := "Pick a room to walk. Rooms marked done are green; rooms walked in part are orange and say how far."
 	if len(vs.rooms) == 0 {
 		hint = "This school has no rooms yet: add them first."
 	}
@@ -187,9 +189,33 @@ func (vs *visitScreen) roomButtonText(r audit.Room) string {
 		t += " · " + r.Teacher
 	}
 	if vs.done[r.ID] {
-		t += " ✓"
+		return truncateRunes(t, 34) + " ✓"
+	}
+	if answered, items := vs.roomProgress(r); answered > 0 {
+		return truncateRunes(t, 28) + fmt.Sprintf(" · %d/%d", answered, items)
 	}
 	return truncateRunes(t, 34)
+}
+
+// roomProgress counts a room's answered and applicable items.
+// It should read the domain's room coverage once audit scores it.
+func (vs *visitScreen) roomProgress(r audit.Room) (answered, items int) {
+	for _, it := range vs.tmpl.ItemsFor(r.Kind) {
+		if it.Kind == audit.ItemPhoto {
+			continue
+		}
+		items++
+		if vs.answers[r.ID][it.ID].Value != "" {
+			answered++
+		}
+	}
+	return answered, items
+}
+
+// partlyWalked tells whether a room not marked done has some answers.
+func (vs *visitScreen) partlyWalked(r audit.Room) bool {
+	answered, _ := vs.roomProgress(r)
+	return !vs.done[r.ID] && answered > 0
 }
 
 // onPickRoom opens a room's checklist.
