@@ -94,6 +94,7 @@ type ui struct {
 
 func newUI(a fyne.App, store *audit.Store) *ui {
 	u := &ui{app: a, store: store, ctx: context.Background(), nav: map[string]*widget.Button{}}
+	a.Settings().SetTheme(newTouchTheme())
 	u.win = a.NewWindow("TechWalk")
 	u.content = container.NewStack()
 	u.navBar = u.buildNav()
@@ -564,27 +565,36 @@ func formatDate(t time.Time) string {
 	return t.Local().Format("2 Jan 2006")
 }
 
-// compactRows stacks its objects like a VBox, but lets each label's inner
-// padding overlap the next one's, so two-line list rows stay short.
+// compactRows stacks labels like a VBox, but lets their inner padding
+// overlap (leaving compactGap between the lines of text) and trims half of
+// it above and below, so two-line list rows stay short.
 type compactRows struct{}
 
-func (compactRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	y := float32(0)
+const compactGap = 4
+
+// overlap is how much of two neighbouring labels' padding is shared.
+func (compactRows) overlap() float32 { return 2*theme.InnerPadding() - compactGap }
+
+func (c compactRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := -theme.InnerPadding() / 2
 	for _, o := range objs {
 		h := o.MinSize().Height
 		o.Move(fyne.NewPos(0, y))
 		o.Resize(fyne.NewSize(size.Width, h))
-		y += h - theme.InnerPadding()
+		y += h - c.overlap()
 	}
 }
 
-func (compactRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (c compactRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var w, h float32
-	for _, o := range objs {
+	for i, o := range objs {
 		m := o.MinSize()
-		w, h = max(w, m.Width), h+m.Height-theme.InnerPadding()
+		w, h = max(w, m.Width), h+m.Height
+		if i > 0 {
+			h -= c.overlap()
+		}
 	}
-	return fyne.NewSize(w, h+theme.InnerPadding())
+	return fyne.NewSize(w, h-theme.InnerPadding())
 }
 
 // holdFor is how long the auditor holds a holdButton.

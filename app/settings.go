@@ -53,7 +53,7 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 	s.teams.SetPlaceHolder(strings.Join(audit.DefaultOwnerTeams, "\n"))
 	s.teams.SetMinRowsVisible(4)
 	s.teams.OnChanged = func(v string) { s.save(audit.SettingOwnerTeams, v) }
-	s.kioskPIN = widget.NewPasswordEntry()
+	s.kioskPIN = widget.NewEntry()
 	s.kioskPIN.SetPlaceHolder("Optional: digits the auditor types to leave the teacher's form")
 	s.kioskPIN.OnChanged = func(v string) { s.save(audit.SettingKioskPIN, v) }
 	s.anonymise = widget.NewCheck("Anonymise teacher names in reports", s.onAnonymise)
