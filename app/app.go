@@ -35,17 +35,19 @@ const (
 	OpenSettings  = "settings"
 	OpenImport    = "import"
 	OpenExport    = "export"
+	OpenKiosk     = "kiosk"
 )
 
 // OpenScreens lists the names Options.Open takes.
-var OpenScreens = []string{OpenHome, OpenChecklist, OpenFindings, OpenSettings, OpenImport, OpenExport}
+var OpenScreens = []string{OpenHome, OpenChecklist, OpenFindings, OpenSettings, OpenImport, OpenExport, OpenKiosk}
 
 // Options say how the window opens.
 type Options struct {
 	// Open names the first screen: home (default), checklist, findings,
-	// settings, import or export.
+	// settings, import, export or kiosk.
 	// The checklist opens the latest unfinished visit (or, failing that, the
-	// latest visit) at its first room not yet done.
+	// latest visit) at its first room not yet done; kiosk opens that room's
+	// teacher feedback form handed to the teacher.
 	Open string
 	// Size is the window size; zero means 1280x800.
 	Size fyne.Size
@@ -186,6 +188,8 @@ func (u *ui) open(name string) error {
 		u.showImport()
 	case OpenExport:
 		u.showExport("")
+	case OpenKiosk:
+		return u.openKiosk()
 	default:
 		return fmt.Errorf("--open %q: use one of %s", name, strings.Join(OpenScreens, ", "))
 	}
@@ -212,6 +216,23 @@ func (u *ui) openLatestChecklist() error {
 	vs := u.showVisit(pick.ID)
 	if vs != nil {
 		vs.onNextRoom()
+	}
+	return nil
+}
+
+// openKiosk opens the teacher feedback form of the room the checklist would
+// open, handed to the teacher while the visit is under way.
+func (u *ui) openKiosk() error {
+	if err := u.openLatestChecklist(); err != nil {
+		return err
+	}
+	cl := u.activeChecklist()
+	if cl == nil {
+		return nil
+	}
+	f := u.showFeedback(cl.vs, cl.room)
+	if !cl.vs.visit.Finished() {
+		f.setKiosk(true)
 	}
 	return nil
 }

@@ -463,6 +463,16 @@ func TestOpenScreens(t *testing.T) {
 	if u.showing != "visit" || u.visit.checklist == nil {
 		t.Fatalf("--open checklist shows %q", u.showing)
 	}
+	visits, _ := s.Visits(ctx, audit.VisitFilter{})
+	if _, err := s.ReopenVisit(ctx, visits[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.open(OpenKiosk); err != nil {
+		t.Fatal(err)
+	}
+	if u.showing != "feedback" || !u.kiosk || u.navBar.Visible() {
+		t.Fatalf("--open kiosk shows %q, kiosk %v", u.showing, u.kiosk)
+	}
 	if err := u.open("nowhere"); err == nil {
 		t.Error("an unknown screen was accepted")
 	}

@@ -109,7 +109,11 @@ func (s *findingsScreen) buildUI() fyne.CanvasObject {
 	s.pane = container.NewStack(wrapLabel("Tap a finding to set its owner, priority, due date, status and ticket. " +
 		"Tick several to set them all at once."))
 	s.scope.SetSelectedIndex(0) // the list loads once the screen is shown
-	filters := container.NewGridWithColumns(5,
+	cols := 5
+	if s.portrait() {
+		cols = 3
+	}
+	filters := container.NewGridWithColumns(cols,
 		labelled("Visits", s.scope), labelled("School", s.school), labelled("Category", s.category),
 		labelled("Severity", s.severity), labelled("Status", s.status))
 	title := widget.NewLabel("Findings")
@@ -123,7 +127,7 @@ func (s *findingsScreen) buildUI() fyne.CanvasObject {
 // on a narrow (portrait) one.
 func (s *findingsScreen) split() fyne.CanvasObject {
 	pane := container.NewVScroll(container.NewPadded(s.pane))
-	if size := s.u.win.Canvas().Size(); size.Width > 0 && size.Width < size.Height {
+	if s.portrait() {
 		sp := container.NewVSplit(s.list, pane)
 		sp.Offset = 0.55
 		return sp
@@ -131,6 +135,12 @@ func (s *findingsScreen) split() fyne.CanvasObject {
 	sp := container.NewHSplit(s.list, pane)
 	sp.Offset = 0.6
 	return sp
+}
+
+// portrait tells whether the window is taller than wide (a tablet held upright).
+func (s *findingsScreen) portrait() bool {
+	size := s.u.win.Canvas().Size()
+	return size.Width > 0 && size.Width < size.Height
 }
 
 func (s *findingsScreen) schoolNames() []string {
@@ -169,8 +179,13 @@ func (s *findingsScreen) buildBulk() fyne.CanvasObject {
 	s.selectAllBtn = widget.NewButtonWithIcon("Tick all", theme.CheckButtonCheckedIcon(), s.onSelectAll)
 	s.clearBtn = widget.NewButtonWithIcon("Untick", theme.CheckButtonIcon(), s.onClearSelection)
 	s.updateBulk()
+	ticks := container.NewHBox(tallBox(s.selectAllBtn), tallBox(s.clearBtn))
+	if s.portrait() {
+		fields := container.NewGridWithColumns(2, tallBox(s.bulkOwner), tallBox(s.bulkPriority), tallBox(s.bulkDue), tallBox(s.bulkStatus))
+		return container.NewVBox(fields, container.NewBorder(nil, nil, ticks, nil, tallBox(s.bulkApply)))
+	}
 	fields := container.NewGridWithColumns(4, tallBox(s.bulkOwner), tallBox(s.bulkPriority), tallBox(s.bulkDue), tallBox(s.bulkStatus))
-	return container.NewBorder(nil, nil, container.NewHBox(tallBox(s.selectAllBtn), tallBox(s.clearBtn)), tallBox(s.bulkApply), fields)
+	return container.NewBorder(nil, nil, ticks, tallBox(s.bulkApply), fields)
 }
 
 // priorityOptions lists the item's-severity choice and the severities.

@@ -97,6 +97,9 @@ func TestEveryTapTargetIsFingerSizedInPortrait(t *testing.T) {
 		for _, f := range smallTargets(u) {
 			failures = append(failures, screen+": "+f)
 		}
+		if w := u.win.Content().MinSize().Width; w > 768 {
+			failures = append(failures, fmt.Sprintf("%s: needs %.0f points across, wider than the screen", screen, w))
+		}
 	}
 	h := loadedHome(u)
 	check("home")
