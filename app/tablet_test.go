@@ -419,3 +419,24 @@ func TestFeedbackKioskShowsOnlyTheForm(t *testing.T) {
 		t.Fatal("the right PIN did not end the kiosk")
 	}
 }
+
+func TestStopwatchFillsTheSeconds(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	c, rooms := startVisitInRoom(t, u, s)
+	r := row(t, c, "disp-seconds")
+	if r.timerBtn == nil {
+		t.Fatal("an item timed in seconds has no stopwatch")
+	}
+	test.Tap(r.timerBtn)
+	if r.timer.IsZero() || r.timerBtn.Text != "Stop timer" {
+		t.Fatalf("the stopwatch did not start: %q", r.timerBtn.Text)
+	}
+	r.timer = r.timer.Add(-12300 * time.Millisecond) // as if 12.3 s went by
+	test.Tap(r.timerBtn)
+	if a := answer(t, s, c.vs.visit.ID, rooms[0].ID, "disp-seconds"); a.Value != "12.3" {
+		t.Fatalf("stopwatch saved %q, want 12.3", a.Value)
+	}
+	if !r.timer.IsZero() || r.timerBtn.Text != "Start timer" {
+		t.Fatalf("the stopwatch did not stop: %q", r.timerBtn.Text)
+	}
+}
