@@ -58,14 +58,14 @@ func Run(store *audit.Store, opts Options) error {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	u := newUI(a, store)
-	if err := u.open(opts.Open); err != nil {
-		return err
-	}
 	size := opts.Size
 	if size.Width <= 0 || size.Height <= 0 {
 		size = fyne.NewSize(1280, 800)
 	}
-	u.win.Resize(size)
+	u.win.Resize(size) // first: screens lay out for the window they open in
+	if err := u.open(opts.Open); err != nil {
+		return err
+	}
 	u.win.ShowAndRun()
 	return nil
 }
