@@ -129,7 +129,7 @@ func (s *findingsScreen) split() fyne.CanvasObject {
 	pane := container.NewVScroll(container.NewPadded(s.pane))
 	if s.portrait() {
 		sp := container.NewVSplit(s.list, pane)
-		sp.Offset = 0.55
+		sp.Offset = 0.7
 		return sp
 	}
 	sp := container.NewHSplit(s.list, pane)
