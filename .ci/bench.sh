@@ -54,6 +54,11 @@ metric() {
   echo "| findings of one visit | $(metric BenchmarkDistrictFindingsVisit ms) ms | $(metric BenchmarkDistrictFindingsVisit bare-ms) ms | $(metric BenchmarkDistrictFindingsVisit x-bare-sql)x |"
   echo "| all findings ($(metric BenchmarkDistrictFindingsAll findings)) | $(metric BenchmarkDistrictFindingsAll ms) ms | $(metric BenchmarkDistrictFindingsAll bare-ms) ms | $(metric BenchmarkDistrictFindingsAll x-bare-sql)x |"
   echo
+  echo "| Home screen (app, Fyne test driver) | TechWalk | baseline | ratio |"
+  echo "|---|---|---|---|"
+  echo "| start to the school list painted | $(metric BenchmarkHomeDistrict start-ms) ms | reading the same schools, visits and scores: $(metric BenchmarkHomeDistrict load-ms) ms | $(metric BenchmarkHomeDistrict x-load)x |"
+  echo "| search keystroke to the list filtered and laid out | $(metric BenchmarkHomeDistrict key-ms) ms (goal < 100 ms) | one software repaint of the window: $(metric BenchmarkHomeDistrict paint-ms) ms | $(metric BenchmarkHomeDistrict x-paint)x |"
+  echo
   echo "| output | TechWalk | baseline | ratio |"
   echo "|---|---|---|---|"
   echo "| export every finding to plain CSV | $(metric BenchmarkExportDistrict export-ms) ms | sqlite3 CLI, same joined rows to CSV: $(metric BenchmarkExportDistrict sqlite3-ms) ms | $(metric BenchmarkExportDistrict x-sqlite3)x (goal ≤ 1.0) |"

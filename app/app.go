@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/driver/mobile"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -34,17 +35,19 @@ const (
 	OpenSettings  = "settings"
 	OpenImport    = "import"
 	OpenExport    = "export"
+	OpenKiosk     = "kiosk"
 )
 
 // OpenScreens lists the names Options.Open takes.
-var OpenScreens = []string{OpenHome, OpenChecklist, OpenFindings, OpenSettings, OpenImport, OpenExport}
+var OpenScreens = []string{OpenHome, OpenChecklist, OpenFindings, OpenSettings, OpenImport, OpenExport, OpenKiosk}
 
 // Options say how the window opens.
 type Options struct {
 	// Open names the first screen: home (default), checklist, findings,
-	// settings, import or export.
+	// settings, import, export or kiosk.
 	// The checklist opens the latest unfinished visit (or, failing that, the
-	// latest visit) at its first room not yet done.
+	// latest visit) at its first room not yet done; kiosk opens that room's
+	// teacher feedback form handed to the teacher.
 	Open string
 	// Size is the window size; zero means 1280x800.
 	Size fyne.Size
@@ -55,14 +58,14 @@ func Run(store *audit.Store, opts Options) error {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	u := newUI(a, store)
-	if err := u.open(opts.Open); err != nil {
-		return err
-	}
 	size := opts.Size
 	if size.Width <= 0 || size.Height <= 0 {
 		size = fyne.NewSize(1280, 800)
 	}
-	u.win.Resize(size)
+	u.win.Resize(size) // first: screens lay out for the window they open in
+	if err := u.open(opts.Open); err != nil {
+		return err
+	}
 	u.win.ShowAndRun()
 	return nil
 }
@@ -75,6 +78,8 @@ type ui struct {
 	ctx     context.Context
 	content *fyne.Container
 	nav     map[string]*widget.Button
+	navBar  fyne.CanvasObject
+	kiosk   bool   // the feedback form is handed to a teacher: nothing else is reachable
 	visitID string // the visit the Visit button returns to
 	// askedPeople holds the visits whose people were asked for at their start.
 	askedPeople map[string]bool
@@ -94,10 +99,13 @@ type ui struct {
 func newUI(a fyne.App, store *audit.Store) *ui {
 	guardDatabaseFiles()
 	u := &ui{app: a, store: store, ctx: context.Background(), nav: map[string]*widget.Button{}, askedPeople: map[string]bool{}}
+	a.Settings().SetTheme(newTouchTheme())
 	u.win = a.NewWindow("TechWalk")
 	u.content = container.NewStack()
-	u.win.SetContent(container.NewBorder(u.buildNav(), nil, nil, nil, u.content))
+	u.navBar = u.buildNav()
+	u.win.SetContent(container.NewBorder(u.navBar, nil, nil, nil, u.content))
 	u.addShortcuts()
+	u.win.SetOnDropped(u.onDropped)
 	return u
 }
 
@@ -138,6 +146,18 @@ func (u *ui) setScreen(name, navName string, obj fyne.CanvasObject) {
 	}
 }
 
+// setKiosk hides (or shows again) the navigation bar, so a teacher handed
+// the feedback form cannot reach the rest of the app.
+func (u *ui) setKiosk(on bool) {
+	u.kiosk = on
+	if on {
+		u.navBar.Hide()
+	} else {
+		u.navBar.Show()
+	}
+	u.win.Content().Refresh()
+}
+
 // setCurrentVisit makes the Visit button open visitID.
 func (u *ui) setCurrentVisit(visitID string) {
 	u.visitID = visitID
@@ -174,6 +194,8 @@ func (u *ui) open(name string) error {
 		u.showImport()
 	case OpenExport:
 		u.showExport("")
+	case OpenKiosk:
+		return u.openKiosk()
 	default:
 		return fmt.Errorf("--open %q: use one of %s", name, strings.Join(OpenScreens, ", "))
 	}
@@ -200,6 +222,23 @@ func (u *ui) openLatestChecklist() error {
 	vs := u.showVisit(pick.ID)
 	if vs != nil {
 		vs.onNextRoom()
+	}
+	return nil
+}
+
+// openKiosk opens the teacher feedback form of the room the checklist would
+// open, handed to the teacher while the visit is under way.
+func (u *ui) openKiosk() error {
+	if err := u.openLatestChecklist(); err != nil {
+		return err
+	}
+	cl := u.activeChecklist()
+	if cl == nil {
+		return nil
+	}
+	f := u.showFeedback(cl.vs, cl.room)
+	if !cl.vs.visit.Finished() {
+		f.setKiosk(true)
 	}
 	return nil
 }
@@ -388,6 +427,84 @@ func (s statusLabel) clear() {
 	s.Hide()
 }
 
+// statusBar is a screen's status line in a fixed place: it keeps its
+// height whether or not it says something, so a message never moves a
+// button the user is about to tap. Long messages wrap over two lines and
+// end with an ellipsis. It can offer one action (Undo) beside the message.
+type statusBar struct {
+	statusLabel
+	action *widget.Button
+	box    *fyne.Container
+}
+
+// statusLines is how many lines of text a status bar holds.
+const statusLines = 2
+
+func newStatusBar() *statusBar {
+	l := wrapLabel("")
+	l.Truncation = fyne.TextTruncateEllipsis
+	b := &statusBar{statusLabel: statusLabel{l}}
+	b.action = widget.NewButtonWithIcon("", theme.ContentUndoIcon(), nil)
+	b.action.Hide()
+	b.box = container.New(fixedHeight{lines: statusLines},
+		container.NewBorder(nil, nil, nil, tallBox(b.action), l))
+	return b
+}
+
+// clear empties the message and takes the action away; the space stays.
+func (b *statusBar) clear() {
+	b.SetText("")
+	b.action.Hide()
+}
+
+// offer shows msg with a button that runs do once and clears the bar.
+func (b *statusBar) offer(msg, label string, do func()) {
+	b.info(msg)
+	b.action.SetText(label)
+	b.action.OnTapped = func() {
+		b.clear()
+		do()
+	}
+	b.action.Show()
+}
+
+// saved, failed and info replace any action on offer.
+func (b *statusBar) saved(err error)  { b.action.Hide(); b.statusLabel.saved(err) }
+func (b *statusBar) failed(err error) { b.action.Hide(); b.statusLabel.failed(err) }
+func (b *statusBar) info(msg string)  { b.action.Hide(); b.statusLabel.info(msg) }
+
+// fixedHeight lays its content out at a height that does not depend on the
+// content: lines of text, and at least a touch target.
+type fixedHeight struct{ lines int }
+
+func (f fixedHeight) height() float32 {
+	text := fyne.MeasureText("Mg", theme.TextSize(), fyne.TextStyle{}).Height
+	return max(float32(f.lines)*text+2*theme.InnerPadding(), touchHeight)
+}
+
+func (f fixedHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (f fixedHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w := float32(0)
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	return fyne.NewSize(w, f.height())
+}
+
+// plural counts things in words: "1 room", "3 rooms", "0 findings".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
 // tall gives its content a minimum height so buttons are easy to hit with a finger.
 type tall struct{ height float32 }
 
@@ -474,4 +591,90 @@ func formatDate(t time.Time) string {
 		return ""
 	}
 	return t.Local().Format("2 Jan 2006")
+}
+
+// compactRows stacks labels like a VBox, but lets their inner padding
+// overlap (leaving compactGap between the lines of text) and trims half of
+// it above and below, so two-line list rows stay short.
+type compactRows struct{}
+
+const compactGap = 4
+
+// overlap is how much of two neighbouring labels' padding is shared.
+func (compactRows) overlap() float32 { return 2*theme.InnerPadding() - compactGap }
+
+func (c compactRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := -theme.InnerPadding() / 2
+	for _, o := range objs {
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h - c.overlap()
+	}
+}
+
+func (c compactRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for i, o := range objs {
+		m := o.MinSize()
+		w, h = max(w, m.Width), h+m.Height
+		if i > 0 {
+			h -= c.overlap()
+		}
+	}
+	return fyne.NewSize(w, h-theme.InnerPadding())
+}
+
+// holdFor is how long the auditor holds a holdButton.
+const holdFor = 2 * time.Second
+
+// holdButton acts only when pressed and held (mouse or finger) for holdFor;
+// a plain tap runs OnTapped, which can say so.
+type holdButton struct {
+	widget.Button
+	onHeld    func()
+	pressedAt time.Time
+	held      bool // the press that just ended was a hold: its tap does nothing
+}
+
+func newHoldButton(label string, icon fyne.Resource, onHeld func()) *holdButton {
+	b := &holdButton{onHeld: onHeld}
+	b.Text, b.Icon = label, icon
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// MouseDown starts the hold.
+func (b *holdButton) MouseDown(*desktop.MouseEvent) { b.press() }
+
+// MouseUp ends it.
+func (b *holdButton) MouseUp(*desktop.MouseEvent) { b.release() }
+
+// TouchDown starts the hold on a touch screen.
+func (b *holdButton) TouchDown(*mobile.TouchEvent) { b.press() }
+
+// TouchUp ends it.
+func (b *holdButton) TouchUp(*mobile.TouchEvent) { b.release() }
+
+// TouchCancel drops it.
+func (b *holdButton) TouchCancel(*mobile.TouchEvent) { b.pressedAt = time.Time{} }
+
+func (b *holdButton) press() { b.pressedAt = time.Now() }
+
+// release runs onHeld when the press lasted long enough.
+func (b *holdButton) release() {
+	b.held = !b.pressedAt.IsZero() && time.Since(b.pressedAt) >= holdFor
+	b.pressedAt = time.Time{}
+	if b.held && b.onHeld != nil {
+		b.onHeld()
+	}
+}
+
+// Tapped runs OnTapped for a plain tap, and nothing after a hold.
+func (b *holdButton) Tapped(e *fyne.PointEvent) {
+	if b.held {
+		b.held = false
+		return
+	}
+	b.Button.Tapped(e)
 }

@@ -135,7 +135,7 @@ func TestWholeVisit(t *testing.T) {
 	school, rooms := setUpSchool(t, u, s)
 
 	h := loadedHome(u)
-	test.Tap(h.startBtns[school.ID])
+	test.Tap(homeRowOf(t, h, school.ID).start)
 	visits, _ := s.Visits(ctx, audit.VisitFilter{SchoolID: school.ID})
 	if len(visits) != 1 || visits[0].Finished() || u.visit == nil {
 		t.Fatalf("start visit: %+v", visits)
@@ -200,7 +200,7 @@ func TestWholeVisit(t *testing.T) {
 	if len(photos) != 1 || photos[0].ItemID != "saf-photo" || photos[0].RoomID != room {
 		t.Fatalf("photos: %+v", photos)
 	}
-	if got := row(t, c, "saf-photo").photoBtn.Text; got != "1 photo" {
+	if got := row(t, c, "saf-photo").photoBtn.Text; got != "Add photo (1)" {
 		t.Errorf("photo button says %q", got)
 	}
 	bad := filepath.Join(t.TempDir(), "notes.png")
@@ -381,22 +381,25 @@ func TestFindingsEdits(t *testing.T) {
 	vid := visits[0].ID
 	fs := loadedFindings(u, vid)
 	want, _ := s.Findings(ctx, audit.FindingFilter{VisitID: vid})
-	if fs.scope.Selected != scopeVisit || len(fs.cards) != min(len(want), maxFindingCards) || len(want) == 0 {
-		t.Fatalf("cards %d, findings %d, scope %q", len(fs.cards), len(want), fs.scope.Selected)
+	if fs.scope.Selected != scopeVisit || len(fs.all) != len(want) || len(want) == 0 {
+		t.Fatalf("listed %d, findings %d, scope %q", len(fs.all), len(want), fs.scope.Selected)
 	}
 	fs.severity.SetSelected(string(audit.Critical))
 	fs.loading.wait()
-	for _, c := range fs.cards {
-		if c.f.Severity != audit.Critical {
-			t.Fatalf("severity filter let %s through", c.f.Severity)
+	for _, f := range fs.all {
+		if f.Severity != audit.Critical {
+			t.Fatalf("severity filter let %s through", f.Severity)
 		}
 	}
 	fs.severity.SetSelected(allOption)
 	fs.loading.wait()
-	card := fs.cards[0]
+	fs.list.Select(0)
+	test.LaidOutObjects(u.win.Content())
+	card := fs.detail
 	test.Type(card.owner, "Network team")
 	card.status.SetSelected(string(audit.StatusInBacklog))
-	test.Type(card.due, "2026-11-30")
+	due := time.Date(2026, 11, 30, 0, 0, 0, 0, time.Local)
+	card.due.SetDate(&due) // what picking a day in the calendar does
 	test.Type(card.ticket, "IT-42")
 	card.priority.SetSelected(string(audit.Low))
 	got, _ := s.Findings(ctx, audit.FindingFilter{VisitID: vid})
@@ -410,14 +413,13 @@ func TestFindingsEdits(t *testing.T) {
 		a.TicketKey != "IT-42" || a.Priority != audit.Low {
 		t.Fatalf("action: %+v", a)
 	}
+	if line := findingLine(fs.all[0]); !strings.Contains(line, "Network team") || !strings.Contains(line, "due 2026-11-30") {
+		t.Errorf("the list row was not updated: %q", line)
+	}
 	fs.status.SetSelected(string(audit.StatusInBacklog))
 	fs.loading.wait()
-	if len(fs.cards) != 1 || fs.cards[0].f.ID != card.f.ID {
-		t.Fatalf("status filter shows %d cards", len(fs.cards))
-	}
-	test.Type(fs.cards[0].due, "x")
-	if !fs.cards[0].problem.Visible() {
-		t.Error("a bad due date is not reported")
+	if len(fs.all) != 1 || fs.all[0].ID != card.f.ID {
+		t.Fatalf("status filter shows %d findings", len(fs.all))
 	}
 }
 
@@ -473,6 +475,16 @@ func TestOpenScreens(t *testing.T) {
 	}
 	if u.showing != "visit" || u.visit.checklist == nil {
 		t.Fatalf("--open checklist shows %q", u.showing)
+	}
+	visits, _ := s.Visits(ctx, audit.VisitFilter{})
+	if _, err := s.ReopenVisit(ctx, visits[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.open(OpenKiosk); err != nil {
+		t.Fatal(err)
+	}
+	if u.showing != "feedback" || !u.kiosk || u.navBar.Visible() {
+		t.Fatalf("--open kiosk shows %q, kiosk %v", u.showing, u.kiosk)
 	}
 	if err := u.open("nowhere"); err == nil {
 		t.Error("an unknown screen was accepted")

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -59,15 +60,18 @@ type checklist struct {
 	prevBtn       *widget.Button
 	nextBtn       *widget.Button
 	sectionEnd    *widget.Button
+	restOKBtn     *widget.Button // marks the section's unanswered checks OK, after asking
 	doneBtn       *widget.Button
 	nextRoomBtn   *widget.Button
 	feedbackBtn   *widget.Button
 	roomPhotoBtn  *widget.Button
 	roomsBtn      *widget.Button
 	doneAsk       *roomDoneQuestion // open while "Room done" asks about unanswered checks
+	roomStrip     *fyne.Container // the room's own photos
+	viewer        dialog.Dialog   // the photo on show full size, if any
 	sectionBox    *fyne.Container
 	scroll        *container.Scroll
-	saved         statusLabel
+	saved         *statusBar
 	root          fyne.CanvasObject
 }
 
@@ -104,13 +108,16 @@ func (c *checklist) buildUI() fyne.CanvasObject {
 	nav := container.NewBorder(nil, nil, tallBox(c.prevBtn), tallBox(c.nextBtn), c.sectionSelect)
 	c.sectionEnd = widget.NewButton("", c.onSectionEnd)
 	c.sectionEnd.Importance = widget.HighImportance
+	c.restOKBtn = widget.NewButtonWithIcon("", theme.ConfirmIcon(), c.onRestOK)
 	c.sectionBox = container.NewVBox()
 	c.scroll = container.NewVScroll(c.sectionBox)
-	c.saved = newStatusLabel()
+	c.saved = newStatusBar()
 	c.updateDone()
-	top := container.NewVBox(c.title, actions, nav)
-	bottom := container.NewVBox(widget.NewSeparator(), c.saved, smallLabel(checklistHelp))
+	c.roomStrip = container.NewHBox()
+	top := container.NewVBox(c.title, actions, c.roomStrip, nav)
+	bottom := container.NewVBox(widget.NewSeparator(), c.saved.box, smallLabel(checklistHelp))
 	c.root = container.NewBorder(top, bottom, nil, nil, c.scroll)
+	c.refreshPhotos()
 	c.showSection(0)
 	c.setCurrent(c.firstUnanswered())
 	c.setReadOnly(c.vs.visit.Finished())
@@ -124,6 +131,7 @@ func (c *checklist) setReadOnly(ro bool) {
 		r.setReadOnly(ro)
 	}
 	setEnabled(!ro, c.doneBtn, c.roomPhotoBtn)
+	c.updateRestOK()
 }
 
 // finishedHint says why a finished visit's answers do not change.
@@ -140,12 +148,91 @@ func (c *checklist) roomTitle() string {
 	return t
 }
 
+// sectionNames are the section menu's entries, each with how many of its
+// items are answered and how many fail.
 func (c *checklist) sectionNames() []string {
 	out := make([]string, len(c.sections))
 	for i, s := range c.sections {
-		out[i] = fmt.Sprintf("Section %d of %d: %s", i+1, len(c.sections), s)
+		answered, items, failing := c.sectionCounts(i)
+		out[i] = fmt.Sprintf("Section %d of %d: %s — %d of %d answered", i+1, len(c.sections), s, answered, items)
+		if failing > 0 {
+			out[i] += " · " + plural(failing, "finding")
+		}
 	}
 	return out
+}
+
+// sectionCounts counts a section's items, those answered and those failing.
+func (c *checklist) sectionCounts(section int) (answered, items, failing int) {
+	for k, r := range c.rows {
+		if c.sectionOf[k] != section || r.item.Kind == audit.ItemPhoto {
+			continue
+		}
+		items++
+		if r.value == "" {
+			continue
+		}
+		answered++
+		if out, _ := r.item.Evaluate(r.value); out == audit.Fail {
+			failing++
+		}
+	}
+	return
+}
+
+// updateSectionMenu puts fresh counts in the section menu.
+func (c *checklist) updateSectionMenu() {
+	c.sectionSelect.Options = c.sectionNames()
+	c.sectionSelect.Selected = c.sectionSelect.Options[c.section]
+	c.sectionSelect.Refresh()
+	c.updateRestOK()
+}
+
+// restUnanswered lists the current section's check items not yet answered.
+func (c *checklist) restUnanswered() []*itemRow {
+	var out []*itemRow
+	for k, r := range c.rows {
+		if c.sectionOf[k] == c.section && r.item.Kind == audit.ItemCheck && r.value == "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// updateRestOK offers "Mark the rest OK" while the section has unanswered checks.
+func (c *checklist) updateRestOK() {
+	n := len(c.restUnanswered())
+	c.restOKBtn.SetText(fmt.Sprintf("Mark the other %s of this section OK…", plural(n, "check")))
+	if n == 0 || c.readOnly() {
+		c.restOKBtn.Hide()
+		return
+	}
+	c.restOKBtn.Show()
+}
+
+// onRestOK asks, then answers every unanswered check of the section OK.
+func (c *checklist) onRestOK() {
+	rest := c.restUnanswered()
+	if len(rest) == 0 || c.readOnly() {
+		return
+	}
+	names := make([]string, len(rest))
+	for i, r := range rest {
+		names[i] = "• " + r.item.Label
+	}
+	msg := wrapLabel(fmt.Sprintf("These %s of %s are not answered yet. Mark them all OK?\n%s",
+		plural(len(rest), "check"), c.sections[c.section], strings.Join(names, "\n")))
+	d := dialog.NewCustomConfirm("Mark the rest OK?", "Mark OK", "Cancel", msg, func(ok bool) {
+		if !ok {
+			return
+		}
+		for _, r := range rest {
+			r.choice.onTap(audit.CheckOK)
+		}
+		c.saved.info(fmt.Sprintf("Marked %s OK at %s", plural(len(rest), "check"), time.Now().Format("15:04:05")))
+	}, c.u.win)
+	d.Resize(dialogSize(c.u.win, 640))
+	d.Show()
 }
 
 // showSection puts the rows of section i on screen.
@@ -165,10 +252,11 @@ func (c *checklist) showSection(i int) {
 	} else {
 		c.sectionEnd.SetText("Next section: " + c.sections[i+1])
 	}
-	objs = append(objs, tallBox(c.sectionEnd))
+	objs = append(objs, tallBox(c.restOKBtn), tallBox(c.sectionEnd))
 	c.sectionBox.Objects = objs
 	c.sectionBox.Refresh()
 	c.sectionSelect.SetSelectedIndex(i) // fires onSectionSelected, which is a no-op for the same section
+	c.updateRestOK()
 	c.prevBtn.Disable()
 	if i > 0 {
 		c.prevBtn.Enable()
@@ -324,6 +412,7 @@ func (c *checklist) onAnswer(r *itemRow) {
 	c.saved.saved(err)
 	if err == nil {
 		c.vs.recordAnswer(a)
+		c.updateSectionMenu()
 	}
 }
 
@@ -352,8 +441,7 @@ func (c *checklist) updateDone() {
 		c.doneBtn.Importance = widget.MediumImportance
 	}
 	c.doneBtn.Refresh()
-	n := c.vs.photoCount(c.room.ID, "")
-	c.roomPhotoBtn.SetText(fmt.Sprintf("Photo (%d)", n))
+	c.roomPhotoBtn.SetText(fmt.Sprintf("Photo (%d)", c.vs.roomPhotoCount(c.room.ID)))
 }
 
 func (c *checklist) onFeedback() {
@@ -368,7 +456,10 @@ func (c *checklist) onAddPhoto(r *itemRow) {
 // openPhotoDialog lets the user pick an image for the room (itemID "") or an item.
 func (c *checklist) openPhotoDialog(itemID string) {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) { c.onPhotoFile(itemID, rc, err) }, c.u.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".jpg", ".jpeg", ".png", ".gif", ".JPG", ".JPEG", ".PNG", ".GIF"}))
+	d.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
+	if dir := picturesFolder(); dir != nil {
+		d.SetLocation(dir)
+	}
 	d.Resize(c.u.win.Canvas().Size())
 	d.Show()
 }
@@ -383,25 +474,26 @@ func (c *checklist) onPhotoFile(itemID string, rc fyne.URIReadCloser, err error)
 		c.photoFailed(err)
 		return
 	}
+	c.addPhotoData(itemID, name, data)
+}
+
+// addPhotoData stores a photo of the room (itemID "") or an item and shows
+// its thumbnail.
+func (c *checklist) addPhotoData(itemID, name string, data []byte) error {
 	caption := "Room " + c.room.Label()
 	if it, ok := c.vs.tmpl.Item(itemID); ok {
 		caption = it.Label
 	}
-	_, err = c.store.AddPhoto(c.u.ctx, audit.PhotoInput{VisitID: c.vs.visit.ID, RoomID: c.room.ID, ItemID: itemID,
+	p, err := c.store.AddPhoto(c.u.ctx, audit.PhotoInput{VisitID: c.vs.visit.ID, RoomID: c.room.ID, ItemID: itemID,
 		Caption: truncateRunes(caption, audit.MaxNameLen), Name: name, Data: data})
 	if err != nil {
 		c.photoFailed(err)
-		return
+		return err
 	}
-	c.vs.addPhoto(c.room.ID, itemID)
-	for _, r := range c.rows {
-		if r.item.ID == itemID {
-			r.photos++
-			r.updatePhotoButton()
-		}
-	}
-	c.updateDone()
+	c.vs.photos = append(c.vs.photos, p)
+	c.refreshPhotos()
 	c.saved.info("Photo " + name + " added " + time.Now().Format("15:04:05"))
+	return nil
 }
 
 func (c *checklist) photoFailed(err error) {

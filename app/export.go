@@ -305,7 +305,7 @@ func (s *exportScreen) onFolder(opt report.ExportOptions, dir fyne.ListableURI, 
 		}
 		paths, err := report.ExportFiles(s.u.ctx, s.store, opt, dir.Path(), base)
 		sort.Strings(paths)
-		return fmt.Sprintf("Exported %d file(s): %s.", len(paths), strings.Join(paths, ", ")), err
+		return fmt.Sprintf("Exported %s: %s.", plural(len(paths), "file"), strings.Join(paths, ", ")), err
 	})
 }
 

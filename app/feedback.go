@@ -2,9 +2,11 @@ package app
 
 import (
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,8 +29,12 @@ type feedbackForm struct {
 	inconveniences *widget.Entry
 	frustration    *widget.Entry
 	consent        *widget.Check
-	saved          statusLabel
+	saved          *statusBar
 	backBtn        *widget.Button
+	kioskBtn       *widget.Button // hands the form to the teacher
+	leaveBtn       *holdButton    // the auditor takes it back: a long press, then the PIN if one is set
+	pinDialog      dialog.Dialog
+	pinEntry       *widget.Entry
 	loading        bool
 }
 
@@ -60,9 +66,14 @@ func (f *feedbackForm) buildUI() fyne.CanvasObject {
 	f.frustration.SetMinRowsVisible(3)
 	f.frustration.OnChanged = func(s string) { f.fb.Frustration = s; f.onChanged() }
 	f.consent = widget.NewCheck("Yes, you may quote me", func(b bool) { f.fb.ConsentToQuote = b; f.onChanged() })
-	f.saved = newStatusLabel()
+	f.saved = newStatusBar()
 	f.backBtn = widget.NewButtonWithIcon("Back to the checklist", theme.NavigateBackIcon(), f.onBack)
 	f.backBtn.Importance = widget.HighImportance
+	f.kioskBtn = widget.NewButtonWithIcon("Hand to the teacher", theme.AccountIcon(), func() { f.setKiosk(true) })
+	f.leaveBtn = newHoldButton("Auditor: press and hold to leave", theme.LogoutIcon(), f.onLeaveHeld)
+	f.leaveBtn.OnTapped = func() { f.saved.info("Auditor: press and hold the button for 2 seconds to leave the form.") }
+	f.leaveBtn.Importance = widget.LowImportance
+	f.leaveBtn.Hide()
 	f.load()
 	form := container.NewVBox(
 		heading("Teacher feedback — room "+f.room.Label()),
@@ -83,7 +94,11 @@ func (f *feedbackForm) buildUI() fyne.CanvasObject {
 			c.setReadOnly(true)
 		}
 	}
-	bottom := container.NewVBox(widget.NewSeparator(), f.saved, tallBox(f.backBtn))
+	if f.vs.visit.Finished() {
+		f.kioskBtn.Disable()
+	}
+	buttons := container.NewStack(container.NewGridWithColumns(2, tallBox(f.kioskBtn), tallBox(f.backBtn)), tallBox(f.leaveBtn))
+	bottom := container.NewVBox(widget.NewSeparator(), f.saved.box, buttons)
 	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(container.NewPadded(form)))
 }
 
@@ -169,6 +184,48 @@ func (f *feedbackForm) onChanged() {
 	}
 }
 
+// setKiosk hands the form to the teacher (only the form shows) or takes it back.
+func (f *feedbackForm) setKiosk(on bool) {
+	f.u.setKiosk(on)
+	if on {
+		f.kioskBtn.Hide()
+		f.backBtn.Hide()
+		f.leaveBtn.Show()
+		f.saved.info("Thank you for your feedback: every answer is saved as you give it.")
+		return
+	}
+	f.leaveBtn.Hide()
+	f.kioskBtn.Show()
+	f.backBtn.Show()
+	f.saved.clear()
+}
+
+// onLeaveHeld ends the kiosk after a long press, asking for the PIN when
+// Settings has one.
+func (f *feedbackForm) onLeaveHeld() {
+	pin, _ := f.store.Setting(f.u.ctx, audit.SettingKioskPIN, "")
+	if strings.TrimSpace(pin) == "" {
+		f.setKiosk(false)
+		return
+	}
+	entry := widget.NewPasswordEntry()
+	entry.SetPlaceHolder("PIN")
+	d := dialog.NewForm("Auditor PIN", "Leave", "Cancel", []*widget.FormItem{widget.NewFormItem("PIN", entry)}, func(ok bool) {
+		f.pinDialog = nil
+		if !ok {
+			return
+		}
+		if !audit.KioskPINMatches(pin, entry.Text) {
+			f.saved.failed(errWrongPIN)
+			return
+		}
+		f.setKiosk(false)
+	}, f.u.win)
+	f.pinDialog, f.pinEntry = d, entry
+	d.Show()
+	f.u.win.Canvas().Focus(entry)
+}
+
 func (f *feedbackForm) onBack() {
 	f.u.setScreen("visit", "visit", f.vs.root)
 }
@@ -178,3 +235,5 @@ type feedbackError string
 func (e feedbackError) Error() string { return string(e) }
 
 const errNotCount = feedbackError("Times held up this week: type a whole number, 0 or more")
+
+const errWrongPIN = feedbackError("That is not the PIN: the form stays open")

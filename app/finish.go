@@ -97,9 +97,9 @@ func (f *finishScreen) scoreText() string {
 // instead of a score the answers cannot carry.
 func categoryText(c audit.CategoryScore) string {
 	if c.TooFew() {
-		return fmt.Sprintf("%s: %d finding(s), too few answers to score (%d)", c.Category, c.Failures, c.Scored)
+		return fmt.Sprintf("%s: %s, too few answers to score (%d)", c.Category, plural(c.Failures, "finding"), c.Scored)
 	}
-	return fmt.Sprintf("%s: %d finding(s), score %.0f", c.Category, c.Failures, c.Score)
+	return fmt.Sprintf("%s: %s, score %.0f", c.Category, plural(c.Failures, "finding"), c.Score)
 }
 
 // roomsNotDone lists the labels of the rooms not marked done.

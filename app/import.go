@@ -73,7 +73,7 @@ type importScreen struct {
 	shown      []audit.RowResult
 	report     *audit.ImportReport
 	saveReport *widget.Button
-	status     statusLabel
+	status     *statusBar
 	work       job
 }
 
@@ -97,7 +97,7 @@ func (s *importScreen) buildUI() fyne.CanvasObject {
 	s.busy = widget.NewProgressBarInfinite()
 	s.busy.Hide()
 	s.summary = wrapLabel("")
-	s.status = newStatusLabel()
+	s.status = newStatusBar()
 	s.saveReport = widget.NewButtonWithIcon("Save this report…", theme.DocumentSaveIcon(), s.onSaveReport)
 	s.rows = widget.NewList(func() int { return len(s.shown) },
 		func() fyne.CanvasObject {
@@ -114,7 +114,7 @@ func (s *importScreen) buildUI() fyne.CanvasObject {
 	s.form = container.NewVScroll(container.NewPadded(container.NewVBox(labelled("This file lists", s.kind), s.mapping, s.sample)))
 	s.center = container.NewStack(s.form)
 	actions := container.NewVBox(widget.NewSeparator(), s.partial,
-		container.NewGridWithColumns(2, tallBox(s.checkBtn), tallBox(s.importBtn)), s.busy, s.status)
+		container.NewGridWithColumns(2, tallBox(s.checkBtn), tallBox(s.importBtn)), container.NewStack(s.status.box, container.NewVBox(layout.NewSpacer(), s.busy, layout.NewSpacer())))
 	return container.NewBorder(container.NewPadded(top), container.NewPadded(actions), nil, nil, s.center)
 }
 
@@ -369,8 +369,8 @@ func (s *importScreen) onDone(opt audit.ImportOptions, rep *audit.ImportReport, 
 	s.showReport(rep)
 	switch {
 	case errors.Is(err, audit.ErrRejectedRows):
-		s.status.failed(fmt.Errorf("%d row(s) rejected (listed first above), so nothing was saved. Fix them in the file and choose it again, "+
-			"or tick \"%s\"", rep.Count(audit.RowRejected), s.partial.Text))
+		s.status.failed(fmt.Errorf("%s rejected (listed first above), so nothing was saved. Fix them in the file and choose it again, "+
+			"or tick \"%s\"", plural(rep.Count(audit.RowRejected), "row"), s.partial.Text))
 	case err != nil:
 		s.status.failed(err)
 	case opt.DryRun:

@@ -104,7 +104,7 @@ func TestImportRoomsRejectsBadRowsUnlessPartial(t *testing.T) {
 	if !strings.HasPrefix(first, "line 3 · rejected") || !strings.Contains(first, "swimming pool") {
 		t.Errorf("first report row %q, want line 3 rejected with the bad kind", first)
 	}
-	if !strings.Contains(is.status.Text, "1 row(s) rejected") || !strings.Contains(is.status.Text, "nothing was saved") {
+	if !strings.Contains(is.status.Text, "1 row rejected") || !strings.Contains(is.status.Text, "nothing was saved") {
 		t.Errorf("status %q", is.status.Text)
 	}
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -180,12 +182,16 @@ type itemRow struct {
 	answered  statusLabel // answer and note in words, while the row is read-only
 	choice    *choiceRow  // check, rating, choice
 	number    *fieldEntry
+	timerBtn  *widget.Button // on items timed in seconds: start, then stop, a stopwatch
+	timer     time.Time      // when the stopwatch started; zero while stopped
+	timerStop chan struct{}  // closed when the stopwatch stops
 	text      *fieldEntry
 	apps      map[string]*widget.Check
 	allApps   *widget.Button
 	wifi      *wifiFields
 	noteEntry *fieldEntry
 	photoBtn  *widget.Button
+	strip     *fyne.Container // the item's photo thumbnails
 	root      fyne.CanvasObject
 }
 
@@ -217,8 +223,10 @@ func (r *itemRow) buildUI() fyne.CanvasObject {
 	if c := r.buildControls(); c != nil {
 		parts = append(parts, c)
 	}
+	r.strip = container.NewHBox()
+	r.strip.Hide()
 	parts = append(parts, r.answered, r.outcome, r.problem,
-		container.NewBorder(nil, nil, nil, tallBox(r.photoBtn), r.noteEntry))
+		container.NewBorder(nil, nil, nil, tallBox(r.photoBtn), r.noteEntry), r.strip)
 	r.bg = highlight()
 	r.load()
 	r.root = container.NewStack(r.bg, container.NewPadded(container.NewVBox(parts...)))
@@ -290,7 +298,12 @@ func (r *itemRow) buildControls() fyne.CanvasObject {
 		r.number = r.newEntry(false)
 		r.number.SetPlaceHolder("Type a number")
 		r.number.OnChanged = r.onNumberChanged
-		return container.NewBorder(nil, nil, nil, widget.NewLabel(r.item.Unit), r.number)
+		unit := fyne.CanvasObject(widget.NewLabel(r.item.Unit))
+		if timedInSeconds(r.item.Unit) {
+			r.timerBtn = widget.NewButtonWithIcon("Start timer", theme.MediaPlayIcon(), r.onTimer)
+			unit = container.NewHBox(unit, tallBox(r.timerBtn))
+		}
+		return container.NewBorder(nil, nil, nil, unit, r.number)
 	case audit.ItemText:
 		r.text = r.newEntry(true)
 		r.text.Wrapping = fyne.TextWrapWord
@@ -342,6 +355,60 @@ func (r *itemRow) buildWifi() fyne.CanvasObject {
 		container.NewBorder(nil, nil, buttons, nil, w.progress), w.msg)
 }
 
+// timedInSeconds tells whether a number item's unit is seconds, so a
+// stopwatch can measure it (seconds to boot, to show an image…).
+func timedInSeconds(unit string) bool {
+	switch strings.ToLower(strings.TrimSpace(unit)) {
+	case "s", "sec", "secs", "second", "seconds":
+		return true
+	}
+	return false
+}
+
+// maxTimer stops a forgotten stopwatch.
+const maxTimer = 10 * time.Minute
+
+// onTimer starts the stopwatch, or stops it and puts the seconds in the
+// figure (which saves it).
+func (r *itemRow) onTimer() {
+	if r.timer.IsZero() {
+		r.timer = time.Now()
+		r.timerBtn.SetIcon(theme.MediaStopIcon())
+		r.timerBtn.SetText("Stop timer")
+		r.timerStop = make(chan struct{})
+		go r.tick(r.timer, r.timerStop)
+		return
+	}
+	secs := time.Since(r.timer).Seconds()
+	r.timer = time.Time{}
+	close(r.timerStop)
+	r.timerBtn.SetIcon(theme.MediaPlayIcon())
+	r.timerBtn.SetText("Start timer")
+	r.number.SetText(formatNumber(math.Round(secs*10) / 10))
+}
+
+// tick shows the running seconds on the Stop button until stop closes.
+func (r *itemRow) tick(start time.Time, stop chan struct{}) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			fyne.Do(func() {
+				switch {
+				case !r.timer.Equal(start): // stopped meanwhile
+				case time.Since(start) > maxTimer:
+					r.onTimer()
+				default:
+					r.timerBtn.SetText(fmt.Sprintf("Stop timer (%.0f s)", time.Since(start).Seconds()))
+				}
+			})
+		}
+	}
+}
+
 // newEntry makes an entry of this row that passes checklist shortcuts on.
 func (r *itemRow) newEntry(multiLine bool) *fieldEntry {
 	e := newFieldEntry(multiLine)
@@ -374,6 +441,9 @@ func (r *itemRow) setReadOnly(ro bool) {
 	}
 	if w := r.wifi; w != nil {
 		ctrls = append(ctrls, w.signal, w.latency, w.down, w.up, w.measureBtn)
+	}
+	if r.timerBtn != nil {
+		ctrls = append(ctrls, r.timerBtn)
 	}
 	setEnabled(!ro, ctrls...)
 	r.showAnswered(ro)
@@ -707,14 +777,11 @@ func (r *itemRow) updateOutcome() {
 }
 
 func (r *itemRow) updatePhotoButton() {
-	switch r.photos {
-	case 0:
-		r.photoBtn.SetText("Photo")
-	case 1:
-		r.photoBtn.SetText("1 photo")
-	default:
-		r.photoBtn.SetText(fmt.Sprintf("%d photos", r.photos))
+	if r.photos == 0 {
+		r.photoBtn.SetText("Add photo")
+		return
 	}
+	r.photoBtn.SetText(fmt.Sprintf("Add photo (%d)", r.photos))
 }
 
 // setCurrent highlights the row as the one keyboard shortcuts act on.

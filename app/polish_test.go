@@ -1,7 +1,6 @@
 package app
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 
@@ -205,45 +204,6 @@ func TestShortcutsWhileTypingANote(t *testing.T) {
 	}
 	if a := answer(t, s, vid, room, "disp-power"); a.Note != "bulb is out" {
 		t.Errorf("the note changed to %q", a.Note)
-	}
-}
-
-func TestFindingsShowMore(t *testing.T) {
-	u, s, _ := newTestUI(t)
-	if _, err := s.CreateDemo(ctx, 7); err != nil {
-		t.Fatal(err)
-	}
-	all, _ := s.Findings(ctx, audit.FindingFilter{})
-	if len(all) <= 2*maxFindingCards {
-		t.Fatalf("the demo has %d findings; the test needs more than %d", len(all), 2*maxFindingCards)
-	}
-	fs := loadedFindings(u, "")
-	if len(fs.cards) != maxFindingCards || !fs.more.Visible() {
-		t.Fatalf("first page: %d cards, Show more visible %v", len(fs.cards), fs.more.Visible())
-	}
-	want := "Showing 60 of " + strconv.Itoa(len(all))
-	if fs.moreText.Text != want || fs.moreBtn.Text != "Show 60 more" {
-		t.Errorf("paging says %q / %q, want %q", fs.moreText.Text, fs.moreBtn.Text, want)
-	}
-	for fs.more.Visible() {
-		before := len(fs.cards)
-		test.Tap(fs.moreBtn)
-		if len(fs.cards) <= before {
-			t.Fatalf("Show more added nothing at %d", before)
-		}
-	}
-	if len(fs.cards) != len(all) {
-		t.Fatalf("after showing everything: %d cards of %d", len(fs.cards), len(all))
-	}
-	for i, c := range fs.cards {
-		if c.f.ID != all[i].ID {
-			t.Fatalf("card %d is %s, want %s (most severe first, no repeats)", i, c.f.ShortID(), all[i].ShortID())
-		}
-	}
-	fs.severity.SetSelected(string(audit.Low))
-	fs.loading.wait()
-	if len(fs.cards) > maxFindingCards || strings.Contains(fs.count.Text, "showing") != fs.more.Visible() {
-		t.Errorf("a filter change kept %d cards; count %q", len(fs.cards), fs.count.Text)
 	}
 }
 

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -21,7 +23,7 @@ type schoolEditor struct {
 	roomKind                       *widget.Select
 	addRoomBtn                     *widget.Button
 	roomList                       *fyne.Container
-	saved                          statusLabel
+	saved                          *statusBar
 	loading                        bool
 }
 
@@ -39,7 +41,7 @@ func newSchoolEditor(u *ui, schoolID string) (*schoolEditor, error) {
 }
 
 func (s *schoolEditor) buildUI() fyne.CanvasObject {
-	s.saved = newStatusLabel()
+	s.saved = newStatusBar()
 	s.name = s.field("School name", func(v string) { s.school.Name = v })
 	s.code = s.field("Short code, e.g. LES", func(v string) { s.school.Code = v })
 	s.principal = s.field("Principal", func(v string) { s.school.Principal = v })
@@ -68,8 +70,9 @@ func (s *schoolEditor) buildUI() fyne.CanvasObject {
 	form := container.NewVBox(heading("School"),
 		container.NewGridWithColumns(2, labelled("Name", s.name), labelled("Code", s.code),
 			labelled("Principal", s.principal), labelled("Address", s.address)),
-		s.saved, widget.NewSeparator(), add, widget.NewSeparator(), heading("Rooms"), s.roomList)
-	return container.NewBorder(nil, tallBox(back), nil, nil, container.NewVScroll(container.NewPadded(form)))
+		widget.NewSeparator(), add, widget.NewSeparator(), heading("Rooms"), s.roomList)
+	bottom := container.NewVBox(widget.NewSeparator(), s.saved.box, tallBox(back))
+	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(container.NewPadded(form)))
 }
 
 func kindNames() []string {
@@ -166,19 +169,33 @@ func (s *schoolEditor) onRoomChanged(r *audit.Room) {
 	s.saved.saved(s.store.SaveRoom(s.u.ctx, r))
 }
 
+// onDeleteRoom deletes a room at once and offers Undo in the status bar,
+// which keeps its place, so the next room's button does not move under
+// the finger.
 func (s *schoolEditor) onDeleteRoom(id string) {
+	i := slices.IndexFunc(s.rooms, func(r audit.Room) bool { return r.ID == id })
+	if i < 0 {
+		return
+	}
 	if err := s.store.DeleteRoom(s.u.ctx, id); err != nil {
 		s.saved.failed(err)
 		return
 	}
-	for i, r := range s.rooms {
-		if r.ID == id {
-			s.rooms = append(s.rooms[:i], s.rooms[i+1:]...)
-			break
-		}
-	}
-	s.saved.saved(nil)
+	r := s.rooms[i]
+	s.rooms = slices.Delete(s.rooms, i, i+1)
 	s.showRooms()
+	s.saved.offer("Room "+r.Label()+" deleted.", "Undo", func() { s.onUndoDelete(i, r) })
+}
+
+// onUndoDelete brings a deleted room back where it was in the list.
+func (s *schoolEditor) onUndoDelete(at int, r audit.Room) {
+	if err := s.store.RestoreRoom(s.u.ctx, r.ID); err != nil {
+		s.saved.failed(err)
+		return
+	}
+	s.rooms = slices.Insert(s.rooms, min(at, len(s.rooms)), r)
+	s.showRooms()
+	s.saved.info("Room " + r.Label() + " is back.")
 }
 
 // onDone returns to the visit of this school under way, or home.

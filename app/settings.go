@@ -6,6 +6,7 @@ import (
 	"image"
 	_ "image/jpeg" // logo previews
 	_ "image/png"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -31,11 +32,13 @@ type settingsScreen struct {
 	auditor   *widget.Entry
 	wifiURL   *widget.Entry
 	coverage  *widget.Entry // percentage of checks a room or visit needs to count as walked
+	teams     *widget.Entry
+	kioskPIN  *widget.Entry
 	anonymise *widget.Check
 	paper     *widget.Select
 	logoBtn   *widget.Button
 	logo      *canvas.Image
-	saved     statusLabel
+	saved     *statusBar
 	version   *widget.Label // the About line
 	loading   bool
 }
@@ -45,10 +48,17 @@ func newSettingsScreen(u *ui) *settingsScreen {
 }
 
 func (s *settingsScreen) buildUI() fyne.CanvasObject {
-	s.saved = newStatusLabel()
+	s.saved = newStatusBar()
 	s.district = s.textSetting(audit.SettingDistrict, "District name")
 	s.auditor = s.textSetting(audit.SettingAuditor, "Your name, as it appears on reports")
 	s.wifiURL = s.textSetting(audit.SettingWifiURL, "https://speedtest.example.org/ (your district's test server)")
+	s.teams = widget.NewMultiLineEntry()
+	s.teams.SetPlaceHolder(strings.Join(audit.DefaultOwnerTeams, "\n"))
+	s.teams.SetMinRowsVisible(4)
+	s.teams.OnChanged = func(v string) { s.save(audit.SettingOwnerTeams, v) }
+	s.kioskPIN = widget.NewEntry()
+	s.kioskPIN.SetPlaceHolder("Optional: digits the auditor types to leave the teacher's form")
+	s.kioskPIN.OnChanged = func(v string) { s.save(audit.SettingKioskPIN, v) }
 	s.anonymise = widget.NewCheck("Anonymise teacher names in reports", s.onAnonymise)
 	s.coverage = widget.NewEntry()
 	s.coverage.SetPlaceHolder("80")
@@ -73,15 +83,16 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		labelled("Paper size for reports", s.paper),
 		labelled("Checks answered for a room or visit to count as walked (%)", s.coverage),
 		smallLabel("Below it a room is partly walked (never ready to teach) and a visit a partial walk, with no verdict."),
+		labelled("Owner teams findings are assigned to, one a line", s.teams),
+		labelled("PIN to leave the teacher feedback form (after a long press)", s.kioskPIN),
 		labelled("Wi-Fi test URL", s.wifiURL),
 		smallLabel("TechWalk contacts nothing else: the Wi-Fi test is the only network use, and only when you press Measure Wi-Fi."),
 		labelled("Data file", selectableLabel(s.store.Path())),
 		smallLabel("Every answer is saved in this file the moment it is given."),
 		labelled("Theme", wrapLabel("Follows your system's light or dark setting.")),
 		labelled("About", s.about()),
-		s.saved,
 	)
-	return container.NewVScroll(container.NewPadded(form))
+	return container.NewBorder(nil, s.saved.box, nil, nil, container.NewVScroll(container.NewPadded(form)))
 }
 
 // about says which TechWalk this is, for a help desk to ask.
@@ -118,6 +129,8 @@ func (s *settingsScreen) load() {
 	s.auditor.SetText(get(audit.SettingAuditor, ""))
 	s.wifiURL.SetText(get(audit.SettingWifiURL, ""))
 	s.coverage.SetText(get(audit.SettingMinCoverage, "80"))
+	s.teams.SetText(get(audit.SettingOwnerTeams, ""))
+	s.kioskPIN.SetText(get(audit.SettingKioskPIN, ""))
 	s.anonymise.SetChecked(s.store.Anonymise(s.u.ctx))
 	paper := get(audit.SettingPaper, "a4")
 	for _, p := range paperSizes {

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -25,8 +26,9 @@ type visitScreen struct {
 	rooms    []audit.Room
 	done     map[string]bool
 	answers  map[string]map[string]audit.Answer // room -> item -> answer
-	photos   map[string]int                     // "room/item" -> count
-	feedback map[string]audit.Feedback          // room -> feedback
+	photos   []audit.Photo                      // oldest first
+	thumbs   thumbCache
+	feedback map[string]audit.Feedback // room -> feedback
 
 	title       *widget.Label
 	progress    *widget.Label
@@ -35,6 +37,7 @@ type visitScreen struct {
 	reopenBtn   *widget.Button
 	body        *fyne.Container
 	roomButtons map[string]*widget.Button
+	discardBtn  *widget.Button // only while the visit holds nothing
 	checklist   *checklist
 	people      *peopleDialog // who walks and who is present, asked at the start
 	root        fyne.CanvasObject
@@ -46,13 +49,10 @@ func newVisitScreen(u *ui, visitID string) (*visitScreen, error) {
 		return nil, err
 	}
 	vs := &visitScreen{store: u.store, u: u, visit: d.Visit, school: d.School, tmpl: d.Template, rooms: d.Rooms,
-		done: d.RoomsDone, answers: map[string]map[string]audit.Answer{}, photos: map[string]int{},
-		feedback: map[string]audit.Feedback{}}
+		done: d.RoomsDone, answers: map[string]map[string]audit.Answer{}, photos: d.Photos,
+		feedback: map[string]audit.Feedback{}, thumbs: newThumbCache(u.store)}
 	for _, a := range d.Answers {
 		vs.recordAnswer(a)
-	}
-	for _, p := range d.Photos {
-		vs.photos[p.RoomID+"/"+p.ItemID]++
 	}
 	for _, f := range d.Feedback {
 		vs.feedback[f.RoomID] = f
@@ -134,6 +134,8 @@ func (vs *visitScreen) showPicker() {
 		b := widget.NewButton(vs.roomButtonText(r), func() { vs.onPickRoom(r.ID) })
 		if vs.done[r.ID] {
 			b.Importance = widget.SuccessImportance
+		} else if vs.partlyWalked(r) {
+			b.Importance = widget.WarningImportance
 		}
 		vs.roomButtons[r.ID] = b
 		grid.Add(tallBox(b))
@@ -141,13 +143,40 @@ func (vs *visitScreen) showPicker() {
 	addRoom := widget.NewButtonWithIcon("Add or edit rooms", theme.ContentAddIcon(), func() { vs.u.showSchool(vs.school.ID) })
 	finish := widget.NewButtonWithIcon("Summary and finish…", theme.ConfirmIcon(), func() { vs.u.showFinish(vs.visit.ID) })
 	finish.Importance = widget.HighImportance
-	hint := "Pick a room to walk. Rooms marked done are green."
+	hint := "Pick a room to walk. Rooms marked done are green; rooms walked in part are orange and say how far."
 	if len(vs.rooms) == 0 {
 		hint = "This school has no rooms yet: add them first."
 	}
 	content := container.NewVBox(wrapLabel(hint), grid,
-		container.NewGridWithColumns(2, tallBox(addRoom), tallBox(finish)))
+		container.NewGridWithColumns(2, tallBox(addRoom), tallBox(finish)), vs.buildDiscard())
 	vs.setBody(container.NewVScroll(content))
+}
+
+// buildDiscard offers to discard a visit that holds nothing yet (started by
+// mistake); once anything is answered the button is gone.
+func (vs *visitScreen) buildDiscard() fyne.CanvasObject {
+	vs.discardBtn = widget.NewButtonWithIcon("Discard this empty visit…", theme.DeleteIcon(), vs.onDiscard)
+	vs.discardBtn.Importance = widget.DangerImportance
+	if empty, err := vs.store.VisitEmpty(vs.u.ctx, vs.visit.ID); err != nil || !empty || vs.visit.Finished() {
+		vs.discardBtn.Hide()
+	}
+	return tallBox(vs.discardBtn)
+}
+
+// onDiscard asks, then deletes the empty visit and goes home.
+func (vs *visitScreen) onDiscard() {
+	dialog.ShowConfirm("Discard this visit?", "Nothing has been answered in this visit of "+vs.school.Name+
+		". Discarding removes it from the list of visits.", func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := vs.store.DiscardVisit(vs.u.ctx, vs.visit.ID); err != nil {
+			vs.u.showError(err)
+			return
+		}
+		vs.u.setCurrentVisit("")
+		vs.u.showHome()
+	}, vs.u.win)
 }
 
 func (vs *visitScreen) setBody(obj fyne.CanvasObject) {
@@ -161,9 +190,33 @@ func (vs *visitScreen) roomButtonText(r audit.Room) string {
 		t += " · " + r.Teacher
 	}
 	if vs.done[r.ID] {
-		t += " ✓"
+		return truncateRunes(t, 34) + " ✓"
+	}
+	if answered, items := vs.roomProgress(r); answered > 0 {
+		return truncateRunes(t, 28) + fmt.Sprintf(" · %d/%d", answered, items)
 	}
 	return truncateRunes(t, 34)
+}
+
+// roomProgress counts a room's answered and applicable items.
+// It should read the domain's room coverage once audit scores it.
+func (vs *visitScreen) roomProgress(r audit.Room) (answered, items int) {
+	for _, it := range vs.tmpl.ItemsFor(r.Kind) {
+		if it.Kind == audit.ItemPhoto {
+			continue
+		}
+		items++
+		if vs.answers[r.ID][it.ID].Value != "" {
+			answered++
+		}
+	}
+	return answered, items
+}
+
+// partlyWalked tells whether a room not marked done has some answers.
+func (vs *visitScreen) partlyWalked(r audit.Room) bool {
+	answered, _ := vs.roomProgress(r)
+	return !vs.done[r.ID] && answered > 0
 }
 
 // onPickRoom opens a room's checklist.
@@ -232,9 +285,7 @@ func (vs *visitScreen) answer(roomID, itemID string) audit.Answer {
 	return vs.answers[roomID][itemID]
 }
 
-func (vs *visitScreen) photoCount(roomID, itemID string) int { return vs.photos[roomID+"/"+itemID] }
-
-func (vs *visitScreen) addPhoto(roomID, itemID string) { vs.photos[roomID+"/"+itemID]++ }
+func (vs *visitScreen) photoCount(roomID, itemID string) int { return len(vs.photosOf(roomID, itemID)) }
 
 // progressCounts counts rooms done, items answered and failures so far.
 func (vs *visitScreen) progressCounts() (roomsDone, answered, items, failures int) {

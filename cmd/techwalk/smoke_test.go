@@ -6,7 +6,8 @@ import (
 	"context"
 	"fmt"
 	"image"
-	_ "image/png"
+	"image/color"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"techwalk/audit"
+	"techwalk/audit/benchdb"
 )
 
 // xvfbSession is a private X server for one test.
@@ -307,4 +311,98 @@ func TestSmokeRealWindow(t *testing.T) {
 			run.stop()
 		}
 	}
+}
+
+// smokeDistrict builds a 200-school district (small visits, so it builds in
+// seconds), reopens the visit the checklist opens and gives each of its
+// rooms a photo.
+func smokeDistrict(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "district.db")
+	if err := benchdb.Build(path, benchdb.Size{Schools: 200, VisitsPerSchool: 1, RoomsPerSchool: 6, Items: 12, PhotoShare: 0.1}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := audit.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	visits, err := s.Visits(ctx, audit.VisitFilter{})
+	if err != nil || len(visits) == 0 {
+		t.Fatalf("visits: %v", err)
+	}
+	v := visits[0]
+	for _, w := range visits {
+		if !w.Finished() {
+			v = w
+			break
+		}
+	}
+	if v.Finished() { // the checklist and the kiosk show a visit under way
+		if v, err = s.ReopenVisit(ctx, v.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rooms, err := s.Rooms(ctx, v.SchoolID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rooms {
+		if _, err := s.AddPhoto(ctx, audit.PhotoInput{VisitID: v.ID, RoomID: r.ID, Caption: "Room " + r.Label(),
+			Name: "room.png", Data: smokePNG(t)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path
+}
+
+// smokePNG is a small picture with some detail to recognise in a thumbnail.
+func smokePNG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 320, 240))
+	for x := 0; x < 320; x++ {
+		for y := 0; y < 240; y++ {
+			img.Set(x, y, color.RGBA{uint8(x * 255 / 320), uint8(y * 255 / 240), uint8((x + y) % 256), 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestSmokeTabletScreens captures Home on a district of 200 schools, a
+// checklist with photo thumbnails, the compact findings list and the
+// teacher feedback kiosk, in the dark and the light theme, at a laptop and
+// a portrait tablet size.
+func TestSmokeTabletScreens(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the real binary under Xvfb")
+	}
+	needTools(t, "Xvfb", "xdotool", "import")
+	db := smokeDistrict(t)
+	bin := buildBinary(t)
+	dir := shotDir(t)
+	for _, size := range [][2]int{{1280, 800}, {768, 1024}} {
+		x := startXvfb(t, size[0], size[1])
+		geometry := fmt.Sprintf("%dx%d", size[0], size[1])
+		for _, variant := range []string{"dark", "light"} {
+			for _, screen := range []string{"home", "checklist", "findings", "kiosk"} {
+				run := startThemedApp(t, bin, db, x, variant, "--open", screen, "--size", geometry)
+				time.Sleep(2 * time.Second) // the district's schools and the thumbnails load in the background
+				run.screenshot(t, filepath.Join(dir, "tablet-"+screen+"-"+variant+"-"+geometry+".png"))
+				run.checkLog(t)
+				run.stop()
+			}
+		}
+	}
+}
+
+// startThemedApp starts the app in the given theme variant (FYNE_THEME).
+func startThemedApp(t *testing.T, bin, db string, x *xvfbSession, variant string, extra ...string) *appRun {
+	t.Helper()
+	t.Setenv("FYNE_THEME", variant)
+	return startApp(t, bin, db, x, extra...)
 }

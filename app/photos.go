@@ -1,0 +1,305 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"techwalk/audit"
+)
+
+// imageExtensions are the files the photo picker shows and a drop accepts.
+var imageExtensions = []string{".jpg", ".jpeg", ".png", ".gif", ".JPG", ".JPEG", ".PNG", ".GIF"}
+
+// thumbSide is the long side of a thumbnail on screen, a comfortable tap target.
+const thumbSide = 64
+
+// photosOf lists the photos of an item in a room (itemID "" for the room's own).
+func (vs *visitScreen) photosOf(roomID, itemID string) []audit.Photo {
+	var out []audit.Photo
+	for _, p := range vs.photos {
+		if p.RoomID == roomID && p.ItemID == itemID {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// roomPhotoCount counts every photo taken in a room, its items' included.
+func (vs *visitScreen) roomPhotoCount(roomID string) int {
+	n := 0
+	for _, p := range vs.photos {
+		if p.RoomID == roomID {
+			n++
+		}
+	}
+	return n
+}
+
+// thumbCache loads thumbnails off Fyne's goroutine, each once.
+type thumbCache struct {
+	store *audit.Store
+	mu    *sync.Mutex
+	imgs  map[string]image.Image
+	wg    *sync.WaitGroup // loads under way, for tests
+}
+
+func newThumbCache(store *audit.Store) thumbCache {
+	return thumbCache{store: store, mu: &sync.Mutex{}, imgs: map[string]image.Image{}, wg: &sync.WaitGroup{}}
+}
+
+// load hands the photo's thumbnail to show on Fyne's goroutine; the bytes
+// come from the database through the store, never from a file.
+func (c thumbCache) load(id string, show func(image.Image)) {
+	c.mu.Lock()
+	img, ok := c.imgs[id]
+	c.mu.Unlock()
+	if ok {
+		show(img)
+		return
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		data, err := c.store.PhotoData(context.Background(), id)
+		if err != nil {
+			return
+		}
+		img, err := audit.Thumbnail(data, 2*thumbSide)
+		if err != nil {
+			return
+		}
+		c.mu.Lock()
+		c.imgs[id] = img
+		c.mu.Unlock()
+		fyne.Do(func() { show(img) })
+	}()
+}
+
+// thumb is a tappable photo thumbnail.
+type thumb struct {
+	widget.BaseWidget
+	photo audit.Photo
+	img   *canvas.Image
+	onTap func(audit.Photo)
+}
+
+func newThumb(p audit.Photo, cache thumbCache, onTap func(audit.Photo)) *thumb {
+	t := &thumb{photo: p, onTap: onTap, img: canvas.NewImageFromResource(theme.FileImageIcon())}
+	t.img.FillMode = canvas.ImageFillContain
+	t.img.SetMinSize(fyne.NewSize(thumbSide, thumbSide))
+	t.ExtendBaseWidget(t)
+	cache.load(p.ID, func(img image.Image) {
+		t.img.Resource, t.img.Image = nil, img
+		t.img.Refresh()
+	})
+	return t
+}
+
+// Tapped opens the photo full size.
+func (t *thumb) Tapped(*fyne.PointEvent) {
+	if t.onTap != nil {
+		t.onTap(t.photo)
+	}
+}
+
+// CreateRenderer draws the image on the input background.
+func (t *thumb) CreateRenderer() fyne.WidgetRenderer {
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground))
+	bg.CornerRadius = theme.InputRadiusSize()
+	return widget.NewSimpleRenderer(container.NewStack(bg, t.img))
+}
+
+// photoStrip is a row of thumbnails; it takes no room while empty.
+func photoStrip(photos []audit.Photo, cache thumbCache, onTap func(audit.Photo)) *fyne.Container {
+	box := container.NewHBox()
+	fillStrip(box, photos, cache, onTap)
+	return box
+}
+
+func fillStrip(box *fyne.Container, photos []audit.Photo, cache thumbCache, onTap func(audit.Photo)) {
+	box.Objects = nil
+	for _, p := range photos {
+		box.Add(newThumb(p, cache, onTap))
+	}
+	box.Hidden = len(photos) == 0
+	box.Refresh()
+}
+
+// --- the checklist's photos ---
+
+// refreshPhotos updates the thumbnails and counts of the rows and the room.
+func (c *checklist) refreshPhotos() {
+	for _, r := range c.rows {
+		r.photos = c.vs.photoCount(c.room.ID, r.item.ID)
+		r.updatePhotoButton()
+		if r.strip != nil {
+			fillStrip(r.strip, c.vs.photosOf(c.room.ID, r.item.ID), c.vs.thumbs, c.onViewPhoto)
+		}
+	}
+	if c.roomStrip != nil {
+		fillStrip(c.roomStrip, c.vs.photosOf(c.room.ID, ""), c.vs.thumbs, c.onViewPhoto)
+	}
+	c.updateDone()
+}
+
+// onViewPhoto shows a photo full size, with Delete.
+func (c *checklist) onViewPhoto(p audit.Photo) {
+	img := canvas.NewImageFromResource(theme.FileImageIcon())
+	img.FillMode = canvas.ImageFillContain
+	size := c.u.win.Canvas().Size()
+	img.SetMinSize(fyne.NewSize(size.Width*0.7, size.Height*0.6))
+	go func() {
+		data, err := c.store.PhotoData(c.u.ctx, p.ID)
+		if err != nil {
+			return
+		}
+		full, err := audit.Thumbnail(data, audit.PhotoLongSide)
+		if err == nil {
+			fyne.Do(func() { img.Resource, img.Image = nil, full; img.Refresh() })
+		}
+	}()
+	var d dialog.Dialog
+	del := widget.NewButtonWithIcon("Delete photo", theme.DeleteIcon(), func() { d.Hide(); c.onDeletePhoto(p) })
+	del.Importance = widget.DangerImportance
+	setEnabled(!c.readOnly(), del)
+	closeBtn := widget.NewButtonWithIcon("Close", theme.CancelIcon(), func() { d.Hide() })
+	buttons := container.NewGridWithColumns(2, tallBox(del), tallBox(closeBtn))
+	d = dialog.NewCustomWithoutButtons(p.Caption, container.NewBorder(nil, buttons, nil, nil, img), c.u.win)
+	c.viewer = d
+	d.Show()
+}
+
+// onDeletePhoto deletes a photo and offers Undo in the status bar.
+func (c *checklist) onDeletePhoto(p audit.Photo) {
+	if c.readOnly() {
+		c.saved.info(finishedHint)
+		return
+	}
+	if err := c.store.DeletePhoto(c.u.ctx, p.ID); err != nil {
+		c.saved.failed(err)
+		return
+	}
+	at := slices.IndexFunc(c.vs.photos, func(q audit.Photo) bool { return q.ID == p.ID })
+	if at >= 0 {
+		c.vs.photos = slices.Delete(c.vs.photos, at, at+1)
+	}
+	c.refreshPhotos()
+	c.saved.offer("Photo deleted.", "Undo", func() { c.onUndoDeletePhoto(at, p) })
+}
+
+func (c *checklist) onUndoDeletePhoto(at int, p audit.Photo) {
+	if err := c.store.RestorePhoto(c.u.ctx, p.ID); err != nil {
+		c.saved.failed(err)
+		return
+	}
+	c.vs.photos = slices.Insert(c.vs.photos, min(max(at, 0), len(c.vs.photos)), p)
+	c.refreshPhotos()
+	c.saved.info("Photo is back.")
+}
+
+// onDropped attaches image files dropped on the window: to the item the
+// drop landed on, else to the room. Only image files are opened.
+func (c *checklist) onDropped(pos fyne.Position, uris []fyne.URI) {
+	if c.readOnly() {
+		c.saved.info(finishedHint)
+		return
+	}
+	itemID := c.itemAt(pos)
+	added := 0
+	for _, u := range uris {
+		if !c.u.isImageFile(u) {
+			c.saved.failed(fmt.Errorf("%s is not a JPEG, PNG or GIF image; nothing was attached", u.Name()))
+			continue
+		}
+		rc, err := storage.Reader(u)
+		name, data, err := readAll(rc, err)
+		if err != nil {
+			c.photoFailed(err)
+			continue
+		}
+		if c.addPhotoData(itemID, name, data) == nil {
+			added++
+		}
+	}
+	if added > 1 {
+		c.saved.info(plural(added, "photo") + " added " + time.Now().Format("15:04:05"))
+	}
+}
+
+// itemAt is the item whose row is under a window position, or "" (the room).
+func (c *checklist) itemAt(pos fyne.Position) string {
+	drv := fyne.CurrentApp().Driver()
+	for k, r := range c.rows {
+		if c.sectionOf[k] != c.section || !r.root.Visible() {
+			continue
+		}
+		p, s := drv.AbsolutePositionForObject(r.root), r.root.Size()
+		if pos.X >= p.X && pos.X < p.X+s.Width && pos.Y >= p.Y && pos.Y < p.Y+s.Height {
+			return r.item.ID
+		}
+	}
+	return ""
+}
+
+// isImageFile tells whether a dropped or picked file may be opened as a
+// photo: an image by its name, and never the database or its journals.
+func (u *ui) isImageFile(uri fyne.URI) bool {
+	if uri == nil || !slices.Contains(imageExtensions, uri.Extension()) {
+		return false
+	}
+	if uri.Scheme() != "file" {
+		return true
+	}
+	db := filepath.Clean(u.store.Path())
+	p := filepath.Clean(uri.Path())
+	return p != db && p != db+"-wal" && p != db+"-shm" && p != db+"-journal"
+}
+
+// onDropped routes files dropped on the window to the checklist on show.
+func (u *ui) onDropped(pos fyne.Position, uris []fyne.URI) {
+	if cl := u.activeChecklist(); cl != nil {
+		cl.onDropped(pos, uris)
+		return
+	}
+	dialog.ShowInformation("Photos", "Open a room's checklist, then drop photos on the item they show.", u.win)
+}
+
+// picturesFolder is where the photo picker opens: the user's pictures
+// folder ($XDG_PICTURES_DIR, else ~/Pictures), or nil to leave it to Fyne.
+// On phones and tablets Fyne's own picker (with the camera) is used as is.
+func picturesFolder() fyne.ListableURI {
+	if fyne.CurrentDevice().IsMobile() {
+		return nil
+	}
+	dir := os.Getenv("XDG_PICTURES_DIR")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return nil
+		}
+		dir = filepath.Join(home, "Pictures")
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() || strings.TrimSpace(dir) == "" {
+		return nil
+	}
+	l, err := storage.ListerForURI(storage.NewFileURI(dir))
+	if err != nil {
+		return nil
+	}
+	return l
+}
