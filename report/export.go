@@ -102,6 +102,19 @@ type ExportOptions struct {
 // ErrNoFindings is returned, with RefuseEmpty, when no finding matches the filter.
 var ErrNoFindings = errors.New("no findings matched")
 
+// AlreadyExportedError is ErrNoFindings when findings match the filter but
+// every one is already in a backlog, resolved or fixed.
+type AlreadyExportedError struct {
+	Matched int // findings that match the filter
+}
+
+func (e *AlreadyExportedError) Error() string {
+	return fmt.Sprintf("the %d findings that match are already in a backlog, resolved or fixed (--all exports them again, with the same ids)", e.Matched)
+}
+
+// Unwrap makes errors.Is(err, ErrNoFindings) hold.
+func (e *AlreadyExportedError) Unwrap() error { return ErrNoFindings }
+
 // ErrTooManyRows is returned when an Azure export to one stream has more
 // rows than Azure imports from a file; use ExportFiles to split it.
 var ErrTooManyRows = errors.New("too many rows for one Azure DevOps import file")
@@ -190,6 +203,7 @@ func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]back
 	if err != nil {
 		return nil, nil, err
 	}
+	matched := countFindings(chunks)
 	chunks = audit.CurrentFaults(chunks, opt.All || opt.Filter.Status != "")
 	if anonymise {
 		names := append(slices.Clone(opt.TeacherNames), takeTeachers(chunks)...)
@@ -198,9 +212,20 @@ func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]back
 	ex := &exporter{opt: opt, anonymise: anonymise}
 	items := buildIssues(chunks, opt.Grouped)
 	if opt.RefuseEmpty && len(items) == 0 {
+		if matched > 0 {
+			return nil, nil, &AlreadyExportedError{Matched: matched}
+		}
 		return nil, nil, ErrNoFindings
 	}
 	return items, ex, nil
+}
+
+func countFindings(chunks [][]audit.Finding) int {
+	n := 0
+	for _, c := range chunks {
+		n += len(c)
+	}
+	return n
 }
 
 func (ex *exporter) write(w io.Writer, items []backlogItem) error {

@@ -73,7 +73,11 @@ func runExport(c *CLI, args []string) error {
 	if err != nil {
 		return fmt.Errorf("--format: %w", err)
 	}
-	store, err := openExisting(*f.db)
+	open := openExisting // the export records its findings as in backlog
+	if *f.keep {
+		open = openReader
+	}
+	store, err := open(*f.db)
 	if err != nil {
 		return err
 	}
@@ -90,6 +94,10 @@ func runExport(c *CLI, args []string) error {
 	opt := report.ExportOptions{Format: format, Grouped: *f.grouped, BOM: *f.bom, Filter: filter, AzureAreaPath: *f.areaPath,
 		TeacherNames: names, RefuseEmpty: true, All: *f.all, MarkInBacklog: !*f.keep}
 	err = c.writeExport(ctx, store, opt, *f.out)
+	var done *report.AlreadyExportedError
+	if errors.As(err, &done) {
+		return fmt.Errorf("nothing new to export: %w; nothing was written", done)
+	}
 	if errors.Is(err, report.ErrNoFindings) {
 		return fmt.Errorf("no findings matched %s; nothing was written", f.describe())
 	}
