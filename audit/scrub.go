@@ -213,6 +213,9 @@ func (s *NameScrubber) matchAt(src string, folded []rune, spans []span, i int) i
 		if n.given && !n.notGiven && someoneElse(src, folded, spans, end, n.surnames) {
 			continue
 		}
+		if commonWord[string(n.runes)] && !startsUpper(src, spans[i]) {
+			continue // "an" in "an ongoing problem" is no Nguyễn Văn An
+		}
 		return end
 	}
 	return -1
@@ -232,6 +235,27 @@ func someoneElse(src string, folded []rune, spans []span, end int, surnames map[
 	}
 	first, _ := utf8.DecodeRuneInString(src[spans[end+1].start:])
 	return unicode.IsUpper(first) && !surnames[string(next)]
+}
+
+// commonWord holds name words that are also everyday words ("An", "Will",
+// "Grace", "De"): written in lower case they are the word, not the name,
+// and are left alone; capitalised or in capitals they are scrubbed.
+var commonWord = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an and are as at be by do go he if in is it me my no of on or so to up us we
+		all am any but can did for had has her him his how its let may not now one our out own say see she the too two
+		was way who why yet you bill dawn faith grace hope joy june april august mark may art chase rose ruby pearl
+		amber summer will sky ray king young long brown green white black gray grey rich page hunter
+		de del della der des di du da la le lo los las van von den ten dos das el al bin ben ibn`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// startsUpper reports whether the source text at sp starts with an upper-case letter.
+func startsUpper(src string, sp span) bool {
+	r, _ := utf8.DecodeRuneInString(src[sp.start:])
+	return unicode.IsUpper(r)
 }
 
 // span is where one folded rune came from in the NFC text.

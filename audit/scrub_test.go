@@ -129,3 +129,18 @@ func BenchmarkNameScrubberNote(b *testing.B) {
 		s.Scrub(note)
 	}
 }
+
+func TestNameScrubberLeavesEverydayWordsInLowerCase(t *testing.T) {
+	s := NewNameScrubber([]string{"Nguyễn Văn An", "Grace Thompson", "Will Smith"})
+	for in, want := range map[string]string{
+		"Reported by An as an ongoing problem.":         "Reported by [name] as an ongoing problem.",
+		"Grace says the grace period is over.":          "[name] says the grace period is over.",
+		"IT will call Will; WILL agreed.":               "IT will call [name]; [name] agreed.",
+		"Nguyễn Văn An and an assistant":                "[name] and an assistant",
+		"thompson's cart, in lower case, is still hers": "[name]'s cart, in lower case, is still hers",
+	} {
+		if got := s.Scrub(in); got != want {
+			t.Errorf("Scrub(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
