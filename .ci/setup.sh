@@ -7,6 +7,7 @@ packages=(
   gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
   xvfb xauth libgl1-mesa-dri xdotool imagemagick
   poppler-utils qpdf sqlite3 fonts-droid-fallback fonts-noto-cjk locales
+  gcc-mingw-w64-x86-64 appstream wine wine64 file xz-utils # make dist: Windows cross-build, metainfo check, the exe under Wine
 )
 
 if ! command -v go >/dev/null 2>&1; then
