@@ -12,7 +12,10 @@ LDFLAGS := -X techwalk/audit/build.Version=$(VERSION)
 run: setup build
 	./$(BIN)
 
+# With TECHWALK_DIST set (CI sets it), the release packages are built first
+# and dist_test.go checks them.
 test: setup build vet
+	@if [ -n "$$TECHWALK_DIST" ]; then $(MAKE) --no-print-directory dist; fi
 	TECHWALK_REQUIRE_SMOKE=1 $(GO) test -race -timeout 25m ./...
 
 setup:
