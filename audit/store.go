@@ -332,6 +332,9 @@ func (s *Store) setUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if version == len(migrations) && s.loadDevice(ctx, nil) == nil {
+		return nil // up to date: a version never goes back while the file is open (Restore refuses then)
+	}
 	for attempt := 0; ; attempt++ {
 		needBackup, err := s.migrate(ctx, migrations, attempt > 0)
 		if err != nil || !needBackup {
@@ -460,13 +463,18 @@ func loadMigrations() ([]string, error) {
 	return out, nil
 }
 
-// loadDevice reads this database copy's device id, making one for a new file.
-func (s *Store) loadDevice(ctx context.Context, q querier) error {
+// loadDevice reads this database copy's device id, making one for a new
+// file in the transaction tx; with a nil tx it only reads.
+func (s *Store) loadDevice(ctx context.Context, tx *sql.Tx) error {
+	var q querier = s.w
+	if tx != nil {
+		q = tx
+	}
 	err := q.QueryRowContext(ctx, "SELECT value FROM local WHERE key = 'device'").Scan(&s.device)
 	if err == nil {
 		return nil
 	}
-	if !errors.Is(err, sql.ErrNoRows) {
+	if !errors.Is(err, sql.ErrNoRows) || tx == nil {
 		return err
 	}
 	s.device = NewID()
