@@ -159,11 +159,11 @@ func (s *exportScreen) options() (report.ExportOptions, error) {
 }
 
 // withTeacherNames adds every teacher name of the database to opt, for
-// scrubbing; it runs in the background. When they cannot be read the
-// export still scrubs the names of the teachers it covers.
-func (s *exportScreen) withTeacherNames(opt report.ExportOptions) report.ExportOptions {
-	opt.TeacherNames, _ = s.store.TeacherNames(s.u.ctx)
-	return opt
+// scrubbing; it runs in the background.
+func (s *exportScreen) withTeacherNames(opt report.ExportOptions) (report.ExportOptions, error) {
+	var err error
+	opt.TeacherNames, err = s.store.TeacherNames(s.u.ctx)
+	return opt, err
 }
 
 // chosen is a filter picker's value, empty for All.
@@ -189,7 +189,11 @@ func (s *exportScreen) onFilter() {
 	s.saveBtn.Enable()
 	s.preview.SetText("Gathering the findings…")
 	s.previewJob.start(func() func() {
-		rows, err := report.Preview(s.u.ctx, s.store, s.withTeacherNames(opt), previewRows)
+		opt, err := s.withTeacherNames(opt)
+		var rows [][]string
+		if err == nil {
+			rows, err = report.Preview(s.u.ctx, s.store, opt, previewRows)
+		}
 		return func() { s.showPreview(rows, err) }
 	})
 }
@@ -277,7 +281,10 @@ func (s *exportScreen) onFile(opt report.ExportOptions, w fyne.URIWriteCloser, e
 	}
 	s.startExport(func() (string, error) {
 		var buf bytes.Buffer
-		err := report.Export(s.u.ctx, s.store, s.withTeacherNames(opt), &buf)
+		opt, err := s.withTeacherNames(opt)
+		if err == nil {
+			err = report.Export(s.u.ctx, s.store, opt, &buf)
+		}
 		if err == nil {
 			_, err = w.Write(buf.Bytes())
 		}
@@ -299,7 +306,10 @@ func (s *exportScreen) onFolder(opt report.ExportOptions, dir fyne.ListableURI, 
 	}
 	base := s.baseName(opt)
 	s.startExport(func() (string, error) {
-		opt := s.withTeacherNames(opt)
+		opt, err := s.withTeacherNames(opt)
+		if err != nil {
+			return "", err
+		}
 		if dir.Scheme() != "file" {
 			return s.exportThroughStorage(opt, dir, base)
 		}

@@ -62,16 +62,18 @@ func TestFindVisitByPrefixAndSchoolSuggestions(t *testing.T) {
 	if _, err := store.FindVisit(ctx, "nope"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), `"nope"`) {
 		t.Errorf("FindVisit(nope) = %v", err)
 	}
-	// The empty-looking prefix of one hex digit shared by two visits is ambiguous.
-	for _, a := range visits {
-		for _, b := range visits {
-			if a.ID != b.ID && a.ID[0] == b.ID[0] {
-				_, err := store.FindVisit(ctx, a.ID[:1])
-				if !errors.Is(err, ErrAmbiguous) || !strings.Contains(err.Error(), a.ID) || !strings.Contains(err.Error(), b.ID) {
-					t.Errorf("FindVisit(%q) = %v; want ambiguous naming %s and %s", a.ID[:1], err, a.ID, b.ID)
-				}
-			}
-		}
+	// A second visit whose id shares the first eight characters.
+	twin := visits[0]
+	twin.ID = id[:8] + "-0000-4000-8000-000000000000"
+	if err := store.StartVisit(ctx, &twin); err != nil {
+		t.Fatal(err)
+	}
+	_, err = store.FindVisit(ctx, id[:8])
+	if !errors.Is(err, ErrAmbiguous) || !strings.Contains(err.Error(), id) || !strings.Contains(err.Error(), twin.ID) {
+		t.Errorf("FindVisit(%q) = %v; want ambiguous naming %s and %s", id[:8], err, id, twin.ID)
+	}
+	if v, err := store.FindVisit(ctx, twin.ID); err != nil || v.ID != twin.ID {
+		t.Errorf("FindVisit(full id) = %s, %v", v.ID, err)
 	}
 	_, err = store.FindSchool(ctx, "lincoln")
 	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), `did you mean "Lincoln Elementary School"?`) {

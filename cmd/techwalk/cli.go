@@ -34,9 +34,8 @@ type command struct {
 var errUsage = errors.New("usage")
 
 // subcommand checks that args start with one of choices; otherwise it
-// prints usage and returns errUsage.
-// Asked for help (-h, --help), it prints usage on the standard output and
-// returns flag.ErrHelp.
+// prints usage and returns errUsage, or, asked for help (-h, --help),
+// prints usage on the standard output and returns flag.ErrHelp.
 func (c *CLI) subcommand(args []string, usage string, choices ...string) error {
 	if len(args) > 0 && slices.Contains(choices, args[0]) {
 		return nil
@@ -113,7 +112,7 @@ func (c *CLI) Run(args []string) int {
 		if err == nil || errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		if !errors.Is(err, errUsage) && !errors.Is(err, flag.ErrHelp) {
+		if !errors.Is(err, errUsage) {
 			fmt.Fprintf(c.Err, "techwalk %s: %v\n", name, err)
 		}
 		return 1
