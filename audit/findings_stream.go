@@ -87,7 +87,11 @@ func (s *Store) FindingChunks(ctx context.Context, f FindingFilter) ([][]Finding
 	if len(chunks) == 0 {
 		return nil, nil
 	}
-	st, err := s.traceLoops(ctx, loopScope{SchoolID: f.SchoolID, AsOf: f.AsOf, keys: findingKeys(chunks)})
+	scope := loopScope{SchoolID: f.SchoolID, AsOf: f.AsOf, keys: findingKeys(chunks)}
+	if scope.SchoolID == "" && f.VisitID != "" { // one visit's faults: its school's visits only
+		scope.SchoolID = chunks[0][0].SchoolID
+	}
+	st, err := s.traceLoops(ctx, scope)
 	if err != nil {
 		return nil, err
 	}

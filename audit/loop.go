@@ -53,17 +53,16 @@ type Fix struct {
 	TicketKey      string // the run's ticket, if IT gave it one
 }
 
-// TraceLoops reads one room's sightings of one item (in any order) and
-// returns the loop of every failing one, by answer id, and the fixes.
-func TraceLoops(roomID, itemID string, sightings []Sighting) (map[string]Loop, []Fix) {
-	s := append([]Sighting(nil), sightings...)
+// TraceLoops reads one room's sightings of one item (in any order; it
+// sorts them in place by visit date), records the loop of every failing
+// one in loops by answer id, and returns the fixes.
+func TraceLoops(roomID, itemID string, s []Sighting, loops map[string]Loop) []Fix {
 	sort.SliceStable(s, func(i, j int) bool {
 		if !s[i].VisitDate.Equal(s[j].VisitDate) {
 			return s[i].VisitDate.Before(s[j].VisitDate)
 		}
 		return s[i].VisitID < s[j].VisitID
 	})
-	loops := map[string]Loop{}
 	var fixes []Fix
 	var run []Sighting
 	closeRun := func(fixedBy *Sighting) {
@@ -93,7 +92,7 @@ func TraceLoops(roomID, itemID string, sightings []Sighting) (map[string]Loop, [
 		}
 	}
 	closeRun(nil)
-	return loops, fixes
+	return fixes
 }
 
 // LinkFindings applies the loops to findings: each takes its run's first

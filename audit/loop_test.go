@@ -136,7 +136,8 @@ func TestTraceLoopsRuns(t *testing.T) {
 		{"e", "v5", day(5), Fail}, {"a", "v1", day(1), Fail}, {"c", "v3", day(3), Pass},
 		{"b", "v2", day(2), Fail}, {"d", "v4", day(4), Unanswered}, {"f", "v6", day(6), NotApplicable},
 	}
-	loops, fixes := TraceLoops("r", "i", sightings)
+	loops := map[string]Loop{}
+	fixes := TraceLoops("r", "i", sightings, loops)
 	if l := loops["b"]; l.FirstID != "a" || l.PreviousID != "a" || l.Sightings != 2 || l.LatestID != "b" || !l.FixedOn.Equal(day(3)) {
 		t.Errorf("b = %+v", l)
 	}

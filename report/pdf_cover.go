@@ -107,7 +107,7 @@ func (d *doc) coverFacts() {
 		{"Coverage", d.r.Score.Coverage.String()},
 	}
 	if d.r.Score.Partial {
-		facts = append(facts, [2]string{"Partial walk", fmt.Sprintf("less than %.0f%% of the checklist was answered: the figures describe the rooms walked, not the school",
+		facts = append(facts, [2]string{"Partial walk", fmt.Sprintf("Less than %.0f%% of the checklist was answered: the figures describe the rooms walked, not the school.",
 			100*d.r.Score.MinCoverage)})
 	}
 	if !v.Finished() {

@@ -46,7 +46,7 @@ func TestPartialWalkCoverNamesItAndJudgesNothing(t *testing.T) {
 	text := flat(pdfText(t, writeReport(t, s, one, Options{})))
 	cover := text[:strings.Index(text, "Page 1 of")]
 	for _, want := range []string{"Coverage 1 of 40 checks answered (2%)", "Partial walk: 2% of the checklist answered, too little to judge the school.",
-		"Partial walk less than 80% of the checklist", "Too few checks were answered both on this visit and on the visit of 14 September 2026"} {
+		"Partial walk Less than 80% of the checklist", "Too few checks were answered both on this visit and on the visit of 14 September 2026"} {
 		if !strings.Contains(cover, want) {
 			t.Errorf("the cover lacks %q:\n%s", want, cover)
 		}
