@@ -41,12 +41,20 @@ func (is issue) phrase() string {
 	return s
 }
 
+// maxIssueNotes is how many notes an issue lists; the room table has them all.
+const maxIssueNotes = 3
+
 // withNotes is the phrase followed by the auditor's notes, one a line.
 func (is issue) withNotes() string {
 	if len(is.notes) == 0 {
 		return is.phrase()
 	}
-	return is.phrase() + "\n" + strings.Join(is.notes, "\n")
+	notes := is.notes[:min(len(is.notes), maxIssueNotes)]
+	s := is.phrase() + "\n" + strings.Join(notes, "\n")
+	if more := len(is.notes) - len(notes); more > 0 {
+		s += "\n" + itoa(more) + " more " + plural(more, "note", "notes") + " in the room table"
+	}
+	return s
 }
 
 // missingApps gathers the app names from reasons like "missing: Seesaw, Clever".

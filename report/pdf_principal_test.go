@@ -271,3 +271,25 @@ func TestDemoPagesAreFilled(t *testing.T) {
 		}
 	}
 }
+
+func TestTopIssuesListAFewNotesAndPointToTheRest(t *testing.T) {
+	s := openStore(t)
+	id := fixture{rooms: 6, longNote: true}.build(t, s)
+	rd, err := loadReportData(context.Background(), s, id, Options{}.withDefaults())
+	must(t, err)
+	full := 0
+	for _, is := range rd.topIssues() {
+		if len(is.rooms) != 6 {
+			continue
+		}
+		full++
+		lines := strings.Split(is.withNotes(), "\n")
+		if len(lines) != 5 || strings.Count(is.withNotes(), "“Reported by the teacher as an ongoing problem.”") != 3 ||
+			lines[4] != "3 more notes in the room table" {
+			t.Errorf("issue with six notes reads:\n%s", is.withNotes())
+		}
+	}
+	if full != 4 {
+		t.Errorf("%d issues fail in all six rooms; want 4", full)
+	}
+}

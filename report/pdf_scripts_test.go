@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jung-kurt/gofpdf"
+
 	"techwalk/audit"
 )
 
@@ -99,4 +101,69 @@ func TestEveryScriptPrintsWithoutPlaceholders(t *testing.T) {
 			t.Errorf("warning %q", w)
 		}
 	}
+}
+
+func TestBidiRunsVisualOrder(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []dirRun
+	}{
+		{"Room 101", []dirRun{{"Room 101", false}}},
+		{"مدرسة النور", []dirRun{{"مدرسة النور", true}}},
+		// Numbers between right-to-left words stay inside their run's
+		// stretch, which is laid out from the right.
+		{"שלום 12 עולם", []dirRun{{"עולם", true}, {"12", false}, {"שלום ", true}}},
+		{"School: مدرسة النور · report", []dirRun{{"School: ", false}, {"مدرسة النور", true}, {" · report", false}}},
+	}
+	for _, c := range cases {
+		got := bidiRuns(c.in)
+		var text []string
+		for _, r := range got {
+			text = append(text, r.text)
+		}
+		joined := strings.Join(text, "")
+		if len(got) != len(c.want) {
+			t.Errorf("bidiRuns(%q) = %+v; want %+v", c.in, got, c.want)
+			continue
+		}
+		for i := range got {
+			if strings.TrimSpace(got[i].text) != strings.TrimSpace(c.want[i].text) || got[i].rtl != c.want[i].rtl {
+				t.Errorf("bidiRuns(%q) = %+v; want %+v", c.in, got, c.want)
+				break
+			}
+		}
+		if len([]rune(joined)) != len([]rune(c.in)) {
+			t.Errorf("bidiRuns(%q) lost characters: %q", c.in, joined)
+		}
+	}
+}
+
+// FuzzTextLine checks that any text, in any script or none, lays out and
+// prints without panicking, with a width that adds up.
+func FuzzTextLine(f *testing.F) {
+	for _, seed := range []string{"Room 101", "مدرسة النور ١٢", "שלום, עולם (12)", "ห้องเรียน", "प्रधानाचार्य", "교장 😀👨\u200d👩\u200d👧",
+		"\u202eevil\u202c", "a\u0301\u0302", "\xff\xfe", "لا\u200dلا", "✓\ufe0f", ""} {
+		f.Add(seed)
+	}
+	pdf := gofpdf.New("P", "mm", "A4", "")
+	fs, err := newFontSet(pdf, nil, func(string) {})
+	if err != nil {
+		f.Fatal(err)
+	}
+	pdf.AddPage()
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 400 {
+			return
+		}
+		w := fs.width(s, stBody)
+		if w < 0 {
+			t.Fatalf("width(%q) = %f", s, w)
+		}
+		if drawn := fs.draw(10, 10, s, stBody); drawn < w-1e-6 || drawn > w+1e-6 {
+			t.Fatalf("draw(%q) advanced %f; width says %f", s, drawn, w)
+		}
+		for _, l := range fs.wrap(s, stBody, 40) {
+			fs.draw(10, 20, l, stBody)
+		}
+	})
 }

@@ -108,7 +108,13 @@ func bidiRuns(s string) []dirRun {
 	logical := make([]dirRun, 0, o.NumRuns())
 	for i := range o.NumRuns() {
 		r := o.Run(i)
-		logical = append(logical, dirRun{r.String(), r.Direction() == bidi.RightToLeft})
+		text := r.String()
+		if i == 0 {
+			text = strings.TrimPrefix(text, "\u200e")
+		}
+		if text != "" {
+			logical = append(logical, dirRun{text, r.Direction() == bidi.RightToLeft})
+		}
 	}
 	out := make([]dirRun, 0, len(logical))
 	for i := 0; i < len(logical); {
