@@ -68,6 +68,7 @@ type checklist struct {
 	roomsBtn      *widget.Button
 	roomStrip     *fyne.Container // the room's own photos
 	viewer        dialog.Dialog   // the photo on show full size, if any
+	marking       *markup         // the markup dialog open, if any
 	sectionBox    *fyne.Container
 	scroll        *container.Scroll
 	saved         *statusBar

@@ -177,8 +177,10 @@ func (c *checklist) onViewPhoto(p audit.Photo) {
 	del := widget.NewButtonWithIcon("Delete photo", theme.DeleteIcon(), func() { d.Hide(); c.onDeletePhoto(p) })
 	del.Importance = widget.DangerImportance
 	setEnabled(!c.readOnly(), del)
+	mark := widget.NewButtonWithIcon("Mark up…", theme.DocumentCreateIcon(), func() { d.Hide(); c.onMarkUp(p) })
+	setEnabled(!c.readOnly(), mark)
 	closeBtn := widget.NewButtonWithIcon("Close", theme.CancelIcon(), func() { d.Hide() })
-	buttons := container.NewGridWithColumns(2, tallBox(del), tallBox(closeBtn))
+	buttons := container.NewGridWithColumns(3, tallBox(del), tallBox(mark), tallBox(closeBtn))
 	d = dialog.NewCustomWithoutButtons(p.Caption, container.NewBorder(nil, buttons, nil, nil, img), c.u.win)
 	c.viewer = d
 	d.Show()
