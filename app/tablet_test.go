@@ -486,3 +486,38 @@ func TestMarkUpSavesANewPhoto(t *testing.T) {
 		t.Fatal("the markup dialog stayed open, or the new photo has no thumbnail")
 	}
 }
+
+func TestShowIfHidesPenAndTouchUnlessInteractive(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	c, rooms := startVisitInRoom(t, u, s)
+	vid := c.vs.visit.ID
+	touch, kind := row(t, c, "disp-touch"), row(t, c, "disp-type")
+	if touch.root.Visible() {
+		t.Fatal("pen and touch is asked before the kind of display is known")
+	}
+	_, itemsBefore, _ := c.sectionCounts(c.sectionOf[touch.index])
+	test.Tap(kind.choice.button("Interactive display"))
+	if !touch.root.Visible() {
+		t.Fatal("pen and touch is not asked on an interactive display")
+	}
+	if _, items, _ := c.sectionCounts(c.sectionOf[touch.index]); items != itemsBefore+1 {
+		t.Fatalf("section counts %d items once pen and touch shows, want %d", items, itemsBefore+1)
+	}
+	test.Tap(touch.choice.button(audit.CheckBroken))
+	if fs, _ := s.Findings(ctx, audit.FindingFilter{VisitID: vid}); len(fs) != 1 || fs[0].ItemID != "disp-touch" {
+		t.Fatalf("findings with broken touch: %+v", fs)
+	}
+	test.Tap(kind.choice.button("Projector"))
+	if touch.root.Visible() {
+		t.Fatal("pen and touch is still asked for a projector")
+	}
+	if a := answer(t, s, vid, rooms[0].ID, "disp-touch"); a.Value != "" {
+		t.Fatalf("the hidden item kept its answer %q", a.Value)
+	}
+	if fs, _ := s.Findings(ctx, audit.FindingFilter{VisitID: vid}); len(fs) != 0 {
+		t.Fatalf("a hidden item is still a finding: %+v", fs)
+	}
+	if sc, _ := s.ScoreOf(ctx, vid); sc.Failures != 0 {
+		t.Fatalf("a hidden item still fails the score: %d failures", sc.Failures)
+	}
+}

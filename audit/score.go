@@ -128,6 +128,9 @@ func scoreRoom(t *Template, room Room, answers []Answer, cats map[string]*weight
 		given[a.ItemID] = a.Value
 	}
 	for _, si := range t.ItemsFor(room.Kind) {
+		if !si.Shown(given) { // show_if: not asked in this room
+			continue
+		}
 		rs.Items++
 		value, ok := given[si.ID]
 		if !ok || value == "" {

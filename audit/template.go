@@ -66,6 +66,8 @@ type Item struct {
 	Apps []string `json:"apps,omitempty"` // apps
 
 	Wifi *WifiThresholds `json:"wifi,omitempty"` // wifi
+
+	ShowIf *ShowIf `json:"show_if,omitempty"` // asked only after an earlier answer (template_showif.go)
 }
 
 // WifiThresholds are the pass bounds of a Wi-Fi item; a nil bound is not checked.
@@ -338,7 +340,7 @@ func (t *Template) Validate() error {
 			}
 		}
 	}
-	return nil
+	return t.validateShowIf()
 }
 
 func (p FeedbackPrompt) validate() error {
