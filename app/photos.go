@@ -124,13 +124,7 @@ func (t *thumb) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewStack(bg, t.img))
 }
 
-// photoStrip is a row of thumbnails; it takes no room while empty.
-func photoStrip(photos []audit.Photo, cache thumbCache, onTap func(audit.Photo)) *fyne.Container {
-	box := container.NewHBox()
-	fillStrip(box, photos, cache, onTap)
-	return box
-}
-
+// fillStrip puts a row of thumbnails in box; it takes no room while empty.
 func fillStrip(box *fyne.Container, photos []audit.Photo, cache thumbCache, onTap func(audit.Photo)) {
 	box.Objects = nil
 	for _, p := range photos {

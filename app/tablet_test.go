@@ -19,11 +19,13 @@ import (
 func homeRowOf(t *testing.T, h *home, schoolID string) *homeRow {
 	t.Helper()
 	test.LaidOutObjects(h.u.win.Content())
-	r := h.rowFor(schoolID)
-	if r == nil {
-		t.Fatalf("school %s is not on show on Home", schoolID)
+	for r, id := range h.rows {
+		if id >= 0 && id < len(h.shown) && h.schools[h.shown[id]].school.ID == schoolID {
+			return r
+		}
 	}
-	return r
+	t.Fatalf("school %s is not on show on Home", schoolID)
+	return nil
 }
 
 // positionOf is where o is drawn in the window.
