@@ -69,6 +69,7 @@ type checklist struct {
 	doneAsk       *roomDoneQuestion // open while "Room done" asks about unanswered checks
 	roomStrip     *fyne.Container // the room's own photos
 	viewer        dialog.Dialog   // the photo on show full size, if any
+	marking       *markup         // the markup dialog open, if any
 	sectionBox    *fyne.Container
 	scroll        *container.Scroll
 	saved         *statusBar
@@ -118,6 +119,7 @@ func (c *checklist) buildUI() fyne.CanvasObject {
 	bottom := container.NewVBox(widget.NewSeparator(), c.saved.box, smallLabel(checklistHelp))
 	c.root = container.NewBorder(top, bottom, nil, nil, c.scroll)
 	c.refreshPhotos()
+	c.updateShown()
 	c.showSection(0)
 	c.setCurrent(c.firstUnanswered())
 	c.setReadOnly(c.vs.visit.Finished())
@@ -165,7 +167,7 @@ func (c *checklist) sectionNames() []string {
 // sectionCounts counts a section's items, those answered and those failing.
 func (c *checklist) sectionCounts(section int) (answered, items, failing int) {
 	for k, r := range c.rows {
-		if c.sectionOf[k] != section || r.item.Kind == audit.ItemPhoto {
+		if c.sectionOf[k] != section || r.item.Kind == audit.ItemPhoto || !c.shown(r) {
 			continue
 		}
 		items++
@@ -180,6 +182,44 @@ func (c *checklist) sectionCounts(section int) (answered, items, failing int) {
 	return
 }
 
+// values are the room's answers by item id, for show_if.
+func (c *checklist) values() map[string]string {
+	out := make(map[string]string, len(c.rows))
+	for _, r := range c.rows {
+		out[r.item.ID] = r.value
+	}
+	return out
+}
+
+// updateShown hides the items whose show_if the answers do not meet. An
+// item that an answer hides loses its own answer (saved empty), so a hidden
+// item is never scored nor a finding; that can hide further items in turn.
+func (c *checklist) updateShown() {
+	for cleared := true; cleared; {
+		cleared = false
+		vals := c.values()
+		for _, r := range c.rows {
+			if r.root == nil {
+				continue
+			}
+			if r.item.Shown(vals) {
+				r.root.Show()
+				continue
+			}
+			r.root.Hide()
+			if r.value != "" && !c.readOnly() {
+				r.value = ""
+				r.load()
+				c.saveAnswer(r)
+				cleared = true
+			}
+		}
+	}
+}
+
+// shown tells whether a row's item is asked, given the answers so far.
+func (c *checklist) shown(r *itemRow) bool { return r.item.Shown(c.values()) }
+
 // updateSectionMenu puts fresh counts in the section menu.
 func (c *checklist) updateSectionMenu() {
 	c.sectionSelect.Options = c.sectionNames()
@@ -192,7 +232,7 @@ func (c *checklist) updateSectionMenu() {
 func (c *checklist) restUnanswered() []*itemRow {
 	var out []*itemRow
 	for k, r := range c.rows {
-		if c.sectionOf[k] == c.section && r.item.Kind == audit.ItemCheck && r.value == "" {
+		if c.sectionOf[k] == c.section && r.item.Kind == audit.ItemCheck && r.value == "" && c.shown(r) {
 			out = append(out, r)
 		}
 	}
@@ -303,7 +343,7 @@ func (c *checklist) onSectionEnd() {
 func (c *checklist) firstUnanswered() int {
 	for _, scored := range []bool{true, false} {
 		for k, r := range c.rows {
-			if r.value == "" && r.item.Kind != audit.ItemPhoto && (!scored || r.item.Scored()) {
+			if r.value == "" && r.item.Kind != audit.ItemPhoto && (!scored || r.item.Scored()) && c.shown(r) {
 				return k
 			}
 		}
@@ -351,8 +391,17 @@ func (c *checklist) onRowFocus(r *itemRow) {
 	}
 }
 
-func (c *checklist) onNextItem() { c.setCurrent(c.current + 1) }
-func (c *checklist) onPrevItem() { c.setCurrent(c.current - 1) }
+func (c *checklist) onNextItem() { c.step(1) }
+func (c *checklist) onPrevItem() { c.step(-1) }
+
+// step moves the current item by one shown item forward or back.
+func (c *checklist) step(by int) {
+	i := c.current + by
+	for i >= 0 && i < len(c.rows) && !c.shown(c.rows[i]) {
+		i += by
+	}
+	c.setCurrent(i)
+}
 
 // onEntryShortcut runs a checklist shortcut typed while one of its entries
 // has focus. The entry lets go of the focus first, so the keys that follow
@@ -407,13 +456,21 @@ func (c *checklist) onAnswer(r *itemRow) {
 		c.saved.info(finishedHint)
 		return
 	}
+	if c.saveAnswer(r) == nil {
+		c.updateShown()
+		c.updateSectionMenu()
+	}
+}
+
+// saveAnswer stores a row's value and note and keeps them for the progress line.
+func (c *checklist) saveAnswer(r *itemRow) error {
 	a := audit.Answer{VisitID: c.vs.visit.ID, RoomID: c.room.ID, ItemID: r.item.ID, Value: r.value, Note: r.note}
 	err := c.store.SaveAnswer(c.u.ctx, &a)
 	c.saved.saved(err)
 	if err == nil {
 		c.vs.recordAnswer(a)
-		c.updateSectionMenu()
 	}
+	return err
 }
 
 // onMarkDone marks the room done, asking first when checks are unanswered,

@@ -350,17 +350,6 @@ func (h *home) summaryLine(s schoolSummary) string {
 	return strings.Join(bits, " · ")
 }
 
-// rowFor returns the list row on show for a school, or nil when it is
-// scrolled away or filtered out.
-func (h *home) rowFor(schoolID string) *homeRow {
-	for r, id := range h.rows {
-		if id >= 0 && id < len(h.shown) && h.schools[h.shown[id]].school.ID == schoolID {
-			return r
-		}
-	}
-	return nil
-}
-
 func (h *home) newVisitRow() fyne.CanvasObject {
 	l := widget.NewLabel("")
 	l.Truncation = fyne.TextTruncateEllipsis

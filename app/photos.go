@@ -124,13 +124,7 @@ func (t *thumb) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewStack(bg, t.img))
 }
 
-// photoStrip is a row of thumbnails; it takes no room while empty.
-func photoStrip(photos []audit.Photo, cache thumbCache, onTap func(audit.Photo)) *fyne.Container {
-	box := container.NewHBox()
-	fillStrip(box, photos, cache, onTap)
-	return box
-}
-
+// fillStrip puts a row of thumbnails in box; it takes no room while empty.
 func fillStrip(box *fyne.Container, photos []audit.Photo, cache thumbCache, onTap func(audit.Photo)) {
 	box.Objects = nil
 	for _, p := range photos {
@@ -177,8 +171,10 @@ func (c *checklist) onViewPhoto(p audit.Photo) {
 	del := widget.NewButtonWithIcon("Delete photo", theme.DeleteIcon(), func() { d.Hide(); c.onDeletePhoto(p) })
 	del.Importance = widget.DangerImportance
 	setEnabled(!c.readOnly(), del)
+	mark := widget.NewButtonWithIcon("Mark up…", theme.DocumentCreateIcon(), func() { d.Hide(); c.onMarkUp(p) })
+	setEnabled(!c.readOnly(), mark)
 	closeBtn := widget.NewButtonWithIcon("Close", theme.CancelIcon(), func() { d.Hide() })
-	buttons := container.NewGridWithColumns(2, tallBox(del), tallBox(closeBtn))
+	buttons := container.NewGridWithColumns(3, tallBox(del), tallBox(mark), tallBox(closeBtn))
 	d = dialog.NewCustomWithoutButtons(p.Caption, container.NewBorder(nil, buttons, nil, nil, img), c.u.win)
 	c.viewer = d
 	d.Show()

@@ -171,7 +171,7 @@ func TestShortcutsWhileTypingANote(t *testing.T) {
 	vs := loadedHome(u).onStartVisit(school.ID)
 	c := vs.onPickRoom(rooms[0].ID)
 	vid, room := vs.visit.ID, rooms[0].ID
-	power, touch := row(t, c, "disp-power"), row(t, c, "disp-touch")
+	power, touch := row(t, c, "disp-power"), row(t, c, "disp-remote")
 
 	u.win.Canvas().Focus(power.noteEntry)
 	if c.current != power.index {
@@ -188,11 +188,11 @@ func TestShortcutsWhileTypingANote(t *testing.T) {
 
 	// Plain letters type; they answer nothing.
 	test.Type(touch.noteEntry, "ok, mostly")
-	if a := answer(t, s, vid, room, "disp-touch"); a.Value != "" || a.Note != "ok, mostly" {
+	if a := answer(t, s, vid, room, "disp-remote"); a.Value != "" || a.Note != "ok, mostly" {
 		t.Fatalf("typing letters gave %+v", a)
 	}
 	pressShortcut(u, fyne.KeyO, fyne.KeyModifierAlt)
-	if a := answer(t, s, vid, room, "disp-touch"); a.Value != audit.CheckOK {
+	if a := answer(t, s, vid, room, "disp-remote"); a.Value != audit.CheckOK {
 		t.Fatalf("Alt+O in a note gave %q", a.Value)
 	}
 

@@ -19,11 +19,13 @@ import (
 func homeRowOf(t *testing.T, h *home, schoolID string) *homeRow {
 	t.Helper()
 	test.LaidOutObjects(h.u.win.Content())
-	r := h.rowFor(schoolID)
-	if r == nil {
-		t.Fatalf("school %s is not on show on Home", schoolID)
+	for r, id := range h.rows {
+		if id >= 0 && id < len(h.shown) && h.schools[h.shown[id]].school.ID == schoolID {
+			return r
+		}
 	}
-	return r
+	t.Fatalf("school %s is not on show on Home", schoolID)
+	return nil
 }
 
 // positionOf is where o is drawn in the window.
@@ -438,5 +440,86 @@ func TestStopwatchFillsTheSeconds(t *testing.T) {
 	}
 	if !r.timer.IsZero() || r.timerBtn.Text != "Start timer" {
 		t.Fatalf("the stopwatch did not stop: %q", r.timerBtn.Text)
+	}
+}
+
+// drag draws a mark on the markup pad through the given points.
+func drag(p *markupPad, pts ...fyne.Position) {
+	for _, pt := range pts {
+		p.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: pt}})
+	}
+	p.DragEnd()
+}
+
+func TestMarkUpSavesANewPhoto(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	c, _ := startVisitInRoom(t, u, s)
+	vid := c.vs.visit.ID
+	c.onPhotoFile("disp-power", fileReader(t, writePNG(t, "display.png")), nil)
+	c.vs.thumbs.wg.Wait()
+	orig := c.vs.photos[0]
+	c.onViewPhoto(orig)
+	test.Tap(dialogButton(t, u, "Mark up…"))
+	m := c.marking
+	if m == nil {
+		t.Fatal("Mark up… opened nothing")
+	}
+	sc := m.pad.scale
+	drag(m.pad, fyne.NewPos(32*sc, 24*sc), fyne.NewPos(44*sc, 24*sc)) // a circle of radius 12 px
+	m.setTool(audit.MarkArrow)
+	drag(m.pad, fyne.NewPos(2*sc, 2*sc), fyne.NewPos(20*sc, 20*sc))
+	m.setTool(audit.MarkFreehand)
+	drag(m.pad, fyne.NewPos(50*sc, 40*sc), fyne.NewPos(55*sc, 42*sc), fyne.NewPos(60*sc, 44*sc))
+	m.pad.undo()
+	if len(m.pad.marks) != 2 || len(m.pad.overlay.Objects) == 0 {
+		t.Fatalf("%d marks, %d shapes on screen", len(m.pad.marks), len(m.pad.overlay.Objects))
+	}
+	test.Tap(m.saveBtn)
+	ps, _ := s.Photos(ctx, vid)
+	if len(ps) != 2 || ps[1].ItemID != "disp-power" || ps[1].Width != orig.Width {
+		t.Fatalf("after saving the markup: %+v", ps)
+	}
+	before, _ := s.PhotoData(ctx, orig.ID)
+	after, _ := s.PhotoData(ctx, ps[1].ID)
+	if ps[1].SHA256 == orig.SHA256 || len(before) == 0 || len(after) == 0 {
+		t.Fatal("the marked-up photo is the original")
+	}
+	if c.marking != nil || len(row(t, c, "disp-power").strip.Objects) != 2 {
+		t.Fatal("the markup dialog stayed open, or the new photo has no thumbnail")
+	}
+}
+
+func TestShowIfHidesPenAndTouchUnlessInteractive(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	c, rooms := startVisitInRoom(t, u, s)
+	vid := c.vs.visit.ID
+	touch, kind := row(t, c, "disp-touch"), row(t, c, "disp-type")
+	if touch.root.Visible() {
+		t.Fatal("pen and touch is asked before the kind of display is known")
+	}
+	_, itemsBefore, _ := c.sectionCounts(c.sectionOf[touch.index])
+	test.Tap(kind.choice.button("Interactive display"))
+	if !touch.root.Visible() {
+		t.Fatal("pen and touch is not asked on an interactive display")
+	}
+	if _, items, _ := c.sectionCounts(c.sectionOf[touch.index]); items != itemsBefore+1 {
+		t.Fatalf("section counts %d items once pen and touch shows, want %d", items, itemsBefore+1)
+	}
+	test.Tap(touch.choice.button(audit.CheckBroken))
+	if fs, _ := s.Findings(ctx, audit.FindingFilter{VisitID: vid}); len(fs) != 1 || fs[0].ItemID != "disp-touch" {
+		t.Fatalf("findings with broken touch: %+v", fs)
+	}
+	test.Tap(kind.choice.button("Projector"))
+	if touch.root.Visible() {
+		t.Fatal("pen and touch is still asked for a projector")
+	}
+	if a := answer(t, s, vid, rooms[0].ID, "disp-touch"); a.Value != "" {
+		t.Fatalf("the hidden item kept its answer %q", a.Value)
+	}
+	if fs, _ := s.Findings(ctx, audit.FindingFilter{VisitID: vid}); len(fs) != 0 {
+		t.Fatalf("a hidden item is still a finding: %+v", fs)
+	}
+	if sc, _ := s.ScoreOf(ctx, vid); sc.Failures != 0 {
+		t.Fatalf("a hidden item still fails the score: %d failures", sc.Failures)
 	}
 }

@@ -31,9 +31,10 @@ var (
 	lightButton      = color.NRGBA{R: 0xdd, G: 0xe1, B: 0xe6, A: 0xff}
 	lightInputBorder = color.NRGBA{R: 0x9a, G: 0xa0, B: 0xa8, A: 0xff}
 	lightDisabledBtn = color.NRGBA{R: 0xee, G: 0xef, B: 0xf1, A: 0xff}
+	lightSuccess     = color.NRGBA{R: 0x1e, G: 0x88, B: 0x3a, A: 0xff} // "Passes" and OK readable on white
 )
 
-// Color darkens the light variant's buttons and input borders.
+// Color darkens the light variant's buttons, input borders and success green.
 func (t touchTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if v == theme.VariantLight {
 		switch n {
@@ -43,6 +44,8 @@ func (t touchTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Colo
 			return lightInputBorder
 		case theme.ColorNameDisabledButton:
 			return lightDisabledBtn
+		case theme.ColorNameSuccess:
+			return lightSuccess
 		}
 	}
 	return t.Theme.Color(n, v)

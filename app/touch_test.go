@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"image/color"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -148,5 +150,39 @@ func TestFindingsListFitsEightAScreen(t *testing.T) {
 	row := fs.newRow().MinSize().Height + theme.Padding() // the list's separator
 	if n := int(fs.list.Size().Height / row); n < 8 {
 		t.Fatalf("%d findings fit in the %.0f-point list at 1280x800 (rows %.0f points), want 8 or more", n, fs.list.Size().Height, row)
+	}
+}
+
+// contrast is the WCAG contrast ratio of two colours.
+func contrast(a, b color.Color) float64 {
+	lum := func(c color.Color) float64 {
+		r, g, bl, _ := c.RGBA()
+		ch := func(v uint32) float64 {
+			x := float64(v) / 0xffff
+			if x <= 0.03928 {
+				return x / 12.92
+			}
+			return math.Pow((x+0.055)/1.055, 2.4)
+		}
+		return 0.2126*ch(r) + 0.7152*ch(g) + 0.0722*ch(bl)
+	}
+	la, lb := lum(a), lum(b)
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+}
+
+func TestLightThemeContrast(t *testing.T) {
+	th := newTouchTheme()
+	v := theme.VariantLight
+	bg := th.Color(theme.ColorNameBackground, v)
+	for _, c := range []struct {
+		name fyne.ThemeColorName
+		min  float64
+	}{{theme.ColorNameButton, 1.25}, {theme.ColorNameInputBorder, 2.5}, {theme.ColorNameSuccess, 4.5}} {
+		if got := contrast(th.Color(c.name, v), bg); got < c.min {
+			t.Errorf("light %s on the background: contrast %.2f, want at least %.2f", c.name, got, c.min)
+		}
+	}
+	if got := contrast(th.Color(theme.ColorNameForeground, v), th.Color(theme.ColorNameButton, v)); got < 4.5 {
+		t.Errorf("button text on a light button: contrast %.2f, want at least 4.5", got)
 	}
 }

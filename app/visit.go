@@ -201,8 +201,9 @@ func (vs *visitScreen) roomButtonText(r audit.Room) string {
 // roomProgress counts a room's answered and applicable items.
 // It should read the domain's room coverage once audit scores it.
 func (vs *visitScreen) roomProgress(r audit.Room) (answered, items int) {
+	vals := vs.values(r.ID)
 	for _, it := range vs.tmpl.ItemsFor(r.Kind) {
-		if it.Kind == audit.ItemPhoto {
+		if it.Kind == audit.ItemPhoto || !it.Shown(vals) {
 			continue
 		}
 		items++
@@ -281,6 +282,15 @@ func (vs *visitScreen) recordAnswer(a audit.Answer) {
 	vs.updateProgress()
 }
 
+// values are a room's answers by item id, for show_if.
+func (vs *visitScreen) values(roomID string) map[string]string {
+	out := map[string]string{}
+	for id, a := range vs.answers[roomID] {
+		out[id] = a.Value
+	}
+	return out
+}
+
 func (vs *visitScreen) answer(roomID, itemID string) audit.Answer {
 	return vs.answers[roomID][itemID]
 }
@@ -293,7 +303,11 @@ func (vs *visitScreen) progressCounts() (roomsDone, answered, items, failures in
 		if vs.done[r.ID] {
 			roomsDone++
 		}
+		vals := vs.values(r.ID)
 		for _, it := range vs.tmpl.ItemsFor(r.Kind) {
+			if !it.Shown(vals) {
+				continue
+			}
 			items++
 			a, ok := vs.answers[r.ID][it.ID]
 			if !ok || a.Value == "" {

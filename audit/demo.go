@@ -198,11 +198,16 @@ func (s *Store) demoRoom(ctx context.Context, rng *rand.Rand, v Visit, room Room
 		return err
 	}
 	photos := 0
+	given := map[string]string{} // for show_if: hidden items get no answer
 	for _, si := range t.ItemsFor(room.Kind) {
+		if !si.Shown(given) {
+			continue
+		}
 		value, failed := demoValue(rng, si.Item, failRate)
 		if value == "" {
 			continue
 		}
+		given[si.ID] = value
 		a := Answer{VisitID: v.ID, RoomID: room.ID, ItemID: si.ID, Value: value}
 		if failed && rng.Float64() < 0.4 {
 			a.Note = "Reported by " + firstWord(room.Teacher, "staff") + " as an ongoing problem."

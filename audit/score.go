@@ -218,6 +218,9 @@ func (r ScoreRules) scoreRoom(t *Template, room Room, answers []Answer, cats map
 		given[a.ItemID] = a.Value
 	}
 	for _, si := range t.ItemsFor(room.Kind) {
+		if !si.Shown(given) { // show_if: not asked in this room
+			continue
+		}
 		rs.Items++
 		if si.Scored() {
 			rs.Coverage.Applicable++

@@ -55,6 +55,8 @@ type Item struct {
 	Apps []string `json:"apps,omitempty"` // apps
 
 	Wifi *WifiThresholds `json:"wifi,omitempty"` // wifi
+
+	ShowIf *ShowIf `json:"show_if,omitempty"` // asked only after an earlier answer (template_showif.go)
 }
 
 // WifiThresholds are the pass bounds of a Wi-Fi item; a nil bound is not checked.

@@ -26,7 +26,7 @@ func parseDefault(t *testing.T) *Template {
 
 func TestDefaultTemplateParses(t *testing.T) {
 	tpl := parseDefault(t)
-	if tpl.ID != "k12-classroom" || tpl.Name != "K-12 classroom technology walkthrough" || tpl.Version != "1.0" {
+	if tpl.ID != "k12-classroom" || tpl.Name != "K-12 classroom technology walkthrough" || tpl.Version != "1.1" {
 		t.Errorf("identity = %q %q %q", tpl.ID, tpl.Name, tpl.Version)
 	}
 	var sectionIDs []string

@@ -93,7 +93,7 @@ func (t *Template) problems() []templateProblem {
 			it.problems(add)
 		}
 	}
-	return out
+	return append(out, t.showIfProblems()...)
 }
 
 func (s Section) problems(i int, seen map[string]bool) []templateProblem {
