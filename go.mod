@@ -52,4 +52,4 @@ require (
 	modernc.org/memory v1.12.1 // indirect
 )
 
-replace early.techwalk/logfilter => ./internal/logfilter
+replace early.techwalk/logfilter => ./cmd/techwalk/logfilter

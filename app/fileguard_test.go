@@ -20,7 +20,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"techwalk/audit"
-	"techwalk/internal/lockprobe"
+	"techwalk/audit/lockprobe"
 )
 
 // appChildEnv makes this test binary run as a TechWalk app process
