@@ -48,9 +48,9 @@ stage() { sed "s#^Icon *= *\"\(.*\)\"#Icon = \"$root/\1\"#" FyneApp.toml >"$src/
 # Every build stamps the version into techwalk/audit/build.Version; fyne
 # passes -ldflags from GOFLAGS on to go build.
 export GOFLAGS="-ldflags=-X=techwalk/audit/build.Version=$version"
-package() { # package OS: fyne package --release for OS, writing into $out
+package() { # package OS [FLAGS]: fyne package --release for OS, writing into $out
   stage
-  (cd "$out" && "$fyne" package -os "$1" --release --src "$src")
+  (cd "$out" && "$fyne" package -os "$@" --release --src "$src")
 }
 
 start=$SECONDS
@@ -60,7 +60,12 @@ echo "dist: Linux archive in $((SECONDS - start)) s"
 
 start=$SECONDS
 echo "dist: $name $version for Windows (x86_64-w64-mingw32-gcc)"
-CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ GOARCH=amd64 package windows
+# For Windows, fyne builds once, adds the icon and version resources, and
+# builds again; that second build would drop GOFLAGS' -ldflags (fyne takes
+# them out of the environment), so name an exe for it to use and it builds
+# once, with the resources and the version stamp.
+: >"$src/techwalk.exe"
+CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ GOARCH=amd64 package windows --exe "$src/techwalk.exe"
 mv "$src/$name.exe" "$out/techwalk.exe"
 echo "dist: Windows exe in $((SECONDS - start)) s"
 
