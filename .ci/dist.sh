@@ -69,7 +69,7 @@ CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ GOARCH=amd64 package window
 mv "$src/$name.exe" "$out/techwalk.exe"
 echo "dist: Windows exe in $((SECONDS - start)) s"
 
-sed -e "s/@VERSION@/$version/" -e "s/@DATE@/$date/" packaging/org.techwalk.app.metainfo.xml.in >"$out/$id.metainfo.xml"
+sed -e "s/@VERSION@/$version/" -e "s/@DATE@/$date/" assets/org.techwalk.app.metainfo.xml.in >"$out/$id.metainfo.xml"
 appstreamcli validate --no-net --pedantic "$out/$id.metainfo.xml"
 
 (cd "$out" && sha256sum "$name.tar.xz" "$id.metainfo.xml" techwalk.exe >SHA256SUMS)
