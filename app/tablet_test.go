@@ -134,6 +134,7 @@ func TestEmptyVisitCanBeDiscarded(t *testing.T) {
 	}
 	test.Tap(vs.discardBtn)
 	test.Tap(dialogButton(t, u, "Yes"))
+	waitForScreens(u) // Home loads in the background
 	if visits, _ := s.Visits(ctx, audit.VisitFilter{}); len(visits) != 0 {
 		t.Fatalf("the empty visit was not discarded: %d visits", len(visits))
 	}
