@@ -196,6 +196,7 @@ func TestWholeVisit(t *testing.T) {
 	}
 	// photos: a real PNG, then a file that is not an image
 	c.onPhotoFile("saf-photo", fileReader(t, writePNG(t, "station.png")), nil)
+	waitForScreens(u)
 	photos, _ := s.Photos(ctx, vid)
 	if len(photos) != 1 || photos[0].ItemID != "saf-photo" || photos[0].RoomID != room {
 		t.Fatalf("photos: %+v", photos)

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -50,44 +49,34 @@ func (vs *visitScreen) roomPhotoCount(roomID string) int {
 	return n
 }
 
-// thumbCache loads thumbnails off Fyne's goroutine, each once.
+// thumbCache makes each photo's thumbnail once per visit screen. A stored
+// photo is at most 1600 pixels a side, so one thumbnail takes a few
+// milliseconds; a room holds a handful, so they are made as the room opens.
 type thumbCache struct {
 	store *audit.Store
-	mu    *sync.Mutex
 	imgs  map[string]image.Image
-	wg    *sync.WaitGroup // loads under way, for tests
 }
 
 func newThumbCache(store *audit.Store) thumbCache {
-	return thumbCache{store: store, mu: &sync.Mutex{}, imgs: map[string]image.Image{}, wg: &sync.WaitGroup{}}
+	return thumbCache{store: store, imgs: map[string]image.Image{}}
 }
 
-// load hands the photo's thumbnail to show on Fyne's goroutine; the bytes
-// come from the database through the store, never from a file.
-func (c thumbCache) load(id string, show func(image.Image)) {
-	c.mu.Lock()
-	img, ok := c.imgs[id]
-	c.mu.Unlock()
-	if ok {
-		show(img)
-		return
+// get returns the photo's thumbnail, or nil when the photo cannot be read;
+// the bytes come from the database through the store, never from a file.
+func (c thumbCache) get(id string) image.Image {
+	if img, ok := c.imgs[id]; ok {
+		return img
 	}
-	c.wg.Add(1)
-	go func() {
-		defer c.wg.Done()
-		data, err := c.store.PhotoData(context.Background(), id)
-		if err != nil {
-			return
-		}
-		img, err := audit.Thumbnail(data, 2*thumbSide)
-		if err != nil {
-			return
-		}
-		c.mu.Lock()
-		c.imgs[id] = img
-		c.mu.Unlock()
-		fyne.Do(func() { show(img) })
-	}()
+	data, err := c.store.PhotoData(context.Background(), id)
+	if err != nil {
+		return nil
+	}
+	img, err := audit.Thumbnail(data, 2*thumbSide)
+	if err != nil {
+		return nil
+	}
+	c.imgs[id] = img
+	return img
 }
 
 // thumb is a tappable photo thumbnail.
@@ -103,10 +92,9 @@ func newThumb(p audit.Photo, cache thumbCache, onTap func(audit.Photo)) *thumb {
 	t.img.FillMode = canvas.ImageFillContain
 	t.img.SetMinSize(fyne.NewSize(thumbSide, thumbSide))
 	t.ExtendBaseWidget(t)
-	cache.load(p.ID, func(img image.Image) {
+	if img := cache.get(p.ID); img != nil {
 		t.img.Resource, t.img.Image = nil, img
-		t.img.Refresh()
-	})
+	}
 	return t
 }
 
@@ -157,16 +145,11 @@ func (c *checklist) onViewPhoto(p audit.Photo) {
 	img.FillMode = canvas.ImageFillContain
 	size := c.u.win.Canvas().Size()
 	img.SetMinSize(fyne.NewSize(size.Width*0.7, size.Height*0.6))
-	go func() {
-		data, err := c.store.PhotoData(c.u.ctx, p.ID)
-		if err != nil {
-			return
+	if data, err := c.store.PhotoData(c.u.ctx, p.ID); err == nil {
+		if full, err := audit.Thumbnail(data, audit.PhotoLongSide); err == nil {
+			img.Resource, img.Image = nil, full
 		}
-		full, err := audit.Thumbnail(data, audit.PhotoLongSide)
-		if err == nil {
-			fyne.Do(func() { img.Resource, img.Image = nil, full; img.Refresh() })
-		}
-	}()
+	}
 	var d dialog.Dialog
 	del := widget.NewButtonWithIcon("Delete photo", theme.DeleteIcon(), func() { d.Hide(); c.onDeletePhoto(p) })
 	del.Importance = widget.DangerImportance

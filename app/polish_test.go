@@ -116,6 +116,7 @@ func TestFinishedVisitIsReadOnlyUntilReopened(t *testing.T) {
 		t.Fatalf("no finished banner: visible %v, %q", vs.banner.Visible(), vs.bannerText.Text)
 	}
 	c := vs.onPickRoom(room)
+	waitForScreens(u)
 	power, wifi := row(t, c, "disp-power"), row(t, c, "wifi-front")
 	locked := []fyne.Disableable{power.choice.button(audit.CheckOK), power.noteEntry, power.photoBtn,
 		row(t, c, "disp-seconds").number, row(t, c, "apps-teacher").allApps, wifi.wifi.signal, wifi.wifi.measureBtn,

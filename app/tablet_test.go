@@ -134,6 +134,7 @@ func TestEmptyVisitCanBeDiscarded(t *testing.T) {
 	}
 	test.Tap(vs.discardBtn)
 	test.Tap(dialogButton(t, u, "Yes"))
+	waitForScreens(u) // Home loads in the background
 	if visits, _ := s.Visits(ctx, audit.VisitFilter{}); len(visits) != 0 {
 		t.Fatalf("the empty visit was not discarded: %d visits", len(visits))
 	}
@@ -261,7 +262,6 @@ func TestPhotoThumbnailViewDeleteUndo(t *testing.T) {
 	c, _ := startVisitInRoom(t, u, s)
 	vid := c.vs.visit.ID
 	c.onPhotoFile("disp-power", fileReader(t, writePNG(t, "display.png")), nil)
-	c.vs.thumbs.wg.Wait()
 	r := row(t, c, "disp-power")
 	if len(r.strip.Objects) != 1 || !r.strip.Visible() {
 		t.Fatalf("the item shows %d thumbnails", len(r.strip.Objects))
@@ -274,6 +274,7 @@ func TestPhotoThumbnailViewDeleteUndo(t *testing.T) {
 		t.Fatalf("the room's photo count leaves out item photos: %q", c.roomPhotoBtn.Text)
 	}
 	test.Tap(th)
+	waitForScreens(u)
 	if c.viewer == nil {
 		t.Fatal("tapping a thumbnail shows nothing")
 	}
@@ -302,11 +303,13 @@ func TestDropImagesOnAnItem(t *testing.T) {
 	pos := positionOf(u, target.root).Add(fyne.NewPos(20, 20))
 	notImage := storage.NewFileURI(filepath.Join(t.TempDir(), "notes.txt"))
 	u.onDropped(pos, []fyne.URI{storage.NewFileURI(writePNG(t, "a.png")), notImage, storage.NewFileURI(s.Path())})
+	waitForScreens(u)
 	ps, _ := s.Photos(ctx, vid)
 	if len(ps) != 1 || ps[0].ItemID != target.item.ID {
 		t.Fatalf("drop on %s stored %+v", target.item.ID, ps)
 	}
 	u.onDropped(fyne.NewPos(1, 1), []fyne.URI{storage.NewFileURI(writePNG(t, "b.png"))})
+	waitForScreens(u)
 	if ps, _ = s.Photos(ctx, vid); len(ps) != 2 || ps[1].ItemID != "" {
 		t.Fatalf("a drop outside every item did not go to the room: %+v", ps)
 	}
@@ -456,9 +459,9 @@ func TestMarkUpSavesANewPhoto(t *testing.T) {
 	c, _ := startVisitInRoom(t, u, s)
 	vid := c.vs.visit.ID
 	c.onPhotoFile("disp-power", fileReader(t, writePNG(t, "display.png")), nil)
-	c.vs.thumbs.wg.Wait()
 	orig := c.vs.photos[0]
 	c.onViewPhoto(orig)
+	waitForScreens(u)
 	test.Tap(dialogButton(t, u, "Mark up…"))
 	m := c.marking
 	if m == nil {
@@ -475,6 +478,7 @@ func TestMarkUpSavesANewPhoto(t *testing.T) {
 		t.Fatalf("%d marks, %d shapes on screen", len(m.pad.marks), len(m.pad.overlay.Objects))
 	}
 	test.Tap(m.saveBtn)
+	waitForScreens(u)
 	ps, _ := s.Photos(ctx, vid)
 	if len(ps) != 2 || ps[1].ItemID != "disp-power" || ps[1].Width != orig.Width {
 		t.Fatalf("after saving the markup: %+v", ps)

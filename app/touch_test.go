@@ -112,6 +112,7 @@ func TestEveryTapTargetIsFingerSizedInPortrait(t *testing.T) {
 	vs := u.showVisit(v.ID)
 	check("room picker")
 	c := vs.onPickRoom(vs.rooms[0].ID)
+	waitForScreens(u)
 	for i := range c.sections {
 		c.showSection(i)
 		check("checklist section " + c.sections[i])
