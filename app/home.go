@@ -64,6 +64,8 @@ type schoolSummary struct {
 	last     audit.Visit // zero when never visited
 	score    float64
 	scored   bool
+	coverage int          // percentage of the latest visit's applicable checks answered
+	partial  bool         // the latest visit is a partial walk: its score judges nothing
 	open     *audit.Visit // an unfinished visit to resume
 	finished float64      // the latest finished visit's score, for the district's
 	hasFin   bool
@@ -188,8 +190,9 @@ func (h *home) summarise(s audit.School) (schoolSummary, error) {
 		return sum, err
 	}
 	sum.score, sum.scored = score.Score, score.RoomsVisited > 0
+	sum.coverage, sum.partial = score.Coverage.Percent(), score.Partial
 	if v.Finished() {
-		sum.finished, sum.hasFin = sum.score, sum.scored
+		sum.finished, sum.hasFin = sum.score, sum.scored && !sum.partial
 		return sum, nil
 	}
 	fin, err := h.store.LatestVisit(h.u.ctx, s.ID, true)
@@ -200,7 +203,7 @@ func (h *home) summarise(s audit.School) (schoolSummary, error) {
 		return sum, err
 	}
 	fs, err := h.store.ScoreOf(h.u.ctx, fin.ID)
-	sum.finished, sum.hasFin = fs.Score, err == nil && fs.RoomsVisited > 0
+	sum.finished, sum.hasFin = fs.Score, err == nil && fs.RoomsVisited > 0 && !fs.Partial
 	return sum, err
 }
 
@@ -337,8 +340,11 @@ func (h *home) summaryLine(s schoolSummary) string {
 		bits = append(bits, "not visited yet")
 	} else {
 		bits = append(bits, "last visit "+formatDate(s.last.StartedAt))
-		if s.scored {
-			bits = append(bits, fmt.Sprintf("score %.0f", s.score))
+		switch {
+		case s.scored && s.partial:
+			bits = append(bits, fmt.Sprintf("partial walk, %d%% of the checks", s.coverage))
+		case s.scored:
+			bits = append(bits, fmt.Sprintf("score %.0f on %d%% of the checks", s.score, s.coverage))
 		}
 		if s.open != nil {
 			bits = append(bits, "under way")

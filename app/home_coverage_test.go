@@ -1,0 +1,75 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"techwalk/audit"
+)
+
+// A finished walk of one answer is a partial walk: Home shows it as such,
+// never as the school's score, and leaves it out of the district's score.
+func TestHomeShowsCoverageAndPartialWalks(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	if _, err := s.CreateDemo(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	schools, err := s.Schools(ctx)
+	if err != nil || len(schools) == 0 {
+		t.Fatalf("schools: %v", err)
+	}
+	school := schools[0]
+	h := loadedHome(u)
+	before := summaryOf(t, h, school.ID)
+	if !before.hasFin || !strings.Contains(h.summaryLine(before), "% of the checks") {
+		t.Fatalf("demo school: %q, in the district score %v; want its score with its coverage", h.summaryLine(before), before.hasFin)
+	}
+
+	last, err := s.LatestVisit(ctx, school.ID, true)
+	must(t, err)
+	tmpl, err := s.Template(ctx, last.TemplateID, last.TemplateVersion)
+	must(t, err)
+	rooms, err := s.Rooms(ctx, school.ID)
+	must(t, err)
+	v := audit.Visit{SchoolID: school.ID, TemplateID: last.TemplateID, TemplateVersion: last.TemplateVersion, Auditor: "A. Walker"}
+	must(t, s.StartVisit(ctx, &v))
+	var item audit.Item
+	for _, sec := range tmpl.Sections {
+		for _, it := range sec.Items {
+			if it.Kind == audit.ItemCheck && it.ShowIf == nil && item.ID == "" {
+				item = it
+			}
+		}
+	}
+	must(t, s.SaveAnswer(ctx, &audit.Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: item.ID, Value: audit.CheckOK}))
+	_, err = s.FinishVisit(ctx, v.ID)
+	must(t, err)
+
+	h = loadedHome(u)
+	after := summaryOf(t, h, school.ID)
+	line := h.summaryLine(after)
+	if !after.partial || !strings.Contains(line, "partial walk") || strings.Contains(line, "score ") {
+		t.Errorf("after a one-answer walk: %q; want a partial walk and no score", line)
+	}
+	if after.hasFin {
+		t.Errorf("a partial walk counts in the district score")
+	}
+}
+
+func summaryOf(t *testing.T, h *home, schoolID string) schoolSummary {
+	t.Helper()
+	for _, s := range h.schools {
+		if s.school.ID == schoolID {
+			return s
+		}
+	}
+	t.Fatalf("school %s not on Home", schoolID)
+	return schoolSummary{}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
