@@ -67,9 +67,9 @@ type checklist struct {
 	roomPhotoBtn  *widget.Button
 	roomsBtn      *widget.Button
 	doneAsk       *roomDoneQuestion // open while "Room done" asks about unanswered checks
-	roomStrip     *fyne.Container // the room's own photos
-	viewer        dialog.Dialog   // the photo on show full size, if any
-	marking       *markup         // the markup dialog open, if any
+	roomStrip     *fyne.Container   // the room's own photos
+	viewer        dialog.Dialog     // the photo on show full size, if any
+	marking       *markup           // the markup dialog open, if any
 	sectionBox    *fyne.Container
 	scroll        *container.Scroll
 	saved         *statusBar
