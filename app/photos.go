@@ -241,12 +241,7 @@ func (u *ui) isImageFile(uri fyne.URI) bool {
 	if uri == nil || !slices.Contains(imageExtensions, uri.Extension()) {
 		return false
 	}
-	if uri.Scheme() != "file" {
-		return true
-	}
-	db := filepath.Clean(u.store.Path())
-	p := filepath.Clean(uri.Path())
-	return p != db && p != db+"-wal" && p != db+"-shm" && p != db+"-journal"
+	return uri.Scheme() != "file" || !audit.IsDatabaseFile(uri.Path())
 }
 
 // onDropped routes files dropped on the window to the checklist on show.
