@@ -230,8 +230,12 @@ func TestWholeVisit(t *testing.T) {
 		t.Fatal("room 101 not marked done")
 	}
 	c = vs.checklist
-	if a := answer(t, s, vid, room, "disp-touch"); a.Value != audit.CheckNA || left < 10 {
-		t.Fatalf("after N/A for %d checks, disp-touch = %q", left, a.Value)
+	if a := answer(t, s, vid, room, "disp-remote"); a.Value != audit.CheckNA || left < 10 {
+		t.Fatalf("after N/A for %d checks, disp-remote = %q", left, a.Value)
+	}
+	// disp-touch is asked only for an interactive display: hidden, it is not marked.
+	if a := answer(t, s, vid, room, "disp-touch"); a.Value != "" {
+		t.Errorf("hidden disp-touch was marked %q", a.Value)
 	}
 	test.Tap(c.nextRoomBtn)
 	c = vs.checklist
