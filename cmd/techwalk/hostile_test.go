@@ -67,10 +67,16 @@ func hostileDB(t *testing.T) (db string, visits []audit.Visit, twin string) {
 		{"CREATE TEMP TABLE twin AS SELECT * FROM visits WHERE id = ?", []any{visits[0].ID}},
 		{"UPDATE twin SET id = ?", []any{twin}},
 		{"INSERT INTO visits SELECT * FROM twin", nil},
-		{"UPDATE answers SET note = ? WHERE id = ?", []any{note, findings[0].ID}},
 	} {
 		if _, err := sqldb.Exec(stmt.q, stmt.args...); err != nil {
 			t.Fatalf("%s: %v", stmt.q, err)
+		}
+	}
+	// Every sighting of a Lincoln critical fault gets the note: an export
+	// carries each fault once, as its newest sighting.
+	for _, f := range findings {
+		if _, err := sqldb.Exec("UPDATE answers SET note = ? WHERE id = ?", note, f.ID); err != nil {
+			t.Fatal(err)
 		}
 	}
 	return db, visits, twin
