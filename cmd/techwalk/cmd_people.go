@@ -27,7 +27,7 @@ func runPeople(c *CLI, args []string) error {
 	}
 	defer store.Close()
 	ctx := context.Background()
-	v, err := newestVisit(ctx, store, *visit, *school)
+	v, err := pickVisit(ctx, store, *visit, *school, true)
 	if err != nil {
 		return err
 	}
@@ -46,28 +46,4 @@ func runPeople(c *CLI, args []string) error {
 	fmt.Fprintf(c.Out, "Visit:        %s (%s)\nWalked by:    %s\nAlso present: %s\n", v.ID, v.StartedAt.Format("2 January 2006"),
 		orDash(v.Auditor), orDash(v.People))
 	return nil
-}
-
-// newestVisit resolves --visit and --school to one visit; latest is the
-// newest visit, finished or not.
-func newestVisit(ctx context.Context, store *audit.Store, visit, school string) (audit.Visit, error) {
-	if visit != "latest" {
-		return store.Visit(ctx, visit)
-	}
-	filter := audit.VisitFilter{}
-	if school != "" {
-		sc, err := store.FindSchool(ctx, school)
-		if err != nil {
-			return audit.Visit{}, fmt.Errorf("school %q: %w", school, err)
-		}
-		filter.SchoolID = sc.ID
-	}
-	visits, err := store.Visits(ctx, filter)
-	if err != nil {
-		return audit.Visit{}, err
-	}
-	if len(visits) == 0 {
-		return audit.Visit{}, fmt.Errorf("no visit yet; start one in the app (see 'techwalk visits')")
-	}
-	return visits[0], nil
 }

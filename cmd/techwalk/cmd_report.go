@@ -34,7 +34,7 @@ func runReport(c *CLI, args []string) error {
 	defer store.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	v, err := pickVisit(ctx, store, *visit, *school)
+	v, err := pickVisit(ctx, store, *visit, *school, false)
 	if err != nil {
 		return err
 	}
@@ -53,8 +53,10 @@ func runReport(c *CLI, args []string) error {
 	return nil
 }
 
-// pickVisit resolves --visit and --school to one visit.
-func pickVisit(ctx context.Context, store *audit.Store, visit, school string) (audit.Visit, error) {
+// pickVisit resolves --visit (an id, a unique prefix or "latest") and
+// --school to one visit; "latest" is the newest finished visit, or with
+// anyVisit the newest visit finished or not.
+func pickVisit(ctx context.Context, store *audit.Store, visit, school string, anyVisit bool) (audit.Visit, error) {
 	if visit != "latest" {
 		v, err := findVisit(ctx, store, visit)
 		if err != nil {
@@ -62,7 +64,7 @@ func pickVisit(ctx context.Context, store *audit.Store, visit, school string) (a
 		}
 		return v, nil
 	}
-	filter := audit.VisitFilter{FinishedOnly: true}
+	filter := audit.VisitFilter{FinishedOnly: !anyVisit}
 	if school != "" {
 		sc, err := store.FindSchool(ctx, school)
 		if err != nil {
@@ -74,10 +76,13 @@ func pickVisit(ctx context.Context, store *audit.Store, visit, school string) (a
 	if err != nil {
 		return audit.Visit{}, err
 	}
-	if len(visits) == 0 {
-		return audit.Visit{}, errors.New("no finished visit to report on; finish a visit or pass --visit ID (see 'techwalk visits')")
+	switch {
+	case len(visits) > 0:
+		return visits[0], nil
+	case anyVisit:
+		return audit.Visit{}, errors.New("no visit yet; start one in the app (see 'techwalk visits')")
 	}
-	return visits[0], nil
+	return audit.Visit{}, errors.New("no finished visit to report on; finish a visit or pass --visit ID (see 'techwalk visits')")
 }
 
 // writeReport writes the PDF to a temporary file beside the target and
