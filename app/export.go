@@ -14,7 +14,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
-	"techwalk/report"
+	"techwalk/report/backlog"
+	"techwalk/report/outfile"
 )
 
 // previewRows is how many rows the export preview shows.
@@ -56,8 +57,8 @@ func newExportScreen(u *ui, visitID string) *exportScreen {
 func (s *exportScreen) buildUI() fyne.CanvasObject {
 	s.result = newStatusLabel()
 	s.buildFilters()
-	names := make([]string, len(report.Formats))
-	for i, fi := range report.Formats {
+	names := make([]string, len(backlog.Formats))
+	for i, fi := range backlog.Formats {
 		names[i] = fi.Name
 	}
 	s.format = widget.NewSelect(names, func(string) { s.onFormat() })
@@ -121,7 +122,7 @@ func (s *exportScreen) onFormat() {
 	info, _ := opt.Format.Info()
 	s.help.SetText(info.Help)
 	s.saveBtn.SetText("Save…")
-	if opt.Format == report.FormatAzure {
+	if opt.Format == backlog.FormatAzure {
 		s.saveBtn.SetText("Save to folder…")
 	}
 	s.onFilter()
@@ -134,10 +135,10 @@ func (s *exportScreen) onShown() {
 }
 
 // options is what the pickers select; the error names a field typed wrong.
-func (s *exportScreen) options() (report.ExportOptions, error) {
-	opt := report.ExportOptions{Grouped: s.grouped.Checked, BOM: s.bom.Checked, All: s.all.Checked, MarkInBacklog: true}
+func (s *exportScreen) options() (backlog.Options, error) {
+	opt := backlog.Options{Grouped: s.grouped.Checked, BOM: s.bom.Checked, All: s.all.Checked, MarkInBacklog: true}
 	if i := s.format.SelectedIndex(); i >= 0 {
-		opt.Format = report.Formats[i].Format
+		opt.Format = backlog.Formats[i].Format
 	}
 	if s.scope.Selected == scopeVisit {
 		opt.Filter.VisitID = s.visitID
@@ -159,9 +160,10 @@ func (s *exportScreen) options() (report.ExportOptions, error) {
 }
 
 // withTeacherNames adds every teacher name of the database to opt, for
-// scrubbing; it runs in the background.
-func (s *exportScreen) withTeacherNames(opt report.ExportOptions) (report.ExportOptions, error) {
+// scrubbing, and whether the district anonymises them; it runs in the background.
+func (s *exportScreen) withTeacherNames(opt backlog.Options) (backlog.Options, error) {
 	var err error
+	opt.Anonymise = s.store.Anonymise(s.u.ctx)
 	opt.TeacherNames, err = s.store.TeacherNames(s.u.ctx)
 	return opt, err
 }
@@ -192,7 +194,7 @@ func (s *exportScreen) onFilter() {
 		opt, err := s.withTeacherNames(opt)
 		var rows [][]string
 		if err == nil {
-			rows, err = report.Preview(s.u.ctx, s.store, opt, previewRows)
+			rows, err = backlog.Preview(s.u.ctx, s.store, opt, previewRows)
 		}
 		return func() { s.showPreview(rows, err) }
 	})
@@ -224,7 +226,7 @@ func flattenCells(row []string) []string {
 }
 
 // baseName names the saved file after the school or visit and the date.
-func (s *exportScreen) baseName(opt report.ExportOptions) string {
+func (s *exportScreen) baseName(opt backlog.Options) string {
 	scope := "district"
 	if i := s.school.SelectedIndex(); i > 0 {
 		scope = s.schools[i-1].Name
@@ -235,7 +237,7 @@ func (s *exportScreen) baseName(opt report.ExportOptions) string {
 			scope = s.schoolName(v.SchoolID) + " " + v.StartedAt.Format("2006-01-02")
 		}
 	}
-	return report.SafeFileName("TechWalk findings " + scope + " " + string(opt.Format))
+	return outfile.SafeFileName("TechWalk findings " + scope + " " + string(opt.Format))
 }
 
 func (s *exportScreen) schoolName(id string) string {
@@ -255,7 +257,7 @@ func (s *exportScreen) onSave() {
 		s.result.failed(err)
 		return
 	}
-	if opt.Format == report.FormatAzure {
+	if opt.Format == backlog.FormatAzure {
 		d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) { s.onFolder(opt, dir, err) }, s.u.win)
 		d.Resize(s.u.win.Canvas().Size())
 		d.Show()
@@ -269,7 +271,7 @@ func (s *exportScreen) onSave() {
 }
 
 // onFile writes the export into the file the save dialog created, in the background.
-func (s *exportScreen) onFile(opt report.ExportOptions, w fyne.URIWriteCloser, err error) {
+func (s *exportScreen) onFile(opt backlog.Options, w fyne.URIWriteCloser, err error) {
 	if err != nil || w == nil {
 		if w != nil {
 			w.Close()
@@ -283,7 +285,7 @@ func (s *exportScreen) onFile(opt report.ExportOptions, w fyne.URIWriteCloser, e
 		var buf bytes.Buffer
 		opt, err := s.withTeacherNames(opt)
 		if err == nil {
-			err = report.Export(s.u.ctx, s.store, opt, &buf)
+			err = backlog.Export(s.u.ctx, s.store, opt, &buf)
 		}
 		if err == nil {
 			_, err = w.Write(buf.Bytes())
@@ -297,7 +299,7 @@ func (s *exportScreen) onFile(opt report.ExportOptions, w fyne.URIWriteCloser, e
 }
 
 // onFolder writes the export as numbered files into the chosen folder.
-func (s *exportScreen) onFolder(opt report.ExportOptions, dir fyne.ListableURI, err error) {
+func (s *exportScreen) onFolder(opt backlog.Options, dir fyne.ListableURI, err error) {
 	if err != nil || dir == nil {
 		if err != nil {
 			s.result.failed(err)
@@ -313,7 +315,7 @@ func (s *exportScreen) onFolder(opt report.ExportOptions, dir fyne.ListableURI, 
 		if dir.Scheme() != "file" {
 			return s.exportThroughStorage(opt, dir, base)
 		}
-		paths, err := report.ExportFiles(s.u.ctx, s.store, opt, dir.Path(), base)
+		paths, err := backlog.WriteFiles(s.u.ctx, s.store, opt, dir.Path(), base)
 		sort.Strings(paths)
 		return fmt.Sprintf("Exported %s: %s.", plural(len(paths), "file"), strings.Join(paths, ", ")), err
 	})

@@ -7,14 +7,14 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 
-	"techwalk/report"
+	"techwalk/report/backlog"
 )
 
 // exportThroughStorage writes the export's files into a folder that is not
 // on the file system (Android's and iOS's folder pickers give those), through
 // Fyne's storage; a file that fails is removed.
-func (s *exportScreen) exportThroughStorage(opt report.ExportOptions, dir fyne.ListableURI, base string) (string, error) {
-	parts, err := report.ExportParts(s.u.ctx, s.store, opt, base)
+func (s *exportScreen) exportThroughStorage(opt backlog.Options, dir fyne.ListableURI, base string) (string, error) {
+	parts, err := backlog.Parts(s.u.ctx, s.store, opt, base)
 	if err != nil {
 		return "", err
 	}
@@ -29,7 +29,7 @@ func (s *exportScreen) exportThroughStorage(opt report.ExportOptions, dir fyne.L
 		}
 		names = append(names, part.Name)
 	}
-	if err := report.MarkExported(s.u.ctx, s.store, opt, parts); err != nil {
+	if err := backlog.MarkExported(s.u.ctx, s.store, opt, parts); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("Exported %d file(s) to %s: %s.", len(names), dir.Name(), strings.Join(names, ", ")), nil

@@ -15,7 +15,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
-	"techwalk/report"
+	"techwalk/report/outfile"
+	"techwalk/report/pdf"
 )
 
 // finishScreen sums a visit up and closes it.
@@ -186,7 +187,7 @@ func (f *finishScreen) buildOutputs() fyne.CanvasObject {
 }
 
 func (f *finishScreen) baseName() string {
-	return report.SafeFileName(f.data.School.Name + " " + f.data.Visit.StartedAt.Format("2006-01-02"))
+	return outfile.SafeFileName(f.data.School.Name + " " + f.data.Visit.StartedAt.Format("2006-01-02"))
 }
 
 // onCreateReport asks where to save the PDF, then builds it in the background.
@@ -203,7 +204,7 @@ func (f *finishScreen) onReportFile(w fyne.URIWriteCloser, err error) {
 		f.reportFailed(err, w)
 		return
 	}
-	opt, err := report.OptionsFromStore(f.u.ctx, f.store)
+	opt, err := pdf.OptionsFromStore(f.u.ctx, f.store)
 	if err != nil {
 		f.reportFailed(err, w)
 		return
@@ -220,7 +221,7 @@ func (f *finishScreen) onReportFile(w fyne.URIWriteCloser, err error) {
 	visitID := f.data.Visit.ID
 	go func() {
 		var buf bytes.Buffer
-		err := report.WritePDF(ctx, &buf, f.store, visitID, opt)
+		err := pdf.Write(ctx, &buf, f.store, visitID, opt)
 		if err == nil {
 			_, err = w.Write(buf.Bytes())
 		}

@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"techwalk/audit"
-	"techwalk/report"
+	"techwalk/report/backlog"
+	"techwalk/report/outfile"
 )
 
 // parseMixed parses flags that may come before or after the want
@@ -69,7 +70,7 @@ func runExport(c *CLI, args []string) error {
 	if _, err := parseMixed(fs, args, 0); err != nil {
 		return err
 	}
-	format, err := report.ParseFormat(*f.format)
+	format, err := backlog.ParseFormat(*f.format)
 	if err != nil {
 		return fmt.Errorf("--format: %w", err)
 	}
@@ -91,14 +92,14 @@ func runExport(c *CLI, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := report.ExportOptions{Format: format, Grouped: *f.grouped, BOM: *f.bom, Filter: filter, AzureAreaPath: *f.areaPath,
-		TeacherNames: names, RefuseEmpty: true, All: *f.all, MarkInBacklog: !*f.keep}
+	opt := backlog.Options{Format: format, Grouped: *f.grouped, BOM: *f.bom, Filter: filter, AzureAreaPath: *f.areaPath,
+		Anonymise: store.Anonymise(ctx), TeacherNames: names, RefuseEmpty: true, All: *f.all, MarkInBacklog: !*f.keep}
 	err = c.writeExport(ctx, store, opt, *f.out)
-	var done *report.AlreadyExportedError
+	var done *backlog.AlreadyExportedError
 	if errors.As(err, &done) {
 		return fmt.Errorf("nothing new to export: %w; nothing was written", done)
 	}
-	if errors.Is(err, report.ErrNoFindings) {
+	if errors.Is(err, backlog.ErrNoFindings) {
 		return fmt.Errorf("no findings matched %s; nothing was written", f.describe())
 	}
 	return err
@@ -108,14 +109,14 @@ func runExport(c *CLI, args []string) error {
 // file out names; an Azure DevOps export of more than 1,000 rows becomes
 // numbered files beside it. Findings are recorded as in backlog only once
 // every file is written.
-func (c *CLI) writeExport(ctx context.Context, store *audit.Store, opt report.ExportOptions, out string) error {
+func (c *CLI) writeExport(ctx context.Context, store *audit.Store, opt backlog.Options, out string) error {
 	if out == "" {
-		return report.Export(ctx, store, opt, c.dataOut())
+		return backlog.Export(ctx, store, opt, c.dataOut())
 	}
 	if err := audit.CheckOutput(out); err != nil {
 		return err
 	}
-	parts, err := report.ExportParts(ctx, store, opt, filepath.Base(out))
+	parts, err := backlog.Parts(ctx, store, opt, filepath.Base(out))
 	if err != nil {
 		return err
 	}
@@ -124,12 +125,12 @@ func (c *CLI) writeExport(ctx context.Context, store *audit.Store, opt report.Ex
 	}
 	for _, p := range parts {
 		path := filepath.Join(filepath.Dir(out), p.Name)
-		if err := report.WriteFileAtomic(path, p.Data); err != nil {
+		if err := outfile.WriteFileAtomic(path, p.Data); err != nil {
 			return err
 		}
 		fmt.Fprintf(c.Out, "wrote %s\n", path)
 	}
-	return report.MarkExported(ctx, store, opt, parts)
+	return backlog.MarkExported(ctx, store, opt, parts)
 }
 
 // describe names the filters given, for a message: `--school "X" --severity critical`.

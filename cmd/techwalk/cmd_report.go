@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"techwalk/audit"
-	"techwalk/report"
+	"techwalk/report/pdf"
 )
 
 // progressThreshold is the number of report steps above which a progress bar is shown.
@@ -38,7 +38,7 @@ func runReport(c *CLI, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt, err := report.OptionsFromStore(ctx, store)
+	opt, err := pdf.OptionsFromStore(ctx, store)
 	if err != nil {
 		return err
 	}
@@ -87,7 +87,7 @@ func pickVisit(ctx context.Context, store *audit.Store, visit, school string, an
 
 // writeReport writes the PDF to a temporary file beside the target and
 // renames it into place, so a failure or Ctrl-C leaves no half-written file.
-func (c *CLI) writeReport(ctx context.Context, store *audit.Store, v audit.Visit, opt report.Options, out string) (string, error) {
+func (c *CLI) writeReport(ctx context.Context, store *audit.Store, v audit.Visit, opt pdf.Options, out string) (string, error) {
 	if out == "" {
 		name, err := defaultReportName(ctx, store, v)
 		if err != nil {
@@ -110,7 +110,7 @@ func (c *CLI) writeReport(ctx context.Context, store *audit.Store, v audit.Visit
 		}
 	}
 	opt.Warn = func(msg string) { fmt.Fprintln(c.Err, "warning:", msg) }
-	err = report.WritePDF(ctx, tmp, store, v.ID, opt)
+	err = pdf.Write(ctx, tmp, store, v.ID, opt)
 	bar.finish()
 	if err = errors.Join(err, tmp.Sync(), tmp.Close()); err != nil {
 		return "", fmt.Errorf("write %s: %w", out, err)

@@ -1,0 +1,76 @@
+package backlog
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os/exec"
+	"testing"
+	"time"
+
+	"techwalk/report/internal/reporttest"
+)
+
+// findingsSQL selects the same joined rows Findings reads, restricted in
+// SQL to failing check answers, in a fixed order, for the sqlite3 baseline.
+const findingsSQL = `SELECT a.id, a.visit_id, v.started_at, v.template_id, v.template_version, v.school_id, sc.name, sc.code,
+	a.room_id, r.number, r.name, r.kind, r.teacher, a.item_id, a.value, a.note, a.created_at, a.updated_at,
+	COALESCE(p.n, 0), COALESCE(ac.owner_team, ''), COALESCE(ac.priority, ''), COALESCE(ac.due_date, ''),
+	COALESCE(ac.status, 'open'), COALESCE(ac.ticket_key, '')
+FROM answers a
+JOIN visits v ON v.id = a.visit_id AND v.deleted = 0
+JOIN schools sc ON sc.id = v.school_id AND sc.deleted = 0
+JOIN rooms r ON r.id = a.room_id AND r.deleted = 0
+LEFT JOIN actions ac ON ac.finding_id = a.id
+LEFT JOIN (SELECT visit_id, room_id, item_id, count(*) AS n FROM photos WHERE deleted = 0 GROUP BY 1, 2, 3) p
+	ON p.visit_id = a.visit_id AND p.room_id = a.room_id AND p.item_id = a.item_id
+WHERE a.deleted = 0 AND a.value IN ('missing', 'broken')
+ORDER BY sc.name, r.number, a.item_id, a.id`
+
+// BenchmarkExportDistrict exports every finding of a district-sized
+// database to plain CSV and, in the same loop, has the sqlite3 command-line
+// tool write the same joined rows as CSV. It reports both medians and
+// their ratio "x-sqlite3" (goal: at most 1.0).
+func BenchmarkExportDistrict(b *testing.B) {
+	sqlite3, err := exec.LookPath("sqlite3")
+	if err != nil {
+		b.Skip("sqlite3 is not installed")
+	}
+	s, path := reporttest.OpenDistrict(b)
+	ctx := context.Background()
+	var ours, theirs []time.Duration
+	var rows int
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		cw := &countingWriter{}
+		if err := Export(ctx, s, Options{Format: FormatCSV, Anonymise: true}, cw); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		cmd := exec.Command(sqlite3, "-readonly", "-csv", path, findingsSQL)
+		var stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &countingWriter{}, &stderr
+		if err := cmd.Run(); err != nil {
+			b.Fatalf("sqlite3: %v: %s", err, stderr.String())
+		}
+		ours, theirs = append(ours, t1.Sub(t0)), append(theirs, time.Since(t1))
+		rows = cw.lines - 1
+	}
+	b.StopTimer()
+	mo, mt := reporttest.Median(ours), reporttest.Median(theirs)
+	b.ReportMetric(float64(rows), "findings")
+	b.ReportMetric(float64(mo.Milliseconds()), "export-ms")
+	b.ReportMetric(float64(mt.Milliseconds()), "sqlite3-ms")
+	b.ReportMetric(float64(mo)/float64(mt), "x-sqlite3")
+}
+
+// countingWriter discards what it is given and counts the newlines.
+type countingWriter struct{ lines int }
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.lines += bytes.Count(p, []byte{'\n'})
+	return len(p), nil
+}
+
+var _ io.Writer = (*countingWriter)(nil)
