@@ -222,29 +222,9 @@ func (f FindingFilter) matchesItem(fd *Finding) bool {
 	return f.Category == "" || strings.EqualFold(fd.Category, f.Category)
 }
 
-// SortFindings orders findings by severity, school, room, item, then the
-// newest visit first; the id breaks any remaining tie, so the order never
-// depends on how the answers were scanned.
+// SortFindings orders findings as CompareFindings does.
 func SortFindings(fs []Finding) {
-	sort.Slice(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.Severity.Rank() != b.Severity.Rank() {
-			return a.Severity.Rank() < b.Severity.Rank()
-		}
-		if a.SchoolName != b.SchoolName {
-			return a.SchoolName < b.SchoolName
-		}
-		if a.RoomLabel != b.RoomLabel {
-			return naturalLess(a.RoomLabel, b.RoomLabel)
-		}
-		if a.ItemID != b.ItemID {
-			return a.ItemID < b.ItemID
-		}
-		if !a.VisitStarted.Equal(b.VisitStarted) {
-			return a.VisitStarted.After(b.VisitStarted)
-		}
-		return a.ID < b.ID
-	})
+	sort.Slice(fs, func(i, j int) bool { return CompareFindings(&fs[i], &fs[j]) < 0 })
 }
 
 // SaveAction records what IT decided about a finding.

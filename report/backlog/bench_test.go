@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"techwalk/audit"
 	"techwalk/report/internal/reporttest"
 )
 
@@ -74,3 +75,17 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 }
 
 var _ io.Writer = (*countingWriter)(nil)
+
+// BenchmarkSortFindings orders every finding of a district-sized database
+// as an export does.
+func BenchmarkSortFindings(b *testing.B) {
+	s, _ := reporttest.OpenDistrict(b)
+	chunks, err := s.FindingChunks(context.Background(), audit.FindingFilter{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		sortFindings(chunks)
+	}
+	b.ReportMetric(float64(countFindings(chunks)), "findings")
+}

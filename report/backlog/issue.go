@@ -1,7 +1,6 @@
 package backlog
 
 import (
-	"cmp"
 	"fmt"
 	"runtime"
 	"slices"
@@ -47,102 +46,37 @@ type findingRef struct {
 
 func (r findingRef) get() *audit.Finding { return &r.chunk[r.i] }
 
-// sortFindings orders findings as audit.SortFindings does (severity,
-// school, room in natural order, item) with the id breaking ties, using
-// precomputed keys so district-sized exports sort quickly. Large exports
-// sort two halves at once and merge them.
+// sortFindings orders findings by audit.CompareFindings, the order
+// audit.SortFindings gives, without copying them. Large exports sort two
+// halves at once and merge them.
 func sortFindings(chunks [][]audit.Finding) []findingRef {
-	keys := sortKeys(chunks)
-	out := make([]findingRef, 0, len(keys))
-	ref := func(k sortKey) findingRef { return findingRef{chunks[k.chunk], int(k.i)} }
-	if len(keys) < 1<<14 || runtime.GOMAXPROCS(0) < 2 {
-		slices.SortFunc(keys, compareKeys)
-		for _, k := range keys {
-			out = append(out, ref(k))
+	var refs []findingRef
+	for _, c := range chunks {
+		for i := range c {
+			refs = append(refs, findingRef{c, i})
 		}
-		return out
 	}
-	a, b := keys[:len(keys)/2], keys[len(keys)/2:]
+	if len(refs) < 1<<14 || runtime.GOMAXPROCS(0) < 2 {
+		slices.SortFunc(refs, compareRefs)
+		return refs
+	}
+	a, b := refs[:len(refs)/2], refs[len(refs)/2:]
 	var wg sync.WaitGroup
-	wg.Go(func() { slices.SortFunc(a, compareKeys) })
-	slices.SortFunc(b, compareKeys)
+	wg.Go(func() { slices.SortFunc(a, compareRefs) })
+	slices.SortFunc(b, compareRefs)
 	wg.Wait()
+	out := make([]findingRef, 0, len(refs))
 	for len(a) > 0 && len(b) > 0 {
-		if compareKeys(b[0], a[0]) < 0 {
-			out, b = append(out, ref(b[0])), b[1:]
+		if compareRefs(b[0], a[0]) < 0 {
+			out, b = append(out, b[0]), b[1:]
 		} else {
-			out, a = append(out, ref(a[0])), a[1:]
+			out, a = append(out, a[0]), a[1:]
 		}
 	}
-	for _, rest := range [][]sortKey{a, b} {
-		for _, k := range rest {
-			out = append(out, ref(k))
-		}
-	}
-	return out
+	return append(append(out, a...), b...)
 }
 
-func compareKeys(a, b sortKey) int {
-	if c := cmp.Compare(a.hi, b.hi); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.lo, b.lo); c != 0 {
-		return c
-	}
-	return strings.Compare(a.id, b.id)
-}
-
-// sortKey packs a finding's severity rank and school ordinal (hi) and its
-// room and item ordinals (lo), so most comparisons are two integers.
-type sortKey struct {
-	hi, lo   uint64
-	id       string
-	chunk, i int32
-}
-
-func sortKeys(chunks [][]audit.Finding) []sortKey {
-	schools := ordinals(chunks, func(f *audit.Finding) string { return f.SchoolName }, false)
-	rooms := ordinals(chunks, func(f *audit.Finding) string { return f.RoomLabel }, true)
-	items := ordinals(chunks, func(f *audit.Finding) string { return f.ItemID }, false)
-	n := 0
-	for _, c := range chunks {
-		n += len(c)
-	}
-	keys := make([]sortKey, 0, n)
-	for ci, c := range chunks {
-		for i := range c {
-			f := &c[i]
-			keys = append(keys, sortKey{hi: uint64(f.Severity.Rank())<<32 | uint64(schools[f.SchoolName]),
-				lo: uint64(rooms[f.RoomLabel])<<32 | uint64(items[f.ItemID]), id: f.ID, chunk: int32(ci), i: int32(i)})
-		}
-	}
-	return keys
-}
-
-// ordinals numbers the distinct values of a field in sorted order; natural
-// sorts them as room labels ("2" before "10").
-func ordinals(chunks [][]audit.Finding, field func(*audit.Finding) string, natural bool) map[string]int {
-	seen := map[string]bool{}
-	var rooms []audit.Room
-	for _, c := range chunks {
-		for i := range c {
-			if v := field(&c[i]); !seen[v] {
-				seen[v] = true
-				rooms = append(rooms, audit.Room{Name: v})
-			}
-		}
-	}
-	if natural {
-		audit.SortRooms(rooms)
-	} else {
-		sort.Slice(rooms, func(i, j int) bool { return rooms[i].Name < rooms[j].Name })
-	}
-	out := make(map[string]int, len(rooms))
-	for i, r := range rooms {
-		out[r.Name] = i
-	}
-	return out
-}
+func compareRefs(a, b findingRef) int { return audit.CompareFindings(a.get(), b.get()) }
 
 func groupIssues(refs []findingRef) []backlogItem {
 	index := map[string]int{}
@@ -252,20 +186,14 @@ func (is backlogItem) rooms() []string {
 	if len(is.Findings) == 1 {
 		return []string{is.first().RoomLabel}
 	}
-	seen := map[string]bool{}
-	var rooms []audit.Room
+	var rooms []string
 	for _, f := range is.Findings {
-		if !seen[f.RoomLabel] {
-			seen[f.RoomLabel] = true
-			rooms = append(rooms, audit.Room{Name: f.RoomLabel})
+		if !slices.Contains(rooms, f.RoomLabel) {
+			rooms = append(rooms, f.RoomLabel)
 		}
 	}
-	audit.SortRooms(rooms)
-	out := make([]string, len(rooms))
-	for i, r := range rooms {
-		out[i] = r.Name
-	}
-	return out
+	slices.SortStableFunc(rooms, audit.CompareRoomLabels)
+	return rooms
 }
 
 // reasons lists the distinct failure reasons in alphabetical order.
@@ -275,21 +203,12 @@ func (is backlogItem) reasons() []string {
 	}
 	var out []string
 	for _, f := range is.Findings {
-		if f.Reason != "" && !containsText(out, f.Reason) {
+		if f.Reason != "" && !slices.Contains(out, f.Reason) {
 			out = append(out, f.Reason)
 		}
 	}
 	sort.Strings(out)
 	return out
-}
-
-func containsText(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // maxTitle keeps titles within every tracker's limit (Jira and Azure: 255).
@@ -433,7 +352,7 @@ func (ex *exporter) people(is backlogItem) []line {
 	}
 	var names []string
 	for _, f := range is.Findings {
-		if f.Teacher != "" && !containsText(names, f.Teacher) {
+		if f.Teacher != "" && !slices.Contains(names, f.Teacher) {
 			names = append(names, f.Teacher)
 		}
 	}
