@@ -253,12 +253,13 @@ func (is backlogItem) where(limit int) string {
 	return "rooms " + strings.Join(rooms, ", ")
 }
 
-func truncate(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
+// truncate keeps at most limit characters, ending a cut string with "…".
+func truncate(s string, limit int) string {
+	if utf8.RuneCountInString(s) <= limit {
 		return s
 	}
 	r := []rune(s)
-	return string(r[:max-1]) + "…"
+	return string(r[:limit-1]) + "…"
 }
 
 // teacherImpact phrases a severity as what it means for a teacher's day.

@@ -145,7 +145,7 @@ func (d *reportData) present() string {
 	var seen []string
 	for _, a := range answers {
 		v := strings.TrimSpace(a.Value)
-		if asked[a.ItemID] && !a.Deleted && v != "" && !containsStr(seen, v) {
+		if asked[a.ItemID] && !a.Deleted && v != "" && !slices.Contains(seen, v) {
 			seen = append(seen, v)
 		}
 	}

@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -97,10 +98,10 @@ func (d *reportData) topIssues() []issue {
 			is.rooms[f.RoomID] = true
 			is.roomOrder = append(is.roomOrder, d.roomOf(f))
 		}
-		if note := d.note(f); note != "" && !containsStr(is.notes, note) {
+		if note := d.note(f); note != "" && !slices.Contains(is.notes, note) {
 			is.notes = append(is.notes, note)
 		}
-		if !containsStr(is.reasons, f.Reason) {
+		if !slices.Contains(is.reasons, f.Reason) {
 			is.reasons = append(is.reasons, f.Reason)
 		}
 	}
@@ -159,15 +160,6 @@ func (d *reportData) applicableRooms(it audit.Item) int {
 		}
 	}
 	return max(n, 1)
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -82,7 +83,7 @@ func checkProblem(label string, reasons []string) string {
 			if r == audit.CheckMissing {
 				w = p.missing
 			}
-			if !containsStr(words, w) {
+			if !slices.Contains(words, w) {
 				words = append(words, w)
 			}
 		}
