@@ -89,3 +89,24 @@ func BenchmarkSortFindings(b *testing.B) {
 	}
 	b.ReportMetric(float64(countFindings(chunks)), "findings")
 }
+
+// BenchmarkWriteCSV writes the CSV of every current finding of a
+// district-sized database, the findings gathered once: the plain CSV (one
+// row per finding, formatted on every core) and Jira's.
+func BenchmarkWriteCSV(b *testing.B) {
+	s, _ := reporttest.OpenDistrict(b)
+	for _, format := range []Format{FormatCSV, FormatJira} {
+		items, ex, err := prepare(context.Background(), s, Options{Format: format, Anonymise: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(string(format), func(b *testing.B) {
+			for b.Loop() {
+				if err := ex.write(io.Discard, items); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(items)), "items")
+		})
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -12,47 +11,6 @@ import (
 	"techwalk/audit"
 	"techwalk/report/internal/reporttest"
 )
-
-// csvReference is how CSV exports were written before appendRecord: each
-// cell through SafeCell, then encoding/csv.
-func csvReference(t testing.TB, rec []string) string {
-	t.Helper()
-	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	safe := make([]string, len(rec))
-	for i, c := range rec {
-		safe[i] = SafeCell(c)
-	}
-	if err := cw.Write(safe); err != nil {
-		t.Fatal(err)
-	}
-	cw.Flush()
-	return buf.String()
-}
-
-func TestAppendRecordMatchesEncodingCSV(t *testing.T) {
-	cells := []string{"", "plain", " lead", "\tTab", "\rcr", "=1+2", "+1", "-1", "@sum", "a,b", `say "hi"`, "two\nlines",
-		"cr\r\nlf", `\.`, `'\.`, "=a,\"b\"\n", "\u00a0nbsp", "\u3000wide", "Nguyễn", "王芳", "trail ", "\"", ",", "\n",
-		"=", "@", "\xff\xfe", "- dash, comma"}
-	for _, c := range cells {
-		if got, want := string(appendRecord(nil, []string{c, c})), csvReference(t, []string{c, c}); got != want {
-			t.Errorf("cell %q: got %q, want %q", c, got, want)
-		}
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	alphabet := []string{"a", " ", "\t", "\r", "\n", ",", "\"", "=", "+", "-", "@", "\\", ".", "é", "\u2003", "'"}
-	for range 5000 {
-		rec := make([]string, 1+rng.IntN(4))
-		for i := range rec {
-			for range rng.IntN(6) {
-				rec[i] += alphabet[rng.IntN(len(alphabet))]
-			}
-		}
-		if got, want := string(appendRecord(nil, rec)), csvReference(t, rec); got != want {
-			t.Fatalf("record %q: got %q, want %q", rec, got, want)
-		}
-	}
-}
 
 // TestPlainCSVOnTheDemo checks the plain CSV of the sample district, with
 // anonymising on and off, against how it was written before: the bytes

@@ -3,13 +3,12 @@ package backlog
 import (
 	"bufio"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"techwalk/report/outfile"
 )
@@ -55,83 +54,38 @@ func writeCSV(w io.Writer, bom bool, produce func(emit func([]string) error) err
 	if err != nil {
 		return err
 	}
-	var line []byte
-	err = produce(func(rec []string) error {
-		line = appendRecord(line[:0], rec)
-		_, err := bw.Write(line)
+	cw := newSafeWriter(bw)
+	if err := produce(cw.Write); err != nil {
 		return err
-	})
-	if err != nil {
+	}
+	if err := cw.flush(); err != nil {
 		return err
 	}
 	return bw.Flush()
 }
 
-// appendRecord appends a CSV line of SafeCell'd cells, byte for byte as
-// encoding/csv writes it (comma separated, LF line ends), without the
-// copies SafeCell and a csv.Writer make.
-func appendRecord(dst []byte, rec []string) []byte {
-	for i, cell := range rec {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendCell(dst, cell)
-	}
-	return append(dst, '\n')
+// safeWriter is an encoding/csv writer (comma separated, LF line ends)
+// that passes every cell through SafeCell.
+type safeWriter struct {
+	cw   *csv.Writer
+	safe []string
 }
 
-// csvSpecial marks the bytes that make encoding/csv quote a cell.
-var csvSpecial = [256]bool{',': true, '"': true, '\r': true, '\n': true}
+func newSafeWriter(w io.Writer) *safeWriter { return &safeWriter{cw: csv.NewWriter(w)} }
 
-// hasCSVSpecial reports whether s holds a comma, a quote or a line break.
-func hasCSVSpecial(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if csvSpecial[s[i]] {
-			return true
-		}
+// Write writes one record of SafeCell'd cells.
+func (w *safeWriter) Write(rec []string) error {
+	w.safe = w.safe[:0]
+	for _, cell := range rec {
+		w.safe = append(w.safe, SafeCell(cell))
 	}
-	return false
+	return w.cw.Write(w.safe)
 }
 
-// appendCell appends SafeCell(s), quoted when encoding/csv would quote it.
-func appendCell(dst []byte, s string) []byte {
-	formula := isFormulaStart(s)
-	if !cellNeedsQuotes(s, formula) {
-		if formula {
-			dst = append(dst, '\'')
-		}
-		return append(dst, s...)
-	}
-	dst = append(dst, '"')
-	if formula {
-		dst = append(dst, '\'')
-	}
-	for {
-		i := strings.IndexByte(s, '"')
-		if i < 0 {
-			break
-		}
-		dst = append(append(dst, s[:i+1]...), '"')
-		s = s[i+1:]
-	}
-	return append(append(dst, s...), '"')
-}
-
-// cellNeedsQuotes follows encoding/csv: quote a cell holding a comma, a
-// quote or a line break, the cell `\.`, or one starting with a space (a
-// neutralised formula starts with its quote mark instead).
-func cellNeedsQuotes(s string, formula bool) bool {
-	if s == "" {
-		return false
-	}
-	if s == `\.` || hasCSVSpecial(s) {
-		return true
-	}
-	if formula {
-		return false
-	}
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsSpace(r)
+// flush writes what the csv.Writer holds and returns its error.
+func (w *safeWriter) flush() error {
+	w.cw.Flush()
+	return w.cw.Error()
 }
 
 func writeJSON(w io.Writer, v any) error {

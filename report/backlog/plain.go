@@ -1,6 +1,7 @@
 package backlog
 
 import (
+	"bytes"
 	"io"
 	"runtime"
 	"strconv"
@@ -219,18 +220,25 @@ func writePlainCSV(w io.Writer, bom bool, items []backlogItem) error {
 	if err != nil {
 		return err
 	}
-	if _, err := bw.Write(appendRecord(nil, plainFindingHeader)); err != nil {
+	header := newSafeWriter(bw)
+	if err := header.Write(plainFindingHeader); err != nil {
+		return err
+	}
+	if err := header.flush(); err != nil {
 		return err
 	}
 	blocks := (len(items) + plainBlock - 1) / plainBlock
 	err = formatInOrder(blocks, func() func(int, []byte) []byte {
 		ids, rec := groupIDs{}, make([]string, 0, len(plainFindingHeader))
 		return func(b int, buf []byte) []byte {
+			out := bytes.NewBuffer(buf)
+			cw := newSafeWriter(out)
 			for _, is := range items[b*plainBlock : min((b+1)*plainBlock, len(items))] {
 				p := plainFinding(is.first(), ids)
-				buf = appendRecord(buf, p.appendRecord(rec[:0]))
+				_ = cw.Write(p.appendRecord(rec[:0])) // a bytes.Buffer takes every write
 			}
-			return buf
+			_ = cw.flush()
+			return out.Bytes()
 		}
 	}, func(p []byte) error {
 		_, err := bw.Write(p)
