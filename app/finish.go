@@ -15,13 +15,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 	"techwalk/report/outfile"
 	"techwalk/report/pdf"
 )
 
 // finishScreen sums a visit up and closes it.
 type finishScreen struct {
-	store *audit.Store
+	store *sqlite.Store
 	u     *ui
 	data  *audit.VisitData
 

@@ -11,7 +11,7 @@ import (
 // SortRooms orders rooms the way people walk them: "2" before "10", "101A" after "101".
 func SortRooms(rooms []Room) {
 	sort.SliceStable(rooms, func(i, j int) bool {
-		return naturalLess(rooms[i].Label(), rooms[j].Label())
+		return NaturalLess(rooms[i].Label(), rooms[j].Label())
 	})
 }
 
@@ -65,8 +65,8 @@ func CompareRoomLabels(a, b string) int {
 	return cmp.Compare(len(a), len(b))
 }
 
-// naturalLess compares strings with runs of digits compared by value.
-func naturalLess(a, b string) bool { return CompareRoomLabels(a, b) < 0 }
+// NaturalLess compares strings with runs of digits compared by value.
+func NaturalLess(a, b string) bool { return CompareRoomLabels(a, b) < 0 }
 
 func splitDigits(s string) (digits, rest string) {
 	i := 0

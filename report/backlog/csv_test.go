@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 	"techwalk/report/internal/reporttest"
 )
 
@@ -29,7 +30,7 @@ func TestPlainCSVOnTheDemo(t *testing.T) {
 	}
 	findings = slices.Concat(audit.CurrentFaults([][]audit.Finding{findings}, false)...) // what a default export writes
 	for _, anonymise := range []string{"true", "false"} {
-		if err := s.SetSetting(ctx, audit.SettingAnonymise, anonymise); err != nil {
+		if err := s.SetSetting(ctx, sqlite.SettingAnonymise, anonymise); err != nil {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer

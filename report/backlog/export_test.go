@@ -14,19 +14,20 @@ import (
 
 	"techwalk/audit"
 	"techwalk/audit/benchdb"
+	"techwalk/audit/sqlite"
 	"techwalk/report/internal/reporttest"
 )
 
 // export is the export a caller makes: anonymised as the district's
 // setting says.
-func export(t *testing.T, s *audit.Store, opt Options) []byte {
+func export(t *testing.T, s *sqlite.Store, opt Options) []byte {
 	t.Helper()
 	opt.Anonymise = s.Anonymise(context.Background())
 	return exportBytes(t, s, opt)
 }
 
 // exportBytes is the export as Export writes it, with opt as given.
-func exportBytes(t *testing.T, s *audit.Store, opt Options) []byte {
+func exportBytes(t *testing.T, s *sqlite.Store, opt Options) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Export(context.Background(), s, opt, &buf); err != nil {
@@ -117,7 +118,7 @@ func TestJiraRowsLabelsPrioritiesAndIDs(t *testing.T) {
 
 func TestTeacherNamesOnlyWhenAnonymisingIsOff(t *testing.T) {
 	fx := reporttest.NewFixture(t)
-	reporttest.NoErr(t, fx.Store.SetSetting(context.Background(), audit.SettingAnonymise, "false"))
+	reporttest.NoErr(t, fx.Store.SetSetting(context.Background(), sqlite.SettingAnonymise, "false"))
 	out := string(export(t, fx.Store, Options{Format: FormatServiceNow}))
 	if !strings.Contains(out, "Teacher: Nguyễn Thị Hoa") {
 		t.Errorf("teacher not named with anonymising off:\n%s", out)
@@ -243,7 +244,7 @@ func TestGitHubAndPlainJSON(t *testing.T) {
 		t.Errorf("bodies:\n%s", body)
 	}
 	var plain []PlainFinding
-	reporttest.NoErr(t, fx.Store.SetSetting(context.Background(), audit.SettingAnonymise, "false"))
+	reporttest.NoErr(t, fx.Store.SetSetting(context.Background(), sqlite.SettingAnonymise, "false"))
 	reporttest.NoErr(t, json.Unmarshal(export(t, fx.Store, Options{Format: FormatJSON}), &plain))
 	teachers := map[string]bool{}
 	for _, p := range plain {

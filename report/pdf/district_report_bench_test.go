@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 	"techwalk/report/internal/reporttest"
 )
 
@@ -18,7 +18,7 @@ import (
 func BenchmarkDistrictReport(b *testing.B) {
 	s, _ := reporttest.OpenDistrict(b)
 	ctx := context.Background()
-	visits, err := s.Visits(ctx, audit.VisitFilter{})
+	visits, err := s.Visits(ctx, sqlite.VisitFilter{})
 	if err != nil || len(visits) == 0 {
 		b.Fatalf("no visits: %v", err)
 	}
@@ -42,7 +42,7 @@ func BenchmarkDistrictReport(b *testing.B) {
 }
 
 // loadVisit reads a visit's data and every photo's bytes.
-func loadVisit(b *testing.B, s *audit.Store, id string) {
+func loadVisit(b *testing.B, s *sqlite.Store, id string) {
 	ctx := context.Background()
 	data, err := s.LoadVisit(ctx, id)
 	if err != nil {

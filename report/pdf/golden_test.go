@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"testing"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 	"techwalk/report/internal/reporttest"
 )
 
@@ -21,7 +21,7 @@ func TestReportTextGolden(t *testing.T) {
 	v, err := s.LatestVisit(ctx, sc.ID, true)
 	reporttest.NoErr(t, err)
 	for _, anonymise := range []bool{true, false} {
-		reporttest.NoErr(t, s.SetSetting(ctx, audit.SettingAnonymise, strconv.FormatBool(anonymise)))
+		reporttest.NoErr(t, s.SetSetting(ctx, sqlite.SettingAnonymise, strconv.FormatBool(anonymise)))
 		opt, err := OptionsFromStore(ctx, s)
 		reporttest.NoErr(t, err)
 		path := writeReport(t, s, v.ID, opt)

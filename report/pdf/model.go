@@ -78,26 +78,27 @@ func (d *reportData) loadPrevious(ctx context.Context, src Source) error {
 	return nil
 }
 
-// loadHistory collects the scores of the school's finished visits up to this one.
+// loadHistory collects the scores of the school's finished visits up to
+// this one, walking back a previous visit at a time and scoring each with
+// the cheap score query.
 func (d *reportData) loadHistory(ctx context.Context, src Source) error {
-	visits, err := src.Visits(ctx, audit.VisitFilter{SchoolID: d.School.ID, FinishedOnly: true})
-	if err != nil {
-		return fmt.Errorf("list the school's visits: %w", err)
-	}
-	for _, v := range visits { // newest first
-		if v.ID == d.Visit.ID || !v.StartedAt.Before(d.Visit.StartedAt) {
-			continue
+	v := d.Visit
+	for range maxHistory - 1 {
+		prev, ok, err := src.PreviousVisit(ctx, v)
+		if err != nil {
+			return fmt.Errorf("find the visit before %s for the score history: %w", v.ID, err)
 		}
-		if len(d.history) == maxHistory-1 {
+		if !ok {
 			break
 		}
-		vd, err := src.LoadVisit(ctx, v.ID)
+		score, err := src.ScoreOf(ctx, prev.ID)
 		if err != nil {
-			return fmt.Errorf("load visit %s for the score history: %w", v.ID, err)
+			return fmt.Errorf("score visit %s for the score history: %w", prev.ID, err)
 		}
-		d.history = append(d.history, historyPoint{v.StartedAt, vd.Score.Score})
+		d.history = append(d.history, historyPoint{prev.StartedAt, score.Score})
+		v = prev
 	}
-	sort.Slice(d.history, func(i, j int) bool { return d.history[i].date.Before(d.history[j].date) })
+	slices.Reverse(d.history) // oldest first
 	d.history = append(d.history, historyPoint{d.Visit.StartedAt, d.Score.Score})
 	return nil
 }

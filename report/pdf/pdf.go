@@ -60,8 +60,8 @@ type Source interface {
 	LoadVisit(ctx context.Context, visitID string) (*audit.VisitData, error)
 	// PreviousVisit returns the school's finished visit before v, if any.
 	PreviousVisit(ctx context.Context, v audit.Visit) (audit.Visit, bool, error)
-	// Visits lists visits, newest first.
-	Visits(ctx context.Context, f audit.VisitFilter) ([]audit.Visit, error)
+	// ScoreOf computes a visit's experience score, without loading the rest.
+	ScoreOf(ctx context.Context, visitID string) (audit.VisitScore, error)
 	// PhotoData returns a photo's bytes.
 	PhotoData(ctx context.Context, id string) ([]byte, error)
 }

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // TestTemplate is a small checklist of check items with tricky labels.
@@ -29,7 +30,7 @@ func TestTemplate() *audit.Template {
 // with a Chinese one) and failing answers, with a multi-line note and a
 // note that looks like a formula.
 type Fixture struct {
-	Store  *audit.Store
+	Store  *sqlite.Store
 	School audit.School
 	Rooms  []audit.Room
 	Visit  audit.Visit

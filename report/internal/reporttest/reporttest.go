@@ -17,8 +17,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"techwalk/audit"
 	"techwalk/audit/benchdb"
+	"techwalk/audit/sqlite"
 )
 
 // update rewrites the golden files from the current code.
@@ -35,9 +35,9 @@ func Clock() func() time.Time {
 }
 
 // OpenStore opens the store at path with Clock, closed when the test ends.
-func OpenStore(t testing.TB, path string) *audit.Store {
+func OpenStore(t testing.TB, path string) *sqlite.Store {
 	t.Helper()
-	s, err := audit.Open(path, audit.WithClock(Clock()))
+	s, err := sqlite.Open(path, sqlite.WithClock(Clock()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func OpenStore(t testing.TB, path string) *audit.Store {
 // Demo builds the sample district with Clock and fixed ids (uuid's random
 // source seeded until the test ends), so the same code always gives the
 // same database. The test must not run in parallel with others.
-func Demo(t *testing.T) *audit.Store {
+func Demo(t *testing.T) *sqlite.Store {
 	t.Helper()
 	uuid.SetRand(rand.NewChaCha8([32]byte{'t', 'e', 'c', 'h', 'w', 'a', 'l', 'k'}))
 	t.Cleanup(func() { uuid.SetRand(nil) })
@@ -102,7 +102,7 @@ func NoErr(t testing.TB, err error) {
 
 // OpenDistrict opens the cached district-sized database (building it on
 // first use) and returns the store and the file's path.
-func OpenDistrict(b *testing.B) (*audit.Store, string) {
+func OpenDistrict(b *testing.B) (*sqlite.Store, string) {
 	s, path, err := benchdb.Open(benchdb.District)
 	if err != nil {
 		b.Fatal(err)
