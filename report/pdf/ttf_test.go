@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"encoding/binary"
 	"strings"
 	"testing"
 
@@ -74,83 +73,6 @@ func TestParseTTFRefusesWhatCannotBeEmbedded(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v; want one containing %q", name, err, tc.want)
 		}
-	}
-}
-
-// cmapFont reads a cmap table holding just the given subtable.
-func cmapFont(numGlyphs int, subtable []byte) (*ttfFont, error) {
-	f := &ttfFont{bmp: make([]uint16, 0x10000), numGlyphs: numGlyphs}
-	cmap := be16(0, 1, 3, 10)
-	cmap = append(cmap, be32(12)...)
-	return f, f.readCmap(append(cmap, subtable...))
-}
-
-func be16(vs ...int) []byte {
-	var b []byte
-	for _, v := range vs {
-		b = binary.BigEndian.AppendUint16(b, uint16(v))
-	}
-	return b
-}
-
-func be32(vs ...int) []byte {
-	var b []byte
-	for _, v := range vs {
-		b = binary.BigEndian.AppendUint32(b, uint32(v))
-	}
-	return b
-}
-
-func TestCmapFormat4(t *testing.T) {
-	// Two segments: 'A'-'C' by delta to glyphs 1-3; 'x'-'y' through the
-	// glyph array to glyphs 7 and 0 (none); then the 0xFFFF terminator.
-	sub := be16(4, 0, 0, 6, 0, 0, 0)
-	sub = append(sub, be16('C', 'y', 0xFFFF, 0, 'A', 'x', 0xFFFF)...)
-	sub = append(sub, be16(1-'A'+0x10000, 0, 1)...)
-	sub = append(sub, be16(0, 4, 0)...) // idRangeOffset: segment 2 points 4 bytes on, to the glyph array
-	sub = append(sub, be16(7, 0)...)
-	f, err := cmapFont(10, sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for r, g := range map[rune]uint16{'A': 1, 'B': 2, 'C': 3, 'D': 0, 'x': 7, 'y': 0, 0xFFFF: 0} {
-		if f.bmp[r] != g {
-			t.Errorf("%q maps to glyph %d; want %d", r, f.bmp[r], g)
-		}
-	}
-}
-
-func TestCmapFormat12(t *testing.T) {
-	sub := be16(12, 0)
-	sub = append(sub, be32(0, 0, 2)...)
-	sub = append(sub, be32(0x4E00, 0x4E02, 5)...)
-	sub = append(sub, be32(0x1F600, 0x1F601, 8)...)
-	f, err := cmapFont(10, sub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.bmp[0x4E00] != 5 || f.bmp[0x4E02] != 7 || f.bmp[0x4E03] != 0 {
-		t.Errorf("BMP group mapped to %d, %d, %d; want 5, 7, 0", f.bmp[0x4E00], f.bmp[0x4E02], f.bmp[0x4E03])
-	}
-	if !f.covers(0x1F600) || f.covers(0x1F602) {
-		t.Error("astral group coverage is wrong")
-	}
-}
-
-func TestCmapRefusesOverlapsAndOverruns(t *testing.T) {
-	overlap := be16(12, 0)
-	overlap = append(overlap, be32(0, 0, 2)...)
-	overlap = append(overlap, be32(0x100, 0x200, 1, 0x150, 0x160, 1)...)
-	if _, err := cmapFont(10, overlap); err == nil || !strings.Contains(err.Error(), "out of order") {
-		t.Errorf("overlapping groups: error %v", err)
-	}
-	short := be16(12, 0)
-	short = append(short, be32(0, 0, 1000)...)
-	if _, err := cmapFont(10, short); err == nil || !strings.Contains(err.Error(), "cut off") {
-		t.Errorf("groups beyond the table: error %v", err)
-	}
-	if _, err := cmapFont(10, be16(6, 0)); err == nil || !strings.Contains(err.Error(), "no Unicode") {
-		t.Errorf("only an unsupported format: error %v", err)
 	}
 }
 
