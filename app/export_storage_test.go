@@ -132,7 +132,7 @@ func TestAzureExportIntoAFolderOutsideTheFileSystem(t *testing.T) {
 	// findings are in backlog and a default export leaves them out.
 	want, err := backlog.Parts(ctx, s, opt, es.baseName(opt))
 	if err != nil || len(want) == 0 {
-		t.Fatalf("ExportParts: %d parts, %v", len(want), err)
+		t.Fatalf("backlog.Parts: %d parts, %v", len(want), err)
 	}
 	es.onFolder(opt, folder, nil)
 	es.exportJob.wait()
