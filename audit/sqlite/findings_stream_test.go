@@ -5,9 +5,10 @@ import (
 	"errors"
 	"reflect"
 	"sort"
-	"techwalk/audit"
 	"testing"
 	"time"
+
+	"techwalk/audit"
 )
 
 // TestEachFindingMatchesFindings checks the streaming path yields exactly

@@ -5,9 +5,10 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"testing"
+
 	"techwalk/audit"
 	"techwalk/audit/importer"
-	"testing"
 )
 
 // ticketFixture makes two findings (hdmi missing, display broken in room

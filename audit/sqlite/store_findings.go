@@ -7,7 +7,7 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strings"
+
 	"techwalk/audit"
 )
 
@@ -71,7 +71,7 @@ func upsertAction(ctx context.Context, tx *sql.Tx, a *audit.Action) error {
 		due_date=excluded.due_date, status=excluded.status, ticket_key=excluded.ticket_key, updated_at=excluded.updated_at,
 		device=excluded.device`,
 		a.FindingID, a.OwnerTeam, string(a.Priority), a.DueDate, string(a.Status), a.TicketKey, formatTime(a.UpdatedAt), a.Device)
-	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+	if isForeignKey(err) {
 		return fmt.Errorf("action: finding %s does not exist", a.FindingID)
 	}
 	return err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
 	"techwalk/audit"
 )
 
@@ -111,7 +112,7 @@ func insertRoom(ctx context.Context, tx *sql.Tx, r *audit.Room) error {
 		ON CONFLICT(id) DO UPDATE SET school_id=excluded.school_id, number=excluded.number, name=excluded.name,
 		kind=excluded.kind, teacher=excluded.teacher, updated_at=excluded.updated_at, device=excluded.device, deleted=excluded.deleted`,
 		r.ID, r.SchoolID, r.Number, r.Name, string(r.Kind), r.Teacher, formatTime(r.CreatedAt), formatTime(r.UpdatedAt), r.Device, r.Deleted)
-	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+	if isForeignKey(err) {
 		return fmt.Errorf("room %q: its school does not exist", r.Label())
 	}
 	return err
