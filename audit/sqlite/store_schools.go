@@ -65,11 +65,6 @@ func (s *Store) FindSchool(ctx context.Context, key string) (audit.School, error
 	return audit.School{}, fmt.Errorf("no school named %q: %w", key, audit.ErrNotFound)
 }
 
-// DeleteSchool marks a school deleted (a tombstone, so merges keep it deleted).
-func (s *Store) DeleteSchool(ctx context.Context, id string) error {
-	return s.tombstone(ctx, "schools", id)
-}
-
 func (s *Store) tombstone(ctx context.Context, table, id string) error {
 	now := formatTime(s.now())
 	return s.write(ctx, func(tx *sql.Tx) error {
