@@ -7,10 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"techwalk/audit"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"techwalk/audit"
 )
 
 // fixedClock returns a clock that starts at a fixed time and ticks a millisecond per call.
