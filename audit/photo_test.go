@@ -136,3 +136,30 @@ func FuzzProcessPhoto(f *testing.F) {
 		}
 	})
 }
+
+// Shrinking one-pixel stripes (a whiteboard's fine print, a fabric) must give
+// an even grey, not bands: every source pixel has to count.
+func TestScaleDownAveragesFineDetail(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 4032, 3024))
+	for y := 0; y < 3024; y++ {
+		for x := 0; x < 4032; x++ {
+			v := uint8(0)
+			if x%2 == 0 {
+				v = 255
+			}
+			src.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+		}
+	}
+	dst := scaleDown(src, 1600)
+	if got := dst.Bounds().Size(); got != (image.Point{1600, 1200}) {
+		t.Fatalf("size %v, want 1600x1200", got)
+	}
+	lo, hi := uint8(255), uint8(0)
+	for x := 0; x < dst.Bounds().Dx(); x++ {
+		v := dst.RGBAAt(x, 600).R
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	if int(hi)-int(lo) > 24 {
+		t.Errorf("stripes shrank into bands from %d to %d grey; want an even grey", lo, hi)
+	}
+}
