@@ -18,8 +18,8 @@ type MergeOutcome int
 // The outcomes of applying a row.
 const (
 	MergeUnchanged MergeOutcome = iota // the incoming row was already known, or older
-	MergeAdded                    // the row was new here
-	MergeUpdated                  // the incoming row replaced an older one
+	MergeAdded                         // the row was new here
+	MergeUpdated                       // the incoming row replaced an older one
 )
 
 // LastWriter decides between the version held here (when there is one)
