@@ -86,8 +86,6 @@ type ActionField struct {
 type ActionChange struct {
 	FindingID                                    string
 	OwnerTeam, Priority, DueDate, Status, Ticket ActionField
-	UpdatedAt                                    string
-	Device                                       string
 }
 
 // fields lists the action's fields in a fixed order.

@@ -146,3 +146,6 @@ func (c *Clock) Last() HLC {
 	defer c.mu.Unlock()
 	return c.last
 }
+
+// wallTime is the reading's wall time.
+func wallTime(h HLC) time.Time { return time.UnixMilli(h.Wall).UTC() }

@@ -252,8 +252,5 @@ func MergeAction(have bool, local, incoming ActionChange) (ActionChange, MergeOu
 			outcome = MergeUpdated
 		}
 	}
-	if outcome == MergeUpdated && incoming.Clock().After(local.Clock()) {
-		out.UpdatedAt, out.Device = incoming.UpdatedAt, incoming.Device
-	}
 	return out, outcome
 }

@@ -49,6 +49,7 @@ type Store struct {
 	forget   func()   // drops the file from the in-process registry
 
 	mu        sync.Mutex
+	clock     *Clock               // this device's hybrid logical clock, loaded on the first write
 	templates map[string]*Template // "id@version"
 	visitTpl  map[string]*Template // visit id
 }
@@ -491,6 +492,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("start saving: %w", saveError(err))
 	}
 	defer tx.Rollback()
+	if err := s.tick(ctx, tx); err != nil {
+		return saveError(err)
+	}
 	if err := fn(tx); err != nil {
 		return saveError(err)
 	}

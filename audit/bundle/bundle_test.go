@@ -62,7 +62,7 @@ func sampleChangeSet(t testing.TB, photo []byte, w, h int) *audit.ChangeSet {
 			Value: "missing", Note: "東京 adapter 🙂"}, Clock: clock.Now()}},
 		Photos: []audit.PhotoChange{{Photo: audit.Photo{Record: rec("p1"), VisitID: "v1", RoomID: "r1", ItemID: "hdmi",
 			Mime: "image/jpeg", Width: w, Height: h, SHA256: sum(photo)}, Clock: clock.Now(), Data: photo}},
-		Actions: []audit.ActionChange{{FindingID: "a1", Status: audit.ActionField{Value: "open", Clock: clock.Now()}, Device: "dev-a"}},
+		Actions: []audit.ActionChange{{FindingID: "a1", Status: audit.ActionField{Value: "open", Clock: clock.Now()}}},
 	}
 	return cs
 }
