@@ -289,6 +289,9 @@ func (cs ChangeSet) Canonical() ChangeSet {
 	out.Schools = sortedBy(cs.Schools, func(r SchoolChange) string { return r.ID })
 	out.Rooms = sortedBy(cs.Rooms, func(r RoomChange) string { return r.ID })
 	out.Templates = sortedBy(cs.Templates, func(r TemplateChange) string { return r.ID + "\x00" + r.Version })
+	for i := range out.Templates {
+		out.Templates[i].Clock = HLC{} // a version never changes: which device stored it first does not matter
+	}
 	out.Visits = sortedBy(cs.Visits, func(r VisitChange) string { return r.ID })
 	out.VisitRooms = sortedBy(cs.VisitRooms, func(r VisitRoomChange) string { return r.VisitID + "|" + r.RoomID })
 	out.Answers = sortedBy(cs.Answers, func(r AnswerChange) string { return r.ID })

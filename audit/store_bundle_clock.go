@@ -37,3 +37,10 @@ func (s *Store) hlcClock(ctx context.Context, q querier) (*Clock, error) {
 	s.clock = NewClock(s.device, s.now, last)
 	return s.clock, nil
 }
+
+// SchemaVersion is the database schema this TechWalk writes; bundles
+// carry it, and one from a newer schema is refused.
+func SchemaVersion() (int, error) {
+	m, err := loadMigrations()
+	return len(m), err
+}
