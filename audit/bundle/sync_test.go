@@ -26,7 +26,11 @@ type device struct {
 	name  string
 	store *audit.Store
 	dir   string
+	at    *time.Time // the device's wall clock, a second later at each reading
 }
+
+// wait moves the device's wall clock on by d.
+func (d *device) wait(by time.Duration) { *d.at = d.at.Add(by) }
 
 func newDevice(t testing.TB, name string, skew time.Duration) *device {
 	t.Helper()
@@ -46,7 +50,7 @@ func newDevice(t testing.TB, name string, skew time.Duration) *device {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	return &device{name: name, store: s, dir: dir}
+	return &device{name: name, store: s, dir: dir, at: &at}
 }
 
 func schemaVersion(t testing.TB) int {
