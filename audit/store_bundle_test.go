@@ -3,7 +3,9 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -130,4 +132,58 @@ func TestApplyChangeSetTwiceChangesNothing(t *testing.T) {
 	if canonical(t, b) != want {
 		t.Fatal("importing again changed the database")
 	}
+}
+
+func TestSyncMigrationStampsRowsOfAnOlderFile(t *testing.T) {
+	ctx := context.Background()
+	original := migrationSource
+	t.Cleanup(func() { migrationSource = original })
+	migrationSource = withMigrations(t, migrationFiles, syncMigration(t), "", "") // the file as it was before the sync migration
+	path := filepath.Join(t.TempDir(), "old", "techwalk.db")
+	old, err := Open(path, WithClock(fixedClock()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.w.Exec(`INSERT INTO schools(id, name, created_at, updated_at, device) VALUES ('s1', 'Old School', '2026-03-01T10:00:00Z', '2026-03-01T10:00:00.25Z', 'dev-old')`); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	migrationSource = original
+	s, err := Open(path, WithClock(fixedClock()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cs, err := s.ExportChangeSet(ctx, ExportScope{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := HLC{Wall: time.Date(2026, 3, 1, 10, 0, 0, 250e6, time.UTC).UnixMilli(), Device: "dev-old"}
+	if len(cs.Schools) != 1 || cs.Schools[0].Clock != want {
+		t.Fatalf("the upgraded school carries %+v; want the clock of its last change %v", cs.Schools, want)
+	}
+	sc := cs.Schools[0].School
+	sc.Principal = "Dr. Okafor"
+	if err := s.SaveSchool(ctx, &sc); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := s.ExportChangeSet(ctx, ExportScope{All: true})
+	if !after.Schools[0].Clock.After(want) || after.Schools[0].Clock.Device != s.Device() {
+		t.Fatalf("a save after the upgrade carries %v", after.Schools[0].Clock)
+	}
+}
+
+// syncMigration is the number of migrations before the one that adds clocks.
+func syncMigration(t *testing.T) int {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range entries {
+		if strings.HasSuffix(e.Name(), "_sync.sql") {
+			return i
+		}
+	}
+	t.Fatal("no sync migration")
+	return 0
 }
