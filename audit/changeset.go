@@ -88,15 +88,16 @@ type ActionChange struct {
 	OwnerTeam, Priority, DueDate, Status, Ticket ActionField
 }
 
-// fields lists the action's fields in a fixed order.
-func (a *ActionChange) fields() []*ActionField {
+// Fields lists the action's fields in a fixed order: owner team,
+// priority, due date, status, ticket key.
+func (a *ActionChange) Fields() []*ActionField {
 	return []*ActionField{&a.OwnerTeam, &a.Priority, &a.DueDate, &a.Status, &a.Ticket}
 }
 
 // Clock is the newest of the action's field clocks.
 func (a ActionChange) Clock() HLC {
 	var newest HLC
-	for _, f := range a.fields() {
+	for _, f := range a.Fields() {
 		if f.Clock.After(newest) {
 			newest = f.Clock
 		}
@@ -201,12 +202,12 @@ func (cs *ChangeSet) eachClock(fn func(HLC)) {
 // position when it does not.
 func (cs *ChangeSet) Validate() error {
 	for i, r := range cs.Schools {
-		if err := firstError(needID(r.ID), r.School.Validate()); err != nil {
+		if err := FirstError(needID(r.ID), r.School.Validate()); err != nil {
 			return rowError("schools", i, err)
 		}
 	}
 	for i, r := range cs.Rooms {
-		if err := firstError(needID(r.ID), r.Room.Validate()); err != nil {
+		if err := FirstError(needID(r.ID), r.Room.Validate()); err != nil {
 			return rowError("rooms", i, err)
 		}
 	}
@@ -219,7 +220,7 @@ func (cs *ChangeSet) Validate() error {
 		}
 	}
 	for i, r := range cs.Visits {
-		if err := firstError(needID(r.ID), r.Visit.Validate()); err != nil {
+		if err := FirstError(needID(r.ID), r.Visit.Validate()); err != nil {
 			return rowError("visits", i, err)
 		}
 	}
@@ -229,17 +230,17 @@ func (cs *ChangeSet) Validate() error {
 		}
 	}
 	for i, r := range cs.Answers {
-		if err := firstError(needID(r.ID), r.Answer.Validate()); err != nil {
+		if err := FirstError(needID(r.ID), r.Answer.Validate()); err != nil {
 			return rowError("answers", i, err)
 		}
 	}
 	for i, r := range cs.Feedback {
-		if err := firstError(needID(r.ID), r.Feedback.Validate()); err != nil {
+		if err := FirstError(needID(r.ID), r.Feedback.Validate()); err != nil {
 			return rowError("feedback", i, err)
 		}
 	}
 	for i, r := range cs.Photos {
-		if err := firstError(needID(r.ID), checkPhotoChange(r)); err != nil {
+		if err := FirstError(needID(r.ID), checkPhotoChange(r)); err != nil {
 			return rowError("photos", i, err)
 		}
 	}
@@ -260,7 +261,7 @@ func needID(id string) error {
 	if id == "" {
 		return fmt.Errorf("no id")
 	}
-	return checkText("id", id, MaxNameLen)
+	return CheckText("id", id, MaxNameLen)
 }
 
 func rowError(part string, i int, err error) error {
@@ -271,7 +272,7 @@ func checkPhotoChange(p PhotoChange) error {
 	if p.VisitID == "" || p.RoomID == "" || len(p.SHA256) != 64 {
 		return fmt.Errorf("photo without its visit, room or SHA-256")
 	}
-	return checkText("caption", p.Caption, MaxNameLen)
+	return CheckText("caption", p.Caption, MaxNameLen)
 }
 
 func checkActionChange(a ActionChange) error {

@@ -81,7 +81,7 @@ func ParseHLC(s string) (HLC, error) {
 	if err1 != nil || err2 != nil || wall < 0 || strings.ContainsAny(parts[0]+parts[1], "+-") {
 		return HLC{}, fmt.Errorf("%q: %w", s, ErrBadClock)
 	}
-	if err := checkText("clock device", parts[2], MaxNameLen); err != nil {
+	if err := CheckText("clock device", parts[2], MaxNameLen); err != nil {
 		return HLC{}, fmt.Errorf("%q: %w", s, ErrBadClock)
 	}
 	return HLC{Wall: wall, Counter: uint32(counter), Device: parts[2]}, nil
@@ -147,5 +147,5 @@ func (c *Clock) Last() HLC {
 	return c.last
 }
 
-// wallTime is the reading's wall time.
-func wallTime(h HLC) time.Time { return time.UnixMilli(h.Wall).UTC() }
+// WallTime is the reading's wall time.
+func WallTime(h HLC) time.Time { return time.UnixMilli(h.Wall).UTC() }

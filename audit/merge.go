@@ -245,7 +245,7 @@ func MergeAction(have bool, local, incoming ActionChange) (ActionChange, MergeOu
 		return incoming, MergeAdded
 	}
 	out, outcome := local, MergeUnchanged
-	lf, inf := out.fields(), incoming.fields()
+	lf, inf := out.Fields(), incoming.Fields()
 	for i := range lf {
 		if inf[i].Clock.After(lf[i].Clock) {
 			*lf[i] = *inf[i]

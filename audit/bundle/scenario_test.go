@@ -7,19 +7,20 @@ import (
 
 	"techwalk/audit"
 	"techwalk/audit/bundle"
+	"techwalk/audit/importer"
 )
 
 func importCSV(t *testing.T, d *device, name, text string) {
 	t.Helper()
-	f, err := audit.ReadCSV(name, []byte(text))
+	f, err := importer.ReadCSV(name, []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := audit.DetectMapping(f.Header)
+	m, err := importer.DetectMapping(f.Header)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.store.ImportDirectory(context.Background(), f, m, audit.ImportOptions{}); err != nil {
+	if _, err := d.store.ImportDirectory(context.Background(), f, m, importer.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"techwalk/audit"
 	"techwalk/audit/bundle"
+	"techwalk/audit/sqlite"
 )
 
 var day = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
@@ -24,7 +25,7 @@ var day = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
 // device is one laptop or tablet: its own database file and clock.
 type device struct {
 	name  string
-	store *audit.Store
+	store *sqlite.Store
 	dir   string
 	at    *time.Time // the device's wall clock, a second later at each reading
 }
@@ -41,8 +42,8 @@ func newDevice(t testing.TB, name string, skew time.Duration) *device {
 	t.Cleanup(func() { os.RemoveAll(base) })
 	dir := filepath.Join(base, name)
 	at := day.Add(skew)
-	var s *audit.Store
-	s, err = audit.Open(filepath.Join(dir, "techwalk.db"), audit.WithClock(func() time.Time {
+	var s *sqlite.Store
+	s, err = sqlite.Open(filepath.Join(dir, "techwalk.db"), sqlite.WithClock(func() time.Time {
 		at = at.Add(time.Second)
 		return at
 	}))
@@ -54,7 +55,7 @@ func newDevice(t testing.TB, name string, skew time.Duration) *device {
 }
 
 func schemaVersion(t testing.TB) int {
-	v, err := audit.SchemaVersion()
+	v, err := sqlite.SchemaVersion()
 	if err != nil {
 		t.Fatal(err)
 	}
