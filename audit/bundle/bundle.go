@@ -213,10 +213,19 @@ func (m *Manifest) writeEntry(zw *zip.Writer, name string, data []byte, method u
 	return err
 }
 
-// Read reads and checks a whole bundle held in data. maxSchema is the
-// newest database schema this TechWalk knows; a bundle from a newer one is
-// refused. Nothing is returned unless every check passed.
-func Read(data []byte, maxSchema int, lim Limits) (*Bundle, error) {
+// ReadManifest checks a bundle's seal, names and manifest and returns the
+// manifest, without reading its rows: enough to tell a bundle already
+// imported. Read checks everything else.
+func ReadManifest(data []byte, maxSchema int, lim Limits) (Manifest, error) {
+	r, err := open(data, lim)
+	if err != nil {
+		return Manifest{}, err
+	}
+	return r.manifest(r.files[manifestName], maxSchema)
+}
+
+// open checks the file's size, zip structure, seal and entry names.
+func open(data []byte, lim Limits) (*reader, error) {
 	if int64(len(data)) > lim.File {
 		return nil, fmt.Errorf("%w: the file is %d bytes; the limit is %d", ErrTooLarge, len(data), lim.File)
 	}
@@ -234,12 +243,21 @@ func Read(data []byte, maxSchema int, lim Limits) (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := reader{files: files, lim: lim}
-	mf, ok := files[manifestName]
-	if !ok {
+	if files[manifestName] == nil {
 		return nil, fmt.Errorf("%w: it has no %s", ErrNotBundle, manifestName)
 	}
-	m, err := r.manifest(mf, maxSchema)
+	return &reader{files: files, lim: lim}, nil
+}
+
+// Read reads and checks a whole bundle held in data. maxSchema is the
+// newest database schema this TechWalk knows; a bundle from a newer one is
+// refused. Nothing is returned unless every check passed.
+func Read(data []byte, maxSchema int, lim Limits) (*Bundle, error) {
+	r, err := open(data, lim)
+	if err != nil {
+		return nil, err
+	}
+	m, err := r.manifest(r.files[manifestName], maxSchema)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,8 @@ type Source interface {
 // Sink is a store a change set can be applied to.
 type Sink interface {
 	ApplyChangeSet(ctx context.Context, cs *audit.ChangeSet, from audit.Origin, dryRun bool) (audit.ApplyReport, error)
+	// BundleImported reports whether the bundle id was applied before.
+	BundleImported(ctx context.Context, bundleID string) (bool, error)
 }
 
 // Export writes the rows scope selects from src to a new bundle at path
@@ -76,10 +78,24 @@ func ReadFile(path string, schema int, lim Limits) (*Bundle, error) {
 
 // Import reads the bundle at path in full and applies it to dst in one
 // transaction (or, with dryRun, reports what it would do).
+// A bundle already imported is recognised from its sealed manifest alone,
+// without decoding its rows.
 func Import(ctx context.Context, dst Sink, path string, schema int, dryRun bool) (audit.ApplyReport, Manifest, error) {
-	b, err := ReadFile(path, schema, DefaultLimits)
+	data, err := audit.ReadInputFile(path, DefaultLimits.File)
 	if err != nil {
 		return audit.ApplyReport{}, Manifest{}, err
+	}
+	m, err := ReadManifest(data, schema, DefaultLimits)
+	if err != nil {
+		return audit.ApplyReport{}, m, fmt.Errorf("%s: %w; nothing was imported", path, err)
+	}
+	done, err := dst.BundleImported(ctx, m.BundleID)
+	if err != nil || done {
+		return audit.ApplyReport{BundleID: m.BundleID, AlreadyImported: done, DryRun: dryRun}, m, err
+	}
+	b, err := Read(data, schema, DefaultLimits)
+	if err != nil {
+		return audit.ApplyReport{}, Manifest{}, fmt.Errorf("%s: %w; nothing was imported", path, err)
 	}
 	rep, err := dst.ApplyChangeSet(ctx, &b.ChangeSet, audit.Origin{BundleID: b.Manifest.BundleID, Device: b.Manifest.Device}, dryRun)
 	if err != nil {

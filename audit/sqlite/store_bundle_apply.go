@@ -21,7 +21,8 @@ func (s *Store) ApplyChangeSet(ctx context.Context, cs *audit.ChangeSet, from au
 	}
 	var observed audit.HLC
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		a := &applier{ctx: ctx, tx: tx, rep: &rep, ids: map[string]string{}, touched: map[string]bool{}}
+		a := &applier{ctx: ctx, tx: tx, rep: &rep, ids: map[string]string{}, touched: map[string]bool{}, fresh: map[string]bool{}, schoolRooms: map[string][]audit.RoomChange{}, stmts: map[string]*sql.Stmt{}}
+		defer a.close()
 		if from.BundleID != "" {
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM imported_bundles WHERE bundle_id = ?", from.BundleID).Scan(&n); err != nil {
@@ -45,13 +46,19 @@ func (s *Store) ApplyChangeSet(ctx context.Context, cs *audit.ChangeSet, from au
 		if err := s.observe(ctx, tx, observed); err != nil {
 			return err
 		}
-		if dryRun {
+		if dryRun { // deferred foreign keys are checked at commit: check them now, then roll back
+			if err := a.checkReferences(); err != nil {
+				return err
+			}
 			return errDryRun
 		}
 		return nil
 	})
 	if errors.Is(err, errDryRun) {
 		err = nil
+	}
+	if sqliteCode(err) == sqliteForeignKey {
+		err = fmt.Errorf("%w: a row names a visit, room, template or finding that neither the change set nor this database holds; nothing was imported", audit.ErrDanglingReference)
 	}
 	if err != nil {
 		return rep, err
@@ -85,11 +92,59 @@ type applier struct {
 	rep     *audit.ApplyReport
 	ids     map[string]string // "kind|other id" -> local id
 	touched map[string]bool   // conflict keys whose versions changed
+	fresh   map[string]bool   // visits this change set added: nothing of theirs is held here yet
+	// schoolRooms caches the rooms of a school held here, by school id,
+	// while the change set's rooms are matched; dropped when a room changes.
+	schoolRooms map[string][]audit.RoomChange
+	stmts       map[string]*sql.Stmt
+}
+
+// stmt is the transaction's prepared statement for query, prepared on
+// first use: a change set runs the same few statements thousands of times.
+func (a *applier) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := a.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := a.tx.PrepareContext(a.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	a.stmts[query] = st
+	return st, nil
 }
 
 func (a *applier) exec(query string, args ...any) error {
-	_, err := a.tx.ExecContext(a.ctx, query, args...)
+	st, err := a.stmt(query)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(a.ctx, args...)
 	return err
+}
+
+// queryRow runs a one-row query through its prepared statement; an error
+// preparing it comes back from Scan.
+func (a *applier) queryRow(query string, args ...any) *sql.Row {
+	st, err := a.stmt(query)
+	if err != nil {
+		return a.queryRow(query, args...)
+	}
+	return st.QueryRowContext(a.ctx, args...)
+}
+
+func (a *applier) query(query string, args ...any) (*sql.Rows, error) {
+	st, err := a.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(a.ctx, args...)
+}
+
+// close releases the prepared statements.
+func (a *applier) close() {
+	for _, st := range a.stmts {
+		st.Close()
+	}
 }
 
 func (a *applier) apply(cs *audit.ChangeSet) error {
@@ -108,9 +163,6 @@ func (a *applier) apply(cs *audit.ChangeSet) error {
 		if err := step(cs); err != nil {
 			return err
 		}
-	}
-	if err := a.checkReferences(); err != nil {
-		return err
 	}
 	return a.openConflicts()
 }
@@ -159,6 +211,7 @@ var references = map[string][][2]string{
 // rename moves a row held here under old to the canonical id new, with
 // every reference to it, and maps old to new for later change sets.
 func (a *applier) rename(kind, old, new string) error {
+	clear(a.schoolRooms)
 	for _, ref := range references[kind] {
 		if err := a.exec(fmt.Sprintf("UPDATE %s SET %s = ? WHERE %s = ?", ref[0], ref[1], ref[1]), new, old); err != nil {
 			return err
@@ -189,7 +242,7 @@ func (a *applier) settle(kind, localID, incomingID string) (string, error) {
 func (a *applier) templates(cs *audit.ChangeSet) error {
 	for _, t := range cs.Templates {
 		var local audit.TemplateChange
-		err := a.tx.QueryRowContext(a.ctx, "SELECT body FROM templates WHERE id = ? AND version = ?", t.ID, t.Version).Scan(&local.Body)
+		err := a.queryRow("SELECT body FROM templates WHERE id = ? AND version = ?", t.ID, t.Version).Scan(&local.Body)
 		have := err == nil
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
@@ -211,7 +264,7 @@ func (a *applier) templates(cs *audit.ChangeSet) error {
 
 func (a *applier) rowClock(query string, args ...any) (audit.HLC, bool, error) {
 	var text string
-	err := a.tx.QueryRowContext(a.ctx, query, args...).Scan(&text)
+	err := a.queryRow(query, args...).Scan(&text)
 	if errors.Is(err, sql.ErrNoRows) {
 		return audit.HLC{}, false, nil
 	}
@@ -286,7 +339,7 @@ func first[T any](list []T) T {
 }
 
 func (a *applier) schoolRows(where string, args ...any) ([]audit.SchoolChange, error) {
-	rows, err := a.tx.QueryContext(a.ctx, "SELECT "+schoolColumns+", hlc FROM schools WHERE "+where, args...)
+	rows, err := a.query("SELECT "+schoolColumns+", hlc FROM schools WHERE "+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +361,7 @@ func (a *applier) schoolRows(where string, args ...any) ([]audit.SchoolChange, e
 }
 
 func (a *applier) roomRows(where string, args ...any) ([]audit.RoomChange, error) {
-	rows, err := a.tx.QueryContext(a.ctx, "SELECT "+roomColumns+", hlc FROM rooms WHERE "+where, args...)
+	rows, err := a.query("SELECT "+roomColumns+", hlc FROM rooms WHERE "+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -336,9 +389,12 @@ func (a *applier) findRoom(in audit.Room) (audit.RoomChange, bool, error) {
 	if err != nil || len(list) > 0 {
 		return first(list), len(list) > 0, err
 	}
-	list, err = a.roomRows("school_id = ? AND deleted = 0", in.SchoolID)
-	if err != nil {
-		return audit.RoomChange{}, false, err
+	list, ok := a.schoolRooms[in.SchoolID]
+	if !ok {
+		if list, err = a.roomRows("school_id = ? AND deleted = 0", in.SchoolID); err != nil {
+			return audit.RoomChange{}, false, err
+		}
+		a.schoolRooms[in.SchoolID] = list
 	}
 	rooms := make([]audit.Room, len(list))
 	for i, r := range list {
@@ -380,6 +436,12 @@ func (a *applier) rooms(cs *audit.ChangeSet) error {
 		} else if have && id != local.ID {
 			out = audit.MergeUpdated
 		}
+		if list, ok := a.schoolRooms[in.SchoolID]; ok && out == audit.MergeAdded && !in.Deleted {
+			in.ID = id
+			a.schoolRooms[in.SchoolID] = append(list, in)
+		} else if out != audit.MergeUnchanged {
+			delete(a.schoolRooms, in.SchoolID)
+		}
 		a.rep.Count("rooms", out)
 	}
 	return nil
@@ -404,6 +466,9 @@ func (a *applier) visits(cs *audit.ChangeSet) error {
 				formatTime(v.CreatedAt), formatTime(v.UpdatedAt), v.Device, v.Deleted, in.Clock.String()); err != nil {
 				return err
 			}
+		}
+		if out == audit.MergeAdded {
+			a.fresh[in.ID] = true
 		}
 		a.rep.Count("visits", out)
 	}
@@ -443,8 +508,13 @@ func (a *applier) answers(cs *audit.ChangeSet) error {
 		return err
 	}
 	defer put.Close()
+	var batch []audit.AnswerChange
 	for _, in := range cs.Answers {
 		in.RoomID = a.mapped("room", in.RoomID)
+		if a.fresh[in.VisitID] {
+			batch = append(batch, in)
+			continue
+		}
 		var text string
 		local, err := scanAnswer(withHLC{find.QueryRowContext(a.ctx, in.VisitID, in.RoomID, in.ItemID), &text})
 		have := err == nil
@@ -460,6 +530,43 @@ func (a *applier) answers(cs *audit.ChangeSet) error {
 			return err
 		}
 		a.rep.Count("answers", out)
+	}
+	return a.insertAnswers(batch)
+}
+
+// answerBatch is how many rows one INSERT of new answers carries.
+const answerBatch = 64
+
+// insertAnswers adds the answers of visits new here, many rows a
+// statement (one prepared statement for the full batches).
+func (a *applier) insertAnswers(rows []audit.AnswerChange) error {
+	var full *sql.Stmt
+	for len(rows) > 0 {
+		n := min(len(rows), answerBatch)
+		args := make([]any, 0, n*11)
+		for _, w := range rows[:n] {
+			args = append(args, w.ID, w.VisitID, w.RoomID, w.ItemID, w.Value, w.Note, formatTime(w.CreatedAt),
+				formatTime(w.UpdatedAt), w.Device, w.Deleted, w.Clock.String())
+			a.rep.Count("answers", audit.MergeAdded)
+		}
+		query := "INSERT INTO answers(" + answerColumns + ", hlc) VALUES " + strings.Repeat(",(?,?,?,?,?,?,?,?,?,?,?)", n)[1:]
+		var err error
+		switch {
+		case n < answerBatch:
+			err = a.exec(query, args...)
+		case full == nil:
+			if full, err = a.tx.PrepareContext(a.ctx, query); err != nil {
+				return err
+			}
+			defer full.Close()
+			fallthrough
+		default:
+			_, err = full.ExecContext(a.ctx, args...)
+		}
+		if err != nil {
+			return err
+		}
+		rows = rows[n:]
 	}
 	return nil
 }
@@ -511,7 +618,7 @@ func (a *applier) feedback(cs *audit.ChangeSet) error {
 	for _, in := range cs.Feedback {
 		in.RoomID = a.mapped("room", in.RoomID)
 		var text string
-		row := a.tx.QueryRowContext(a.ctx, "SELECT "+feedbackColumns+", hlc FROM feedback WHERE visit_id = ? AND room_id = ?", in.VisitID, in.RoomID)
+		row := a.queryRow("SELECT "+feedbackColumns+", hlc FROM feedback WHERE visit_id = ? AND room_id = ?", in.VisitID, in.RoomID)
 		local, err := scanFeedback(withHLC{row, &text})
 		have := err == nil
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -558,7 +665,7 @@ func (a *applier) photos(cs *audit.ChangeSet) error {
 	for _, in := range cs.Photos {
 		in.RoomID = a.mapped("room", in.RoomID)
 		var localID, text string
-		err := a.tx.QueryRowContext(a.ctx, `SELECT id, hlc FROM photos WHERE id = ? OR (visit_id = ? AND room_id = ? AND item_id = ? AND sha256 = ?)
+		err := a.queryRow(`SELECT id, hlc FROM photos WHERE id = ? OR (visit_id = ? AND room_id = ? AND item_id = ? AND sha256 = ?)
 			ORDER BY id = ? DESC, id LIMIT 1`, in.ID, in.VisitID, in.RoomID, in.ItemID, in.SHA256, in.ID).Scan(&localID, &text)
 		have := err == nil
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -605,7 +712,7 @@ func (a *applier) actions(cs *audit.ChangeSet) error {
 		in.FindingID = a.mapped("answer", in.FindingID)
 		var local audit.ActionChange
 		texts := make([]string, 5)
-		err := a.tx.QueryRowContext(a.ctx, "SELECT "+actionSyncColumns+" FROM actions WHERE finding_id = ?", in.FindingID).Scan(
+		err := a.queryRow("SELECT "+actionSyncColumns+" FROM actions WHERE finding_id = ?", in.FindingID).Scan(
 			&local.FindingID, &local.OwnerTeam.Value, &texts[0], &local.Priority.Value, &texts[1], &local.DueDate.Value, &texts[2],
 			&local.Status.Value, &texts[3], &local.Ticket.Value, &texts[4])
 		have := err == nil
@@ -634,8 +741,11 @@ func (a *applier) actions(cs *audit.ChangeSet) error {
 
 func (a *applier) history(cs *audit.ChangeSet) error {
 	for _, h := range cs.StatusHistory {
-		res, err := a.tx.ExecContext(a.ctx, "INSERT OR IGNORE INTO status_history(finding_id, status, hlc) VALUES (?,?,?)",
-			a.mapped("answer", h.FindingID), string(h.Status), h.Clock.String())
+		st, err := a.stmt("INSERT OR IGNORE INTO status_history(finding_id, status, hlc) VALUES (?,?,?)")
+		if err != nil {
+			return err
+		}
+		res, err := st.ExecContext(a.ctx, a.mapped("answer", h.FindingID), string(h.Status), h.Clock.String())
 		if err != nil {
 			return err
 		}
@@ -649,7 +759,7 @@ func (a *applier) conflicts(cs *audit.ChangeSet) error {
 	for _, c := range cs.Conflicts {
 		c.RoomID = a.mapped("room", c.RoomID)
 		var resolved bool
-		err := a.tx.QueryRowContext(a.ctx, "SELECT resolved FROM conflicts WHERE kind = ? AND visit_id = ? AND room_id = ? AND item_id = ? AND hlc = ?",
+		err := a.queryRow("SELECT resolved FROM conflicts WHERE kind = ? AND visit_id = ? AND room_id = ? AND item_id = ? AND hlc = ?",
 			c.Kind, c.VisitID, c.RoomID, c.ItemID, c.Clock.String()).Scan(&resolved)
 		have := err == nil
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -672,8 +782,12 @@ func (a *applier) conflicts(cs *audit.ChangeSet) error {
 	return nil
 }
 
-// checkReferences refuses a change set whose rows point at rows neither
-// it nor this database holds, naming the first.
+// sqliteForeignKey is SQLITE_CONSTRAINT_FOREIGNKEY: a commit left a
+// deferred foreign key unsatisfied.
+const sqliteForeignKey = 787
+
+// checkReferences does what the commit does for the deferred foreign keys
+// (for a dry run, which never commits).
 func (a *applier) checkReferences() error {
 	rows, err := a.tx.QueryContext(a.ctx, "PRAGMA foreign_key_check")
 	if err != nil {
@@ -681,13 +795,7 @@ func (a *applier) checkReferences() error {
 	}
 	defer rows.Close()
 	if rows.Next() {
-		var table, parent string
-		var rowid sql.NullInt64
-		var fk int
-		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
-			return err
-		}
-		return fmt.Errorf("%w: a row of %s names a %s row that is missing; nothing was imported", audit.ErrDanglingReference, table, strings.TrimSuffix(parent, "s"))
+		return fmt.Errorf("%w: a row names a visit, room, template or finding that neither the change set nor this database holds; nothing was imported", audit.ErrDanglingReference)
 	}
 	return rows.Err()
 }
@@ -763,4 +871,11 @@ func conflictsOf(ctx context.Context, q rowQuerier, key string) ([]audit.Conflic
 	open := audit.OpenConflicts(winner, versions)
 	sort.Slice(open, func(i, j int) bool { return open[i].Clock.After(open[j].Clock) })
 	return open, nil
+}
+
+// BundleImported reports whether the bundle id was applied to this database before.
+func (s *Store) BundleImported(ctx context.Context, bundleID string) (bool, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM imported_bundles WHERE bundle_id = ?", bundleID).Scan(&n)
+	return n > 0, s.readError(err)
 }

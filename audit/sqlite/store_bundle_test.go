@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -187,4 +188,31 @@ func syncMigration(t *testing.T) int {
 	}
 	t.Fatal("no sync migration")
 	return 0
+}
+
+func TestApplyRefusesRowsWithoutTheirParents(t *testing.T) {
+	ctx := context.Background()
+	day := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	a, b := openDevice(t, "a", day), openDevice(t, "b", day)
+	v, rooms := fixtureVisit(t, a)
+	if err := a.SaveAnswer(ctx, &audit.Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "hdmi", Value: audit.CheckOK}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := a.ExportChangeSet(ctx, audit.ExportScope{VisitIDs: []string{v.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs.Visits = nil // the answers' visit is left out
+	before := canonical(t, b)
+	for _, dry := range []bool{true, false} {
+		if _, err := b.ApplyChangeSet(ctx, cs, audit.Origin{BundleID: "x"}, dry); !errors.Is(err, audit.ErrDanglingReference) {
+			t.Fatalf("dry run %v: %v; want ErrDanglingReference", dry, err)
+		}
+	}
+	if canonical(t, b) != before {
+		t.Fatal("a refused change set changed the database")
+	}
+	if done, _ := b.BundleImported(ctx, "x"); done {
+		t.Fatal("a refused bundle was recorded as imported")
+	}
 }
