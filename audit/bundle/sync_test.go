@@ -308,3 +308,39 @@ func TestSplitRoomSharedVisitMergesEitherWay(t *testing.T) {
 		t.Fatalf("scores differ: %v and %v", scoreA.Score.Score, scoreB.Score.Score)
 	}
 }
+
+func TestResolvedConflictIsGoneOnEveryDevice(t *testing.T) {
+	ctx := context.Background()
+	devices := []*device{newDevice(t, "a", 0), newDevice(t, "b", time.Minute)}
+	v, rooms := sharedVisit(t, devices)
+	a, b := devices[0], devices[1]
+	for _, d := range []struct {
+		dev         *device
+		value, note string
+	}{{a, audit.CheckOK, "works"}, {b, audit.CheckBroken, "cracked port"}} {
+		if err := d.dev.store.SaveAnswer(ctx, &audit.Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "cab-hdmi", Value: d.value, Note: d.note}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.importFile(t, b.export(t, audit.ExportScope{VisitIDs: []string{v.ID}}, 1))
+	b.importFile(t, a.export(t, audit.ExportScope{VisitIDs: []string{v.ID}}, 1))
+	shown, err := a.store.Conflicts(ctx, v.ID)
+	if err != nil || len(shown) != 1 || len(shown[0].Others) != 1 || shown[0].Kept.Value != audit.CheckBroken {
+		t.Fatalf("a shows %+v (%v); want one answer kept as broken with one other", shown, err)
+	}
+	if err := a.store.ResolveConflict(ctx, shown[0].Others[0], audit.KeepBothNotes); err != nil {
+		t.Fatal(err)
+	}
+	b.importFile(t, a.export(t, audit.ExportScope{VisitIDs: []string{v.ID}}, 2))
+	a.importFile(t, b.export(t, audit.ExportScope{VisitIDs: []string{v.ID}}, 2))
+	for _, d := range devices {
+		if left, _ := d.store.Conflicts(ctx, v.ID); len(left) != 0 {
+			t.Fatalf("%s still shows %+v", d.name, left)
+		}
+		answers, _ := d.store.Answers(ctx, v.ID)
+		if len(answers) != 1 || answers[0].Value != audit.CheckBroken || answers[0].Note != "cracked port\nworks" {
+			t.Fatalf("%s holds %+v; want broken with both notes", d.name, answers)
+		}
+	}
+	sameOnAll(t, devices)
+}
