@@ -27,17 +27,27 @@ type Sink interface {
 // Export writes the rows scope selects from src to a new bundle at path
 // (replaced whole: written beside it, then renamed, mode 0600).
 func Export(ctx context.Context, src Source, scope audit.ExportScope, district, describe string, schema int, path string) (Manifest, error) {
+	data, m, err := ExportBytes(ctx, src, scope, district, describe, schema)
+	if err != nil {
+		return m, err
+	}
+	return m, writeFileAtomic(path, data)
+}
+
+// ExportBytes makes the bundle of the rows scope selects from src, with a
+// new bundle id.
+func ExportBytes(ctx context.Context, src Source, scope audit.ExportScope, district, describe string, schema int) ([]byte, Manifest, error) {
 	cs, err := src.ExportChangeSet(ctx, scope)
 	if err != nil {
-		return Manifest{}, err
+		return nil, Manifest{}, err
 	}
 	m := Manifest{BundleID: audit.NewID(), District: district, Device: src.Device(), SchemaVersion: schema,
 		CreatedAt: time.Now().UTC().Truncate(time.Second), Scope: describe}
 	var buf bytes.Buffer
 	if m, err = Write(&buf, m, cs); err != nil {
-		return m, err
+		return nil, m, err
 	}
-	return m, writeFileAtomic(path, buf.Bytes())
+	return buf.Bytes(), m, nil
 }
 
 func writeFileAtomic(path string, data []byte) error {
@@ -85,6 +95,11 @@ func Import(ctx context.Context, dst Sink, path string, schema int, dryRun bool)
 	if err != nil {
 		return audit.ApplyReport{}, Manifest{}, err
 	}
+	return ImportBytes(ctx, dst, path, data, schema, dryRun)
+}
+
+// ImportBytes is Import of a bundle already read; name is used in errors.
+func ImportBytes(ctx context.Context, dst Sink, path string, data []byte, schema int, dryRun bool) (audit.ApplyReport, Manifest, error) {
 	m, err := ReadManifest(data, schema, DefaultLimits)
 	if err != nil {
 		return audit.ApplyReport{}, m, fmt.Errorf("%s: %w; nothing was imported", path, err)
