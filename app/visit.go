@@ -40,7 +40,7 @@ type visitScreen struct {
 	roomButtons map[string]*widget.Button
 	discardBtn  *widget.Button // only while the visit holds nothing
 	checklist   *checklist
-	people      *peopleDialog // who walks and who is present, asked at the start
+	people      *peopleDialog  // who walks and who is present, asked at the start
 	shareBtn    *widget.Button // Share visit…: the visit as a bundle for another device
 	conflictBtn *widget.Button // "2 answers differ…", shown while copies disagree
 	conflicts   *conflictsDialog
