@@ -344,3 +344,40 @@ func TestResolvedConflictIsGoneOnEveryDevice(t *testing.T) {
 	}
 	sameOnAll(t, devices)
 }
+
+func TestSinceBundleCarriesOnlyLaterChangesAndSettledConflicts(t *testing.T) {
+	ctx := context.Background()
+	devices := []*device{newDevice(t, "a", 0), newDevice(t, "b", time.Minute)}
+	v, rooms := sharedVisit(t, devices)
+	a, b := devices[0], devices[1]
+	for i, d := range devices {
+		if err := d.store.SaveAnswer(ctx, &audit.Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "cab-hdmi", Value: values[i]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.importFile(t, b.export(t, audit.ExportScope{VisitIDs: []string{v.ID}}, 1))
+	b.importFile(t, a.export(t, audit.ExportScope{VisitIDs: []string{v.ID}}, 1))
+	a.wait(48 * time.Hour)
+	later := a.store.Now()
+	open, _ := a.store.Conflicts(ctx, v.ID)
+	if len(open) != 1 {
+		t.Fatalf("open conflicts on a: %+v", open)
+	}
+	if err := a.store.ResolveConflict(ctx, open[0].Others[0], audit.KeepMine); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.store.SaveAnswer(ctx, &audit.Answer{VisitID: v.ID, RoomID: rooms[1].ID, ItemID: "cab-usbc", Value: audit.CheckOK}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := a.store.ExportChangeSet(ctx, audit.ExportScope{VisitIDs: []string{v.ID}, Since: later})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs.Answers) != 1 || cs.Answers[0].ItemID != "cab-usbc" {
+		t.Fatalf("a --since change set carries answers %+v; want only the later one", cs.Answers)
+	}
+	b.importFile(t, a.export(t, audit.ExportScope{VisitIDs: []string{v.ID}, Since: later}, 2))
+	if left, _ := b.store.Conflicts(ctx, v.ID); len(left) != 0 {
+		t.Fatalf("b still shows the conflict a settled: %+v", left)
+	}
+}

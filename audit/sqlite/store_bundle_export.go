@@ -311,7 +311,9 @@ const conflictColumns = "kind, visit_id, room_id, item_id, value, note, deleted,
 
 func exportConflicts(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit.ChangeSet) error {
 	where, args := in("visit_id", q.visits)
-	where, args = q.changedSince(where, args, "hlc")
+	// A resolution does not change the losing version's clock, so resolved
+	// ones always go along: a --since bundle carries the settling too.
+	where, args = q.changedSince(where, args, "(CASE WHEN resolved = 1 THEN '~' ELSE hlc END)")
 	return exportRows(ctx, conn, "SELECT "+conflictColumns+" FROM conflicts WHERE "+where, args, func(row scanner) error {
 		c, err := scanConflict(row)
 		cs.Conflicts = append(cs.Conflicts, c)
