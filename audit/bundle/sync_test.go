@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"math/rand"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +20,7 @@ import (
 	"techwalk/audit"
 	"techwalk/audit/bundle"
 	"techwalk/audit/sqlite"
+	"techwalk/report"
 )
 
 var day = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
@@ -307,6 +310,39 @@ func TestSplitRoomSharedVisitMergesEitherWay(t *testing.T) {
 	if scoreA.Score.Score != scoreB.Score.Score {
 		t.Fatalf("scores differ: %v and %v", scoreA.Score.Score, scoreB.Score.Score)
 	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed")
+	}
+	texts := make([]string, len(devices))
+	for i, d := range devices {
+		texts[i] = reportText(t, d, v.ID)
+	}
+	if texts[0] == "" || texts[0] != texts[1] {
+		t.Fatalf("the two devices' reports differ:\n%s", firstDiff(texts[0], texts[1]))
+	}
+}
+
+// reportText writes the visit's PDF report on the device and reads its text back.
+func reportText(t *testing.T, d *device, visitID string) string {
+	t.Helper()
+	ctx := context.Background()
+	opt, err := report.OptionsFromStore(ctx, d.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(d.dir, "report.pdf")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(report.WritePDF(ctx, f, d.store, visitID, opt), f.Close()); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }
 
 func TestResolvedConflictIsGoneOnEveryDevice(t *testing.T) {
