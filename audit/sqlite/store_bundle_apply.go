@@ -147,9 +147,25 @@ func (a *applier) close() {
 	}
 }
 
+// bigChangeSet is the number of answers above which applying gives
+// SQLite a larger page cache for the transaction: a district's worth of
+// rows goes into indexes keyed by random ids, and a small cache re-reads
+// their pages over and over.
+const bigChangeSet = 20_000
+
+// bigCacheKiB is that cache, in KiB.
+const bigCacheKiB = 256 << 10
+
 func (a *applier) apply(cs *audit.ChangeSet) error {
 	if err := a.exec("PRAGMA defer_foreign_keys = ON"); err != nil {
 		return err
+	}
+	if len(cs.Answers) > bigChangeSet {
+		restore, err := a.growCache()
+		if err != nil {
+			return err
+		}
+		defer restore()
 	}
 	if err := a.exec("UPDATE sync_clock SET stamping = 0 WHERE id = 1"); err != nil {
 		return err
@@ -165,6 +181,19 @@ func (a *applier) apply(cs *audit.ChangeSet) error {
 		}
 	}
 	return a.openConflicts()
+}
+
+// growCache raises the connection's page cache to bigCacheKiB and
+// returns what puts the old size back.
+func (a *applier) growCache() (func(), error) {
+	var old int
+	if err := a.tx.QueryRowContext(a.ctx, "PRAGMA cache_size").Scan(&old); err != nil {
+		return nil, err
+	}
+	if _, err := a.tx.ExecContext(a.ctx, fmt.Sprintf("PRAGMA cache_size = %d", -bigCacheKiB)); err != nil {
+		return nil, err
+	}
+	return func() { a.tx.ExecContext(context.WithoutCancel(a.ctx), fmt.Sprintf("PRAGMA cache_size = %d", old)) }, nil
 }
 
 func (a *applier) loadIDMap() error {
