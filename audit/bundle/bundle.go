@@ -10,7 +10,6 @@ package bundle
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -22,6 +21,7 @@ import (
 	"io"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -449,29 +449,34 @@ func (r *reader) rows(m Manifest, cs *audit.ChangeSet) error {
 }
 
 // decodeLines appends one row to *dst for each line of data, strictly:
-// unknown fields, a blank line or a last line without its line break are refused.
+// unknown fields, a blank line, a row over two lines or two on one, a line
+// over maxLine bytes, or a last line without its line break are refused.
+// One decoder reads the whole part; each row must end where its line does.
 func decodeLines[T any](part string, data []byte, maxLine int, dst *[]T) (int, error) {
 	if len(data) > 0 && data[len(data)-1] != '\n' {
 		return 0, fmt.Errorf("%w: %s does not end with a line break", ErrDamaged, part)
 	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	*dst = slices.Grow(*dst, bytes.Count(data, []byte{'\n'}))
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
 	n := 0
-	for sc.Scan() {
+	for start := 0; start < len(data); {
 		n++
-		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
-		dec.DisallowUnknownFields()
 		var row T
 		if err := dec.Decode(&row); err != nil {
 			return 0, fmt.Errorf("%w: %s line %d: %v", ErrBadRow, part, n, err)
 		}
-		if dec.More() {
+		end := int(dec.InputOffset())
+		switch {
+		case end >= len(data) || data[end] != '\n':
 			return 0, fmt.Errorf("%w: %s line %d holds more than one row", ErrBadRow, part, n)
+		case bytes.IndexByte(data[start:end], '\n') >= 0:
+			return 0, fmt.Errorf("%w: %s line %d is blank or its row runs over more than one line", ErrBadRow, part, n)
+		case end-start > maxLine:
+			return 0, fmt.Errorf("%w: %s line %d is over %d bytes", ErrBadRow, part, n, maxLine)
 		}
 		*dst = append(*dst, row)
-	}
-	if err := sc.Err(); err != nil {
-		return 0, fmt.Errorf("%w: %s line %d: %v", ErrBadRow, part, n+1, err)
+		start = end + 1
 	}
 	return n, nil
 }

@@ -324,3 +324,24 @@ func FuzzReadBundle(f *testing.F) {
 		}
 	})
 }
+
+func TestNDJSONIsOneRowALine(t *testing.T) {
+	type row struct{ A int }
+	cases := map[string]error{
+		"{\"A\":1}\n{\"A\":2}\n":   nil,
+		"{\"A\":1}{\"A\":2}\n":     ErrBadRow,
+		"{\"A\":1}\n\n{\"A\":2}\n": ErrBadRow,
+		"{\"A\":\n1}\n":            ErrBadRow,
+		"{\"A\":1,\"B\":2}\n":      ErrBadRow,
+		"{\"A\":1}":                ErrDamaged,
+		"{\"A\":1} x\n":            ErrBadRow,
+		"{\"A\":100000000000}\n":   ErrBadRow, // over the line limit below
+	}
+	for text, want := range cases {
+		var rows []row
+		n, err := decodeLines("test", []byte(text), 14, &rows)
+		if !errors.Is(err, want) || want == nil && n != 2 {
+			t.Errorf("%q: %d rows, %v; want %v", text, n, err, want)
+		}
+	}
+}
