@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -134,6 +135,9 @@ func (s *exportScreen) onShown() {
 	s.onFilter()
 }
 
+// filterLabels names the fields of a finding filter as the screen shows them.
+var filterLabels = map[string]string{"severity": "Severity", "status": "Status", "since": "Found since"}
+
 // options is what the pickers select; the error names a field typed wrong.
 func (s *exportScreen) options() (report.ExportOptions, error) {
 	opt := report.ExportOptions{Grouped: s.grouped.Checked, BOM: s.bom.Checked, All: s.all.Checked, MarkInBacklog: true}
@@ -146,16 +150,13 @@ func (s *exportScreen) options() (report.ExportOptions, error) {
 	if i := s.school.SelectedIndex(); i > 0 {
 		opt.Filter.SchoolID = s.schools[i-1].ID
 	}
-	opt.Filter.Category = chosen(s.category)
-	opt.Filter.Severity = audit.Severity(chosen(s.severity))
-	opt.Filter.Status = audit.Status(chosen(s.status))
-	if text := strings.TrimSpace(s.since.Text); text != "" {
-		t, err := time.ParseInLocation("2006-01-02", text, time.Local)
-		if err != nil {
-			return opt, fmt.Errorf("Found since: %q is not a date like 2026-09-01", text)
-		}
-		opt.Filter.Since = t
+	f, err := audit.ParseFindingFilter(chosen(s.severity), chosen(s.status), s.since.Text, time.Local)
+	var fe *audit.FilterError
+	if errors.As(err, &fe) {
+		return opt, fmt.Errorf("%s: %q %s", filterLabels[fe.Field], fe.Value, fe.Msg)
 	}
+	opt.Filter.Severity, opt.Filter.Status, opt.Filter.Since = f.Severity, f.Status, f.Since
+	opt.Filter.Category = chosen(s.category)
 	return opt, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -105,7 +106,7 @@ func (it Item) Evaluate(value string) (Outcome, string) {
 }
 
 func (it Item) evaluate(value string) (Outcome, string, error) {
-	if value == CheckNA && !(it.Kind == ItemChoice && containsString(it.Options, value)) {
+	if value == CheckNA && !(it.Kind == ItemChoice && slices.Contains(it.Options, value)) {
 		return NotApplicable, "", nil // every item can be marked n/a
 	}
 	switch it.Kind {
@@ -168,10 +169,10 @@ func (it Item) evaluateNumber(value string) (Outcome, string, error) {
 }
 
 func (it Item) evaluateChoice(value string) (Outcome, string, error) {
-	if !containsString(it.Options, value) {
+	if !slices.Contains(it.Options, value) {
 		return Unanswered, "", errors.New("the answer is not one of the options")
 	}
-	if containsString(it.FailOptions, value) {
+	if slices.Contains(it.FailOptions, value) {
 		return Fail, value, nil
 	}
 	return Pass, "", nil
@@ -183,7 +184,7 @@ func (it Item) evaluateApps(value string) (Outcome, string, error) {
 		return Unanswered, "", err
 	}
 	for _, app := range missing {
-		if !containsString(it.Apps, app) {
+		if !slices.Contains(it.Apps, app) {
 			return Unanswered, "", fmt.Errorf("app %q is not in the expected list", app)
 		}
 	}

@@ -50,7 +50,7 @@ func MarkUp(data []byte, marks []Mark) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("markup: %w", err)
 	}
-	img := toRGBA(src)
+	img := src
 	b := img.Bounds()
 	width := max(3, max(b.Dx(), b.Dy())/150)
 	for i, m := range marks {

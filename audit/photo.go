@@ -8,11 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/draw"
 	_ "image/gif" // decoder registration
 	"image/jpeg"
 	_ "image/png" // decoder registration
 	"io"
+
+	"golang.org/x/image/draw"
 )
 
 // Photo limits: what a walkthrough device's camera produces, with room to spare.
@@ -58,7 +59,7 @@ func ProcessPhoto(name string, data []byte) (ProcessedPhoto, error) {
 	if format == "jpeg" {
 		orientation = jpegOrientation(data)
 	}
-	out := scaleDown(orient(toRGBA(img), orientation), PhotoLongSide)
+	out := orient(scaleDown(img, PhotoLongSide), orientation)
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, out, &jpeg.Options{Quality: photoQuality}); err != nil {
 		return ProcessedPhoto{}, fmt.Errorf("photo %s: %w", name, err)
@@ -66,17 +67,6 @@ func ProcessPhoto(name string, data []byte) (ProcessedPhoto, error) {
 	sum := sha256.Sum256(buf.Bytes())
 	b := out.Bounds()
 	return ProcessedPhoto{Data: buf.Bytes(), Width: b.Dx(), Height: b.Dy(), SHA256: hex.EncodeToString(sum[:]), Mime: "image/jpeg"}, nil
-}
-
-func toRGBA(img image.Image) *image.RGBA {
-	if rgba, ok := img.(*image.RGBA); ok && rgba.Rect.Min == (image.Point{}) {
-		return rgba
-	}
-	b := img.Bounds()
-	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(out, out.Rect, image.White, image.Point{}, draw.Src) // transparent areas print white
-	draw.Draw(out, out.Rect, img, b.Min, draw.Over)
-	return out
 }
 
 // orient turns the image upright according to an EXIF orientation (1-8).
@@ -122,50 +112,37 @@ func sourcePoint(orientation, x, y, w, h int) (int, int) {
 	return x, y
 }
 
-// scaleDown shrinks the image so its long side is at most max, averaging
-// the source pixels that fall into each target pixel.
-func scaleDown(src *image.RGBA, max int) *image.RGBA {
-	w, h := src.Rect.Dx(), src.Rect.Dy()
-	if w <= max && h <= max {
-		return src
+// scaleDown shrinks the image so its long side is at most longSide, with
+// the Catmull-Rom filter, which weighs every source pixel, so fine detail
+// shrinks without moiré. Transparent areas print white.
+func scaleDown(img image.Image, longSide int) *image.RGBA {
+	if o, ok := img.(interface{ Opaque() bool }); !ok || !o.Opaque() {
+		img = onWhite(img)
 	}
-	dw, dh := max, h*max/w
-	if h > w {
-		dw, dh = w*max/h, max
-	}
-	dw, dh = maxInt(dw, 1), maxInt(dh, 1)
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	for y := 0; y < dh; y++ {
-		y0, y1 := y*h/dh, maxInt((y+1)*h/dh, y*h/dh+1)
-		for x := 0; x < dw; x++ {
-			x0, x1 := x*w/dw, maxInt((x+1)*w/dw, x*w/dw+1)
-			averageInto(dst.Pix[dst.PixOffset(x, y):], src, x0, y0, x1, y1)
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= longSide && h <= longSide {
+		if rgba, ok := img.(*image.RGBA); ok && b.Min == (image.Point{}) {
+			return rgba
 		}
+		return onWhite(img)
 	}
+	dw, dh := longSide, h*longSide/w
+	if h > w {
+		dw, dh = w*longSide/h, longSide
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, max(dw, 1), max(dh, 1)))
+	draw.CatmullRom.Scale(dst, dst.Rect, img, b, draw.Src, nil)
 	return dst
 }
 
-func averageInto(px []byte, src *image.RGBA, x0, y0, x1, y1 int) {
-	var r, g, b, a, n int
-	for sy := y0; sy < y1; sy++ {
-		i := src.PixOffset(x0, sy)
-		for sx := x0; sx < x1; sx++ {
-			r += int(src.Pix[i])
-			g += int(src.Pix[i+1])
-			b += int(src.Pix[i+2])
-			a += int(src.Pix[i+3])
-			i += 4
-			n++
-		}
-	}
-	px[0], px[1], px[2], px[3] = byte(r/n), byte(g/n), byte(b/n), byte(a/n)
-}
-
-func maxInt(a, b int) int {
-	if a > b {
-		return a
-	}
-	return b
+// onWhite is the image drawn over white, at the origin.
+func onWhite(img image.Image) *image.RGBA {
+	b := img.Bounds()
+	out := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(out, out.Rect, image.White, image.Point{}, draw.Src)
+	draw.Draw(out, out.Rect, img, b.Min, draw.Over)
+	return out
 }
 
 // jpegOrientation reads the EXIF orientation tag of a JPEG; 1 when absent or unreadable.

@@ -9,7 +9,7 @@ import (
 // Thumbnail decodes a stored photo and shrinks it so its long side is at
 // most longSide pixels, for a preview. A stored photo is at most
 // PhotoLongSide a side; anything larger is refused before decoding.
-func Thumbnail(data []byte, longSide int) (image.Image, error) {
+func Thumbnail(data []byte, longSide int) (*image.RGBA, error) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("thumbnail: not an image (%v)", err)
@@ -21,5 +21,5 @@ func Thumbnail(data []byte, longSide int) (image.Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("thumbnail: the image is damaged (%v)", err)
 	}
-	return scaleDown(toRGBA(img), max(longSide, 1)), nil
+	return scaleDown(img, max(longSide, 1)), nil
 }

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"fmt"
-	"sort"
 )
 
 // The experience score.
@@ -344,14 +343,4 @@ func Verdict(score float64) string {
 		return "Teachers work around technology gaps regularly."
 	}
 	return "Technology gets in the way of teaching in many rooms."
-}
-
-// SortRoomScores orders rooms worst first, then by label.
-func SortRoomScores(rooms []RoomScore) {
-	sort.SliceStable(rooms, func(i, j int) bool {
-		if rooms[i].Score != rooms[j].Score {
-			return rooms[i].Score < rooms[j].Score
-		}
-		return rooms[i].Room.Label() < rooms[j].Room.Label()
-	})
 }

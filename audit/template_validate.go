@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -156,7 +157,7 @@ func (it Item) problems(add func(field, msg string)) {
 	if !idPattern.MatchString(it.ID) {
 		addf("id", "id must be 1-64 lower-case letters, digits, '.', '_' or '-'")
 	}
-	if !containsKind(it.Kind) {
+	if !slices.Contains(itemKinds, it.Kind) {
 		addf("kind", "kind %q is unknown; use one of check, rating, number, choice, text, apps, wifi, photo", it.Kind)
 	}
 	if strings.TrimSpace(it.Label) == "" {
@@ -236,7 +237,7 @@ func choiceProblems(it Item, add func(field, format string, args ...any)) {
 	}
 	listProblems("options", "option", it.Options, add)
 	for k, f := range it.FailOptions {
-		if !containsString(it.Options, f) {
+		if !slices.Contains(it.Options, f) {
 			add(fmt.Sprintf("fail_options[%d]", k), "fail option %q is not one of the options", f)
 		}
 	}
@@ -281,22 +282,4 @@ func (t *Template) canonicalize() {
 			}
 		}
 	}
-}
-
-func containsKind(k ItemKind) bool {
-	for _, known := range itemKinds {
-		if k == known {
-			return true
-		}
-	}
-	return false
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -123,23 +123,23 @@ func sortKeys(chunks [][]audit.Finding) []sortKey {
 // sorts them as room labels ("2" before "10").
 func ordinals(chunks [][]audit.Finding, field func(*audit.Finding) string, natural bool) map[string]int {
 	seen := map[string]bool{}
-	var rooms []audit.Room
+	var values []string
 	for _, c := range chunks {
 		for i := range c {
 			if v := field(&c[i]); !seen[v] {
 				seen[v] = true
-				rooms = append(rooms, audit.Room{Name: v})
+				values = append(values, v)
 			}
 		}
 	}
 	if natural {
-		audit.SortRooms(rooms)
+		sort.SliceStable(values, func(i, j int) bool { return audit.NaturalLess(values[i], values[j]) })
 	} else {
-		sort.Slice(rooms, func(i, j int) bool { return rooms[i].Name < rooms[j].Name })
+		sort.Strings(values)
 	}
-	out := make(map[string]int, len(rooms))
-	for i, r := range rooms {
-		out[r.Name] = i
+	out := make(map[string]int, len(values))
+	for i, v := range values {
+		out[v] = i
 	}
 	return out
 }
@@ -253,19 +253,15 @@ func (is backlogItem) rooms() []string {
 		return []string{is.first().RoomLabel}
 	}
 	seen := map[string]bool{}
-	var rooms []audit.Room
+	var rooms []string
 	for _, f := range is.Findings {
 		if !seen[f.RoomLabel] {
 			seen[f.RoomLabel] = true
-			rooms = append(rooms, audit.Room{Name: f.RoomLabel})
+			rooms = append(rooms, f.RoomLabel)
 		}
 	}
-	audit.SortRooms(rooms)
-	out := make([]string, len(rooms))
-	for i, r := range rooms {
-		out[i] = r.Name
-	}
-	return out
+	sort.SliceStable(rooms, func(i, j int) bool { return audit.NaturalLess(rooms[i], rooms[j]) })
+	return rooms
 }
 
 // reasons lists the distinct failure reasons in alphabetical order.

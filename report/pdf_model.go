@@ -92,11 +92,11 @@ func (d *reportData) loadHistory(ctx context.Context, store *sqlite.Store) error
 		if len(d.history) == maxHistory-1 {
 			break
 		}
-		vd, err := store.LoadVisit(ctx, v.ID)
+		score, err := store.ScoreOf(ctx, v.ID)
 		if err != nil {
-			return fmt.Errorf("load visit %s for the score history: %w", v.ID, err)
+			return fmt.Errorf("score visit %s for the score history: %w", v.ID, err)
 		}
-		d.history = append(d.history, historyPoint{v.StartedAt, vd.Score.Score})
+		d.history = append(d.history, historyPoint{v.StartedAt, score.Score})
 	}
 	sort.Slice(d.history, func(i, j int) bool { return d.history[i].date.Before(d.history[j].date) })
 	d.history = append(d.history, historyPoint{d.Visit.StartedAt, d.Score.Score})

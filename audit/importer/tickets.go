@@ -8,9 +8,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"techwalk/audit"
 
 	"github.com/google/uuid"
+
+	"techwalk/audit"
 )
 
 // TicketRow is one ticket read from a tracker's export.

@@ -4,9 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"techwalk/audit"
 	"testing"
 	"time"
+
+	"techwalk/audit"
 )
 
 // BenchmarkAutosave measures SaveAnswer (validation, upsert, commit) against

@@ -6,8 +6,9 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
-	"techwalk/audit"
 	"time"
+
+	"techwalk/audit"
 )
 
 // PhotoProblem is one photo whose stored bytes do not match its SHA-256.

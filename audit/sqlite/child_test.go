@@ -13,9 +13,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"techwalk/audit"
 	"testing"
 	"time"
+
+	"techwalk/audit"
 )
 
 // Reliability tests re-run this test binary as a child process that works

@@ -11,9 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"techwalk/audit"
 	"testing"
 	"time"
+
+	"techwalk/audit"
 )
 
 // contendChild runs "path|visitID|roomID|count": it saves count answers as

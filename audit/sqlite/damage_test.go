@@ -8,8 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"techwalk/audit"
 	"testing"
+
+	"techwalk/audit"
 )
 
 // healthyDatabase makes a database with a finished visit (so it has a

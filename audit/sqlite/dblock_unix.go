@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"os"
 	"syscall"
-	"techwalk/audit"
 	"time"
+
+	"techwalk/audit"
 )
 
 // useLock takes a shared flock on the database's -lock file for as long as

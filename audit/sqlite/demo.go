@@ -13,8 +13,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"techwalk/audit"
 	"time"
+
+	"techwalk/audit"
 )
 
 // DemoResult says what CreateDemo made.

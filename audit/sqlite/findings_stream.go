@@ -6,13 +6,14 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
 	"techwalk/audit"
 )
 
 // findingDims holds the small tables a finding is joined with, loaded
 // once so the scan of answers needs no per-row lookups in SQL.
 type findingDims struct {
-	store   *Store
+	visitID string // when set, only this visit's rows are loaded
 	visits  map[string]*audit.Visit
 	schools map[string]*audit.School
 	rooms   map[string]*roomDim
@@ -34,8 +35,7 @@ type templateItem struct {
 	it  *audit.Item
 }
 
-// indexItems maps each item id of t to its first occurrence, as
-// completeFinding finds it.
+// indexItems maps each item id of t to its first occurrence.
 func indexItems(t *audit.Template) map[string]templateItem {
 	out := map[string]templateItem{}
 	for i := range t.Sections {
@@ -149,7 +149,7 @@ func (s *chunkSink) keep(*audit.Finding) error {
 // sinks. There are four slices a goroutine, taken in turn, so one that
 // gets less CPU time (a busy machine) does not hold the others up.
 func (s *Store) scanParallel(ctx context.Context, f audit.FindingFilter, newSink func() findingSink) ([]findingSink, error) {
-	d, err := s.loadFindingDims(ctx)
+	d, err := s.loadFindingDims(ctx, "")
 	if err != nil {
 		return nil, s.readError(err)
 	}
@@ -310,8 +310,25 @@ func (d *findingDims) join(fd *audit.Finding, value string, f audit.FindingFilte
 	return ok && failWith(fd, ti.sec, ti.it, value) && f.MatchesItem(fd)
 }
 
-func (s *Store) loadFindingDims(ctx context.Context) (*findingDims, error) {
-	d := &findingDims{store: s, visits: map[string]*audit.Visit{}, schools: map[string]*audit.School{}, rooms: map[string]*roomDim{},
+// failWith fills the finding from its checklist item; false when the
+// answer does not fail.
+func failWith(fd *audit.Finding, sec *audit.Section, it *audit.Item, value string) bool {
+	out, reason := it.Evaluate(value)
+	if out != audit.Fail {
+		return false
+	}
+	fd.Value, fd.Reason = value, reason
+	fd.ItemID, fd.ItemLabel, fd.Section, fd.Category, fd.Severity = it.ID, it.Label, sec.Title, it.Category, it.Severity
+	if fd.Action.Priority == "" {
+		fd.Action.Priority = it.Severity
+	}
+	return true
+}
+
+// loadFindingDims loads the tables findings are joined with: all of them,
+// or for one visit (visitID not empty) only that visit's rows.
+func (s *Store) loadFindingDims(ctx context.Context, visitID string) (*findingDims, error) {
+	d := &findingDims{visitID: visitID, visits: map[string]*audit.Visit{}, schools: map[string]*audit.School{}, rooms: map[string]*roomDim{},
 		actions: map[string]audit.Action{}, photos: map[[3]string]int{}, tpl: map[string]*audit.Template{}, items: map[*audit.Template]map[string]templateItem{}}
 	for _, load := range []func(context.Context, *findingDims) error{s.loadVisitDims, s.loadSchoolDims, s.loadRoomDims, s.loadActionDims, s.loadPhotoDims} {
 		if err := load(ctx, d); err != nil {
@@ -321,8 +338,21 @@ func (s *Store) loadFindingDims(ctx context.Context) (*findingDims, error) {
 	return d, nil
 }
 
+// scoped narrows a dimension query to the visit of d, if it has one: cond
+// holds one ? for the visit id.
+func (d *findingDims) scoped(q, where, cond string) (string, []any) {
+	if d.visitID == "" {
+		return q + where, nil
+	}
+	if where == "" {
+		return q + " WHERE " + cond, []any{d.visitID}
+	}
+	return q + where + " AND " + cond, []any{d.visitID}
+}
+
 func (s *Store) loadVisitDims(ctx context.Context, d *findingDims) error {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+visitColumns+" FROM visits WHERE deleted = 0")
+	q, args := d.scoped("SELECT "+visitColumns+" FROM visits", " WHERE deleted = 0", "id = ?")
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -361,7 +391,8 @@ func (s *Store) loadSchoolDims(ctx context.Context, d *findingDims) error {
 }
 
 func (s *Store) loadRoomDims(ctx context.Context, d *findingDims) error {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE deleted = 0")
+	q, args := d.scoped("SELECT "+roomColumns+" FROM rooms", " WHERE deleted = 0", "school_id = (SELECT school_id FROM visits WHERE id = ?)")
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -377,7 +408,9 @@ func (s *Store) loadRoomDims(ctx context.Context, d *findingDims) error {
 }
 
 func (s *Store) loadActionDims(ctx context.Context, d *findingDims) error {
-	rows, err := s.r.QueryContext(ctx, "SELECT finding_id, owner_team, priority, due_date, status, ticket_key, updated_at, device FROM actions")
+	q, args := d.scoped("SELECT finding_id, owner_team, priority, due_date, status, ticket_key, updated_at, device FROM actions", "",
+		"finding_id IN (SELECT id FROM answers WHERE visit_id = ?)")
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -395,7 +428,8 @@ func (s *Store) loadActionDims(ctx context.Context, d *findingDims) error {
 }
 
 func (s *Store) loadPhotoDims(ctx context.Context, d *findingDims) error {
-	rows, err := s.r.QueryContext(ctx, "SELECT visit_id, room_id, item_id, count(*) FROM photos WHERE deleted = 0 GROUP BY 1, 2, 3")
+	q, args := d.scoped("SELECT visit_id, room_id, item_id, count(*) FROM photos", " WHERE deleted = 0", "visit_id = ?")
+	rows, err := s.r.QueryContext(ctx, q+" GROUP BY 1, 2, 3", args...)
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"reflect"
 	"sort"
-	"techwalk/audit"
 	"testing"
 	"time"
+
+	"techwalk/audit"
 )
 
 // TestEachFindingMatchesFindings checks the streaming path yields exactly
@@ -52,5 +53,36 @@ func TestEachFindingMatchesFindings(t *testing.T) {
 	stop := errors.New("stop")
 	if err := s.EachFinding(ctx, audit.FindingFilter{}, func(*audit.Finding) error { return stop }); !errors.Is(err, stop) {
 		t.Errorf("an error from fn was not returned: %v", err)
+	}
+}
+
+// TestOneVisitsFindingsAreTheScanOfAllVisits: one visit's findings (the
+// visit's own rows) are exactly its findings among every visit's.
+func TestOneVisitsFindingsAreTheScanOfAllVisits(t *testing.T) {
+	s, _ := openFixtureStore(t)
+	ctx := context.Background()
+	if _, err := s.CreateDemo(ctx, 11); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Findings(ctx, audit.FindingFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byVisit := map[string][]audit.Finding{}
+	for _, fd := range all {
+		byVisit[fd.VisitID] = append(byVisit[fd.VisitID], fd)
+	}
+	visits, err := s.Visits(ctx, VisitFilter{})
+	if err != nil || len(visits) < 2 {
+		t.Fatalf("%d visits (%v)", len(visits), err)
+	}
+	for _, v := range visits {
+		got, err := s.Findings(ctx, audit.FindingFilter{VisitID: v.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := byVisit[v.ID]; !reflect.DeepEqual(got, want) {
+			t.Errorf("visit %s: %d findings of its own, %d among all visits", v.ID, len(got), len(want))
+		}
 	}
 }

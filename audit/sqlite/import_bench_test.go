@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"techwalk/audit/importer"
 	"testing"
 	"time"
+
+	"techwalk/audit/importer"
 )
 
 // schoolsCSV makes a schools file of n schools; principal varies the

@@ -7,10 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"techwalk/audit"
-	"techwalk/audit/importer"
 	"testing"
 	"time"
+
+	"techwalk/audit"
+	"techwalk/audit/importer"
 )
 
 // importChild runs "dbpath|csvpath|gofile": it opens the store and reads

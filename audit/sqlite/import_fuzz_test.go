@@ -5,8 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"techwalk/audit/importer"
 	"testing"
+
+	"techwalk/audit/importer"
 )
 
 // addImportSeeds adds every file of testdata/import as a seed.

@@ -7,10 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"techwalk/audit"
-	"techwalk/audit/importer"
 	"testing"
 	"time"
+
+	"techwalk/audit"
+	"techwalk/audit/importer"
 )
 
 // directoryFixture is a store with Lincoln Elementary (LES) and two

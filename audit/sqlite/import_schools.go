@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
 	"techwalk/audit"
 	"techwalk/audit/importer"
 )

@@ -7,9 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"testing"
+
 	"techwalk/audit"
 	"techwalk/audit/importer"
-	"testing"
 )
 
 func readTestdata(t testing.TB, name string) []byte {

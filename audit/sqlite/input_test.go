@@ -6,8 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"techwalk/audit"
 	"testing"
+
+	"techwalk/audit"
 )
 
 // oddTexts are names and notes a walkthrough may really meet, stored as given.

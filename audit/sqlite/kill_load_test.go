@@ -12,10 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"techwalk/audit"
-	"techwalk/audit/importer"
 	"testing"
 	"time"
+
+	"techwalk/audit"
+	"techwalk/audit/importer"
 )
 
 func init() {

@@ -13,9 +13,10 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
-	"techwalk/audit"
 	"testing"
 	"time"
+
+	"techwalk/audit"
 )
 
 // autosaveChild runs "path|visitID|roomID|count|photoEvery": it saves

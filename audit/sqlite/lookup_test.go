@@ -6,8 +6,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"techwalk/audit"
 	"testing"
+
+	"techwalk/audit"
 )
 
 func TestSuggest(t *testing.T) {

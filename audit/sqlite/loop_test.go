@@ -2,10 +2,11 @@ package sqlite
 
 import (
 	"context"
-	"techwalk/audit"
-	"techwalk/audit/importer"
 	"testing"
 	"time"
+
+	"techwalk/audit"
+	"techwalk/audit/importer"
 )
 
 // loopVisit starts a finished visit of the fixture school on a date and

@@ -2,8 +2,9 @@ package sqlite
 
 import (
 	"context"
-	"techwalk/audit"
 	"testing"
+
+	"techwalk/audit"
 )
 
 func TestRoomDoneWithUnansweredItemsMarkedNA(t *testing.T) {

@@ -9,8 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"techwalk/audit"
 	"time"
+
+	"techwalk/audit"
 )
 
 // BackupInfo describes one backup file of a database.

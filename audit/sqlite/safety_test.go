@@ -14,10 +14,11 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"techwalk/audit"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"techwalk/audit"
 )
 
 func init() {

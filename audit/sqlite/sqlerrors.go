@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	sqlite3 "modernc.org/sqlite/lib"
+
 	"techwalk/audit"
 )
 
@@ -111,4 +114,10 @@ func (s *Store) readError(err error) error {
 func schemaDamaged(code int, err error) bool {
 	msg := err.Error()
 	return code&0xff == 1 && (strings.Contains(msg, "no such column") || strings.Contains(msg, "no such table"))
+}
+
+// isForeignKey reports whether err is SQLite refusing a row whose parent
+// row (a visit, room, school or answer) does not exist.
+func isForeignKey(err error) bool {
+	return sqliteCode(err) == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
 }

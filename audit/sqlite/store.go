@@ -14,10 +14,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"techwalk/audit"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+
+	"techwalk/audit"
 )
 
 // ApplicationID marks a SQLite file as a TechWalk database ("TWLK").

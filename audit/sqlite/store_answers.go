@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
 	"techwalk/audit"
 )
 
@@ -40,7 +41,7 @@ func (s *Store) SaveAnswer(ctx context.Context, a *audit.Answer) error {
 			RETURNING id, created_at`,
 			a.ID, a.VisitID, a.RoomID, a.ItemID, a.Value, a.Note, formatTime(a.CreatedAt), formatTime(a.UpdatedAt), a.Device).
 			Scan(&a.ID, &created)
-		if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+		if isForeignKey(err) {
 			return errors.New("answer: its visit or room does not exist")
 		}
 		a.CreatedAt = parseTime(created)
@@ -126,7 +127,7 @@ func (s *Store) SaveFeedback(ctx context.Context, f *audit.Feedback) error {
 			RETURNING id, created_at`,
 			f.ID, f.VisitID, f.RoomID, f.TeacherName, f.SupportsTeaching, f.HelpEasy, string(f.ChooseAgain), f.Inconveniences,
 			f.Frustration, f.ConsentToQuote, formatTime(f.CreatedAt), formatTime(f.UpdatedAt), f.Device).Scan(&f.ID, &created)
-		if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+		if isForeignKey(err) {
 			return errors.New("feedback: its visit or room does not exist")
 		}
 		f.CreatedAt = parseTime(created)

@@ -4,9 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
-	"strings"
+
 	"techwalk/audit"
 )
 
@@ -35,101 +36,19 @@ func (s *Store) Findings(ctx context.Context, f audit.FindingFilter) ([]audit.Fi
 }
 
 // visitFindings lists the failing answers of one visit that match the
-// filter's item fields, before the loop is applied.
+// filter's item fields, before the loop is applied: the scan of
+// FindingChunks over the visit's answers alone, joined with only that
+// visit's rows.
 func (s *Store) visitFindings(ctx context.Context, f audit.FindingFilter) ([]audit.Finding, error) {
-	q, args := findingsQuery(f)
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	d, err := s.loadFindingDims(ctx, f.VisitID)
 	if err != nil {
 		return nil, s.readError(err)
 	}
-	defer rows.Close()
-	var out []audit.Finding
-	for rows.Next() {
-		fd, value, err := scanFindingRow(rows)
-		if err != nil {
-			return nil, s.readError(err)
-		}
-		t, err := s.Template(ctx, fd.TemplateID, fd.TemplateVersion)
-		if err != nil {
-			return nil, s.readError(err)
-		}
-		if s.completeFinding(t, &fd, value) && f.MatchesItem(&fd) {
-			out = append(out, fd)
-		}
+	sink := &chunkSink{}
+	if err := s.scanAnswers(ctx, f, d, [2]int64{math.MinInt64, math.MaxInt64}, sink); err != nil {
+		return nil, s.readError(err)
 	}
-	return out, s.readError(rows.Err())
-}
-
-func findingsQuery(f audit.FindingFilter) (string, []any) {
-	q := `SELECT a.id, a.visit_id, v.started_at, v.template_id, v.template_version, v.school_id, sc.name, sc.code,
-		a.room_id, r.number, r.name, r.kind, r.teacher, a.item_id, a.value, a.note, a.created_at, a.updated_at,
-		COALESCE(p.n, 0), COALESCE(ac.owner_team, ''), COALESCE(ac.priority, ''), COALESCE(ac.due_date, ''),
-		COALESCE(ac.status, 'open'), COALESCE(ac.ticket_key, ''), COALESCE(ac.updated_at, ''), COALESCE(ac.device, '')
-	FROM answers a
-	JOIN visits v ON v.id = a.visit_id AND v.deleted = 0
-	JOIN schools sc ON sc.id = v.school_id AND sc.deleted = 0
-	JOIN rooms r ON r.id = a.room_id AND r.deleted = 0
-	LEFT JOIN actions ac ON ac.finding_id = a.id
-	LEFT JOIN (SELECT visit_id, room_id, item_id, count(*) AS n FROM photos WHERE deleted = 0 GROUP BY 1, 2, 3) p
-		ON p.visit_id = a.visit_id AND p.room_id = a.room_id AND p.item_id = a.item_id
-	WHERE a.deleted = 0 AND a.value != ''`
-	var args []any
-	if f.VisitID != "" {
-		q += " AND a.visit_id = ?"
-		args = append(args, f.VisitID)
-	}
-	if f.SchoolID != "" {
-		q += " AND v.school_id = ?"
-		args = append(args, f.SchoolID)
-	}
-	if !f.Since.IsZero() { // first seen on or before its own visit, so never later than since
-		q += " AND v.started_at >= ?"
-		args = append(args, formatTime(f.Since))
-	}
-	return q, args
-}
-
-func scanFindingRow(rows *sql.Rows) (audit.Finding, string, error) {
-	var fd audit.Finding
-	var started, kind, number, name, value, created, updated, priority, status, actionUpdated string
-	err := rows.Scan(&fd.ID, &fd.VisitID, &started, &fd.TemplateID, &fd.TemplateVersion, &fd.SchoolID, &fd.SchoolName, &fd.SchoolCode,
-		&fd.RoomID, &number, &name, &kind, &fd.Teacher, &fd.ItemID, &value, &fd.Note, &created, &updated,
-		&fd.PhotoCount, &fd.Action.OwnerTeam, &priority, &fd.Action.DueDate, &status, &fd.Action.TicketKey, &actionUpdated, &fd.Action.Device)
-	fd.VisitStarted, fd.UpdatedAt = parseTime(started), parseTime(updated)
-	fd.FirstSeen = fd.VisitStarted // until the loop finds an earlier sighting
-	fd.RoomLabel = audit.Room{Number: number, Name: name}.Label()
-	fd.RoomKind = audit.RoomKind(kind)
-	fd.Action.FindingID, fd.Action.Priority, fd.Action.Status = fd.ID, audit.Severity(priority), audit.Status(status)
-	fd.Action.UpdatedAt = parseTime(actionUpdated)
-	return fd, value, err
-}
-
-// completeFinding fills the item's fields; false when the answer does not fail.
-func (s *Store) completeFinding(t *audit.Template, fd *audit.Finding, value string) bool {
-	for i := range t.Sections {
-		sec := &t.Sections[i]
-		for j := range sec.Items {
-			if sec.Items[j].ID == fd.ItemID {
-				return failWith(fd, sec, &sec.Items[j], value)
-			}
-		}
-	}
-	return false
-}
-
-// failWith fills the finding from its checklist item; false when the
-// answer does not fail.
-func failWith(fd *audit.Finding, sec *audit.Section, it *audit.Item, value string) bool {
-	out, reason := it.Evaluate(value)
-	if out != audit.Fail {
-		return false
-	}
-	fd.Value, fd.Reason = value, reason
-	fd.ItemID, fd.ItemLabel, fd.Section, fd.Category, fd.Severity = it.ID, it.Label, sec.Title, it.Category, it.Severity
-	if fd.Action.Priority == "" {
-		fd.Action.Priority = it.Severity
-	}
-	return true
+	return slices.Concat(sink.chunks...), nil
 }
 
 // SaveAction records what IT decided about a finding.
@@ -152,7 +71,7 @@ func upsertAction(ctx context.Context, tx *sql.Tx, a *audit.Action) error {
 		due_date=excluded.due_date, status=excluded.status, ticket_key=excluded.ticket_key, updated_at=excluded.updated_at,
 		device=excluded.device`,
 		a.FindingID, a.OwnerTeam, string(a.Priority), a.DueDate, string(a.Status), a.TicketKey, formatTime(a.UpdatedAt), a.Device)
-	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+	if isForeignKey(err) {
 		return fmt.Errorf("action: finding %s does not exist", a.FindingID)
 	}
 	return err

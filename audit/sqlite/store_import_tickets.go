@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+
 	"techwalk/audit"
 	"techwalk/audit/importer"
 )

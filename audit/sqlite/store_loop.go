@@ -7,8 +7,9 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
-	"techwalk/audit"
 	"time"
+
+	"techwalk/audit"
 )
 
 // loopScope says which sightings the loop reads: one school's or every

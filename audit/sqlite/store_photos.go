@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
+
 	"techwalk/audit"
 )
 
@@ -29,7 +29,7 @@ func (s *Store) AddPhoto(ctx context.Context, in audit.PhotoInput) (audit.Photo,
 			created_at, updated_at, device, deleted) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0)`,
 			p.ID, p.VisitID, p.RoomID, p.ItemID, p.Caption, p.Mime, p.Width, p.Height, p.SHA256, pp.Data,
 			formatTime(p.CreatedAt), formatTime(p.UpdatedAt), p.Device)
-		if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+		if isForeignKey(err) {
 			return errors.New("photo: its visit or room does not exist")
 		}
 		return err

@@ -6,8 +6,9 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
-	"techwalk/audit"
 	"testing"
+
+	"techwalk/audit"
 )
 
 func TestAddPhotoStoresDownscaledCopy(t *testing.T) {

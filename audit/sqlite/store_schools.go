@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
 	"techwalk/audit"
 )
 
@@ -64,11 +65,6 @@ func (s *Store) FindSchool(ctx context.Context, key string) (audit.School, error
 	return audit.School{}, fmt.Errorf("no school named %q: %w", key, audit.ErrNotFound)
 }
 
-// DeleteSchool marks a school deleted (a tombstone, so merges keep it deleted).
-func (s *Store) DeleteSchool(ctx context.Context, id string) error {
-	return s.tombstone(ctx, "schools", id)
-}
-
 func (s *Store) tombstone(ctx context.Context, table, id string) error {
 	now := formatTime(s.now())
 	return s.write(ctx, func(tx *sql.Tx) error {
@@ -111,7 +107,7 @@ func insertRoom(ctx context.Context, tx *sql.Tx, r *audit.Room) error {
 		ON CONFLICT(id) DO UPDATE SET school_id=excluded.school_id, number=excluded.number, name=excluded.name,
 		kind=excluded.kind, teacher=excluded.teacher, updated_at=excluded.updated_at, device=excluded.device, deleted=excluded.deleted`,
 		r.ID, r.SchoolID, r.Number, r.Name, string(r.Kind), r.Teacher, formatTime(r.CreatedAt), formatTime(r.UpdatedAt), r.Device, r.Deleted)
-	if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+	if isForeignKey(err) {
 		return fmt.Errorf("room %q: its school does not exist", r.Label())
 	}
 	return err

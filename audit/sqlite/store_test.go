@@ -10,10 +10,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"techwalk/audit"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"techwalk/audit"
 )
 
 // fixedClock returns a clock that starts at a fixed time and ticks a millisecond per call.

@@ -3,8 +3,9 @@ package sqlite
 import (
 	"context"
 	"errors"
-	"techwalk/audit"
 	"testing"
+
+	"techwalk/audit"
 )
 
 func TestRestoreRoomAfterDelete(t *testing.T) {

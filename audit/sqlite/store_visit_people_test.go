@@ -4,8 +4,9 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"techwalk/audit"
 	"testing"
+
+	"techwalk/audit"
 )
 
 func TestSetAndSuggestVisitPeople(t *testing.T) {

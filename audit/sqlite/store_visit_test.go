@@ -5,8 +5,9 @@ import (
 	"errors"
 	"math"
 	"strings"
-	"techwalk/audit"
 	"testing"
+
+	"techwalk/audit"
 )
 
 func TestAnswerUpsertKeepsFindingID(t *testing.T) {

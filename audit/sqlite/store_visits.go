@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
-	"techwalk/audit"
 	"time"
+
+	"techwalk/audit"
 )
 
 const visitColumns = "id, school_id, template_id, template_version, auditor, people, started_at, finished_at, created_at, updated_at, device, deleted"
@@ -35,7 +35,7 @@ func (s *Store) SaveVisit(ctx context.Context, v *audit.Visit) error {
 			finished_at=excluded.finished_at, updated_at=excluded.updated_at, device=excluded.device, deleted=excluded.deleted`,
 			v.ID, v.SchoolID, v.TemplateID, v.TemplateVersion, v.Auditor, v.People, formatTime(v.StartedAt), formatTime(v.FinishedAt),
 			formatTime(v.CreatedAt), formatTime(v.UpdatedAt), v.Device, v.Deleted)
-		if err != nil && strings.Contains(err.Error(), "FOREIGN KEY") {
+		if isForeignKey(err) {
 			return errors.New("visit: its school does not exist")
 		}
 		return err

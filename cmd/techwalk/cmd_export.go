@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -153,7 +152,11 @@ func (f exportFlags) describe() string {
 
 // filter turns the flags into a finding filter, naming the flag at fault.
 func (f exportFlags) filter(ctx context.Context, store *sqlite.Store) (audit.FindingFilter, error) {
-	filter := audit.FindingFilter{}
+	filter, err := audit.ParseFindingFilter(*f.severity, *f.status, *f.since, time.Local)
+	var fe *audit.FilterError
+	if errors.As(err, &fe) {
+		return filter, fmt.Errorf("--%s: %q %s", fe.Field, fe.Value, fe.Msg)
+	}
 	if *f.visit != "" {
 		v, err := findVisit(ctx, store, *f.visit)
 		if err != nil {
@@ -174,25 +177,6 @@ func (f exportFlags) filter(ctx context.Context, store *sqlite.Store) (audit.Fin
 			return filter, fmt.Errorf("--school: %w", err)
 		}
 		filter.SchoolID = sc.ID
-	}
-	if sev := audit.Severity(strings.ToLower(*f.severity)); sev != "" {
-		if !sev.Valid() {
-			return filter, fmt.Errorf("--severity: %q is unknown; use critical, high, medium or low", *f.severity)
-		}
-		filter.Severity = sev
-	}
-	if st := audit.Status(strings.ToLower(*f.status)); st != "" {
-		if !slices.Contains(audit.Statuses, st) {
-			return filter, fmt.Errorf("--status: %q is unknown; use open, \"in backlog\", resolved or \"won't fix\"", *f.status)
-		}
-		filter.Status = st
-	}
-	if *f.since != "" {
-		t, err := time.Parse("2006-01-02", *f.since)
-		if err != nil {
-			return filter, fmt.Errorf("--since: %q is not a date; write it as YYYY-MM-DD", *f.since)
-		}
-		filter.Since = t
 	}
 	return filter, nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -171,7 +172,7 @@ func TestHostileAndClumsyCommandLines(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			target := db
-			if !containsArg(c.args, "--db") {
+			if !slices.Contains(c.args, "--db") {
 				c.args = append(c.args, "--db", db)
 			} else {
 				target = oddDB
@@ -286,15 +287,6 @@ func uniquePrefix(visits []audit.Visit, twin string) visitPrefix {
 		}
 	}
 	return visitPrefix{id: visits[1].ID, prefix: visits[1].ID, short: visits[1].ID[:8]}
-}
-
-func containsArg(args []string, flag string) bool {
-	for _, a := range args {
-		if a == flag {
-			return true
-		}
-	}
-	return false
 }
 
 func copyFile(t *testing.T, from, to string) {
