@@ -57,7 +57,7 @@ func (s *Store) ApplyChangeSet(ctx context.Context, cs *audit.ChangeSet, from au
 	if errors.Is(err, errDryRun) {
 		err = nil
 	}
-	if sqliteCode(err) == sqliteForeignKey {
+	if isForeignKey(err) {
 		err = fmt.Errorf("%w: a row names a visit, room, template or finding that neither the change set nor this database holds; nothing was imported", audit.ErrDanglingReference)
 	}
 	if err != nil {
@@ -810,10 +810,6 @@ func (a *applier) conflicts(cs *audit.ChangeSet) error {
 	}
 	return nil
 }
-
-// sqliteForeignKey is SQLITE_CONSTRAINT_FOREIGNKEY: a commit left a
-// deferred foreign key unsatisfied.
-const sqliteForeignKey = 787
 
 // checkReferences does what the commit does for the deferred foreign keys
 // (for a dry run, which never commits).
