@@ -70,6 +70,14 @@ metric() {
   echo "|---|---|---|---|"
   echo "| re-import, every school updated | $(metric BenchmarkReimportSchools reimport-ms) ms | $(metric BenchmarkReimportSchools first-ms) ms | $(metric BenchmarkReimportSchools x-first-import)x (goal ≤ 1.5) |"
   echo
+  echo "## Bundles between devices (import into an empty database, one transaction)"
+  echo
+  echo "| figure | TechWalk | baseline: bare INSERT ... SELECT of the same rows, one transaction | ratio |"
+  echo "|---|---|---|---|"
+  echo "| one-visit bundle (40 rooms x 40 items, 4 photos) | $(metric BenchmarkBundleImportVisit import-ms) ms | $(metric BenchmarkBundleImportVisit bare-ms) ms | $(metric BenchmarkBundleImportVisit x-bare-insert)x (goal ≤ 2) |"
+  echo "| re-importing it | $(metric BenchmarkBundleImportVisit reimport-ms) ms (goal ≤ 50 ms) | | |"
+  echo "| whole-district bundle (benchmark database) | $(metric BenchmarkBundleImportDistrict import-ms) ms | $(metric BenchmarkBundleImportDistrict bare-ms) ms | $(metric BenchmarkBundleImportDistrict x-bare-insert)x (goal ≤ 3) |"
+  echo
   echo "## PDF report of a 60-room visit with 120 photos"
   echo
   echo "| figure | TechWalk | baseline: reading the photo bytes | ratio |"

@@ -94,12 +94,14 @@ type ui struct {
 	settings *settingsScreen
 	imports  *importScreen
 	export   *exportScreen
+	bundles  *bundleFlow
 	showing  string
 }
 
 func newUI(a fyne.App, store *sqlite.Store) *ui {
 	guardDatabaseFiles()
 	u := &ui{app: a, store: store, ctx: context.Background(), nav: map[string]*widget.Button{}, askedPeople: map[string]bool{}}
+	u.bundles = newBundleFlow(u)
 	a.Settings().SetTheme(newTouchTheme())
 	u.win = a.NewWindow("TechWalk")
 	u.content = container.NewStack()
@@ -250,6 +252,14 @@ func (u *ui) showHome() *home {
 	u.setScreen("home", "home", h.buildUI())
 	h.onShown()
 	return h
+}
+
+// dataChanged shows Home again when it is on screen, after an import
+// brought schools and visits from elsewhere.
+func (u *ui) dataChanged() {
+	if u.showing == "home" {
+		u.showHome()
+	}
 }
 
 func (u *ui) showSchool(schoolID string) *schoolEditor {

@@ -48,6 +48,7 @@ type home struct {
 	notThisTerm  *widget.Check
 	addBtn       *widget.Button
 	importBtn    *widget.Button
+	bundleBtn    *widget.Button // Import bundle…: visits from another device
 	schoolsBtn   *widget.Button
 	visitsBtn    *widget.Button
 	list         *widget.List
@@ -89,6 +90,7 @@ func (h *home) buildUI() fyne.CanvasObject {
 	h.status = newStatusBar()
 	h.addBtn = widget.NewButtonWithIcon("Add school", theme.ContentAddIcon(), func() { h.u.showSchool("") })
 	h.importBtn = widget.NewButtonWithIcon("Import…", theme.UploadIcon(), func() { h.u.showImport() })
+	h.bundleBtn = widget.NewButtonWithIcon("Import bundle…", theme.DownloadIcon(), func() { h.u.bundles.onImport() })
 	h.district = heading("Loading the schools…")
 	h.search = widget.NewEntry()
 	h.search.SetPlaceHolder("Search schools by name, code or principal")
@@ -103,7 +105,7 @@ func (h *home) buildUI() fyne.CanvasObject {
 	h.visitsBtn = widget.NewButtonWithIcon("Recent visits", theme.HistoryIcon(), func() { h.showTab(true) })
 	h.center = container.NewStack(h.list)
 	h.showTab(false)
-	buttons := container.NewHBox(tallBox(h.importBtn), tallBox(h.addBtn))
+	buttons := container.NewHBox(tallBox(h.bundleBtn), tallBox(h.importBtn), tallBox(h.addBtn))
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(tallBox(h.sortBy), tallBox(h.notThisTerm)), tallBox(h.search))
 	tabs := container.NewGridWithColumns(2, tallBox(h.schoolsBtn), tallBox(h.visitsBtn))
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, h.district), filters, tabs)

@@ -40,7 +40,10 @@ type visitScreen struct {
 	roomButtons map[string]*widget.Button
 	discardBtn  *widget.Button // only while the visit holds nothing
 	checklist   *checklist
-	people      *peopleDialog // who walks and who is present, asked at the start
+	people      *peopleDialog  // who walks and who is present, asked at the start
+	shareBtn    *widget.Button // Share visit…: the visit as a bundle for another device
+	conflictBtn *widget.Button // "2 answers differ…", shown while copies disagree
+	conflicts   *conflictsDialog
 	root        fyne.CanvasObject
 }
 
@@ -148,9 +151,45 @@ func (vs *visitScreen) showPicker() {
 	if len(vs.rooms) == 0 {
 		hint = "This school has no rooms yet: add them first."
 	}
-	content := container.NewVBox(wrapLabel(hint), grid,
-		container.NewGridWithColumns(2, tallBox(addRoom), tallBox(finish)), vs.buildDiscard())
+	vs.shareBtn = widget.NewButtonWithIcon("Share visit…", theme.MailSendIcon(), func() { vs.u.bundles.onShare(vs.visit, vs.school) })
+	content := container.NewVBox(wrapLabel(hint), vs.buildConflicts(), grid,
+		container.NewGridWithColumns(3, tallBox(addRoom), tallBox(vs.shareBtn), tallBox(finish)), vs.buildDiscard())
 	vs.setBody(container.NewVScroll(content))
+}
+
+// buildConflicts makes the button that opens the visit's open conflicts;
+// it is hidden while there are none.
+func (vs *visitScreen) buildConflicts() fyne.CanvasObject {
+	vs.conflictBtn = widget.NewButtonWithIcon("", theme.WarningIcon(), vs.onConflicts)
+	vs.conflictBtn.Importance = widget.WarningImportance
+	list, err := vs.store.Conflicts(vs.u.ctx, vs.visit.ID)
+	if err != nil || len(list) == 0 {
+		vs.conflictBtn.Hide()
+		return tallBox(vs.conflictBtn)
+	}
+	vs.conflictBtn.SetText(conflictsButtonText(len(list)))
+	return tallBox(vs.conflictBtn)
+}
+
+// reload shows the visit again from the database.
+func (vs *visitScreen) reload() { vs.u.showVisit(vs.visit.ID) }
+
+// roomName is a room's label, or its id when the room is not the school's.
+func (vs *visitScreen) roomName(id string) string {
+	for _, r := range vs.rooms {
+		if r.ID == id {
+			return r.Label()
+		}
+	}
+	return id
+}
+
+// itemLabel is an item's label in the visit's template, or its id.
+func (vs *visitScreen) itemLabel(id string) string {
+	if item, ok := vs.tmpl.Item(id); ok {
+		return item.Label
+	}
+	return id
 }
 
 // buildDiscard offers to discard a visit that holds nothing yet (started by

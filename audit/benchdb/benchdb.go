@@ -33,11 +33,17 @@ var District = Size{Schools: 200, VisitsPerSchool: 3, RoomsPerSchool: 40, Items:
 // TemplateID names the generated checklist.
 const TemplateID = "bench"
 
-// Path returns the cached database of this size, building it first if needed.
+// Path returns the cached database of this size, building it first if
+// needed. The cache is kept per schema version, so builds of different
+// versions sharing a machine never upgrade (or refuse) each other's file.
 func Path(size Size) (string, error) {
+	schema, err := sqlite.SchemaVersion()
+	if err != nil {
+		return "", err
+	}
 	dir := filepath.Join(os.TempDir(), "techwalk-bench")
-	path := filepath.Join(dir, fmt.Sprintf("district-%dx%dx%dx%d-p%.0f.db",
-		size.Schools, size.VisitsPerSchool, size.RoomsPerSchool, size.Items, size.PhotoShare*100))
+	path := filepath.Join(dir, fmt.Sprintf("district-%dx%dx%dx%d-p%.0f-s%d.db",
+		size.Schools, size.VisitsPerSchool, size.RoomsPerSchool, size.Items, size.PhotoShare*100, schema))
 	if _, err := os.Stat(path); err == nil {
 		return path, nil
 	}

@@ -45,6 +45,7 @@ type Store struct {
 	forget   func()   // drops the file from the in-process registry
 
 	mu        sync.Mutex
+	clock     *audit.Clock               // this device's hybrid logical clock, loaded on the first write
 	templates map[string]*audit.Template // "id@version"
 	visitTpl  map[string]*audit.Template // visit id
 }
@@ -487,6 +488,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("start saving: %w", saveError(err))
 	}
 	defer tx.Rollback()
+	if err := s.tick(ctx, tx); err != nil {
+		return saveError(err)
+	}
 	if err := fn(tx); err != nil {
 		return saveError(err)
 	}

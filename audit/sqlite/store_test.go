@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -81,7 +84,7 @@ func TestPragmasOnEveryPooledConnection(t *testing.T) {
 	s, _ := openFixtureStore(t)
 	ctx := context.Background()
 	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000",
-		"application_id": "1415007307", "user_version": "1"}
+		"application_id": "1415007307", "user_version": strconv.Itoa(latestSchema(t))}
 	// Hold every connection of each pool at once so each is a distinct connection.
 	for _, p := range []struct {
 		name      string
@@ -175,7 +178,7 @@ func TestRefusesNewerSchema(t *testing.T) {
 	if !errors.Is(err, audit.ErrNewerSchema) {
 		t.Fatalf("Open of a schema-99 file: err = %v, want ErrNewerSchema", err)
 	}
-	for _, want := range []string{path, "schema 99", "knows up to 1", "update TechWalk"} {
+	for _, want := range []string{path, "schema 99", fmt.Sprintf("knows up to %d", latestSchema(t)), "update TechWalk"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("message %q does not mention %q", err, want)
 		}
@@ -230,41 +233,38 @@ func TestMigrationFromEmptyAndUpgradeWithBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	if tables < 10 {
-		t.Fatalf("schema 1 has %d tables, want at least 10", tables)
+		t.Fatalf("the schema has %d tables, want at least 10", tables)
 	}
 	s.Close()
 
-	// A later version adds migration 2; opening must back the file up first.
+	// A later version adds one more migration; opening must back the file up first.
 	original := migrationSource
 	t.Cleanup(func() { migrationSource = original })
-	first, err := migrationFiles.ReadFile("migrations/0001_init.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	migrationSource = fstest.MapFS{
-		"migrations/0001_init.sql":  {Data: first},
-		"migrations/0002_extra.sql": {Data: []byte("ALTER TABLE schools ADD COLUMN district TEXT NOT NULL DEFAULT '';")},
-	}
+	next := latestSchema(t) + 1
+	extra := withMigrations(t, migrationFiles, 0, fmt.Sprintf("migrations/%04d_extra.sql", next),
+		"ALTER TABLE schools ADD COLUMN district TEXT NOT NULL DEFAULT '';")
+	migrationSource = extra
 	s2, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s2.Close()
 	var version int
-	if err := s2.w.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != 2 {
-		t.Fatalf("user_version = %d (%v), want 2", version, err)
+	if err := s2.w.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != next {
+		t.Fatalf("user_version = %d (%v), want %d", version, err, next)
 	}
 	backups, err := Backups(path)
 	if err != nil || len(backups) != 1 {
 		t.Fatalf("backups = %v (%v), want one", backups, err)
 	}
-	if !strings.Contains(backups[0], "before-v2") {
+	if !strings.Contains(backups[0], fmt.Sprintf("before-v%d", next)) {
 		t.Errorf("backup %s does not say why it was made", backups[0])
 	}
 	if err := CheckIntegrity(ctx, backups[0]); err != nil {
 		t.Fatal(err)
 	}
-	old, err := Open(backups[0]) // the backup is still a schema-1 file with the school
+	migrationSource = original
+	old, err := Open(backups[0]) // the backup is still a file of the older schema with the school
 	if err == nil {
 		defer old.Close()
 		got, _ := old.Schools(ctx)
@@ -281,13 +281,11 @@ func TestBrokenMigrationLeavesFileAsItWas(t *testing.T) {
 	s.Close()
 	original := migrationSource
 	t.Cleanup(func() { migrationSource = original })
-	first, _ := migrationFiles.ReadFile("migrations/0001_init.sql")
-	migrationSource = fstest.MapFS{
-		"migrations/0001_init.sql": {Data: first},
-		"migrations/0002_bad.sql":  {Data: []byte("CREATE TABLE extra(x); ALTER TABLE nowhere ADD COLUMN y;")},
-	}
-	if _, err := Open(path); err == nil || !strings.Contains(err.Error(), "migration 2") {
-		t.Fatalf("err = %v, want a message naming migration 2", err)
+	next := latestSchema(t) + 1
+	migrationSource = withMigrations(t, migrationFiles, 0, fmt.Sprintf("migrations/%04d_bad.sql", next),
+		"CREATE TABLE extra(x); ALTER TABLE nowhere ADD COLUMN y;")
+	if _, err := Open(path); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("migration %d", next)) {
+		t.Fatalf("err = %v, want a message naming migration %d", err, next)
 	}
 	migrationSource = original
 	s2, err := Open(path)
@@ -324,4 +322,37 @@ func TestBackupsRotate(t *testing.T) {
 			t.Errorf("%s has mode %o", b, info.Mode().Perm())
 		}
 	}
+}
+
+// latestSchema is the schema version this build's migrations reach.
+func latestSchema(t testing.TB) int {
+	m, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(m)
+}
+
+// withMigrations is the first keep migrations of src (all of them when
+// keep is 0), plus one more named name holding sql when name is not empty.
+func withMigrations(t testing.TB, src fs.FS, keep int, name, sql string) fstest.MapFS {
+	entries, err := fs.ReadDir(src, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := fstest.MapFS{}
+	for i, e := range entries {
+		if keep > 0 && i >= keep {
+			break
+		}
+		data, err := fs.ReadFile(src, "migrations/"+e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		m["migrations/"+e.Name()] = &fstest.MapFile{Data: data}
+	}
+	if name != "" {
+		m[name] = &fstest.MapFile{Data: []byte(sql)}
+	}
+	return m
 }

@@ -80,6 +80,7 @@ func commands() []command {
 		{"wifi", "measure Wi-Fi where you stand: techwalk wifi measure [--url URL] [--json]", runWifi},
 		{"export", "export findings for a backlog: techwalk export --format jira|azure|github|servicenow|csv|json [-o FILE]", runExport},
 		{"import", "import a district CSV or a tracker export: techwalk import schools|tickets FILE [--partial]", runImport},
+		{"bundle", "move visits between devices: techwalk bundle export -o FILE.twbundle [--visit ID|latest] [--school NAME] [--since DATE] [--all] | import FILE.twbundle [--dry-run]", runBundle},
 		{"check", "check the database file and list its backups, newest first", runCheck},
 		{"backup", "copy the database safely, even while the app is open: techwalk backup [-o FILE]", runBackup},
 		{"restore", "go back to a backup: techwalk restore BACKUP [--yes] (keeps the current file as a backup)", runRestore},

@@ -1,0 +1,74 @@
+package audit
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ExportScope says which rows a change set carries. Visits (by id) or a
+// school's visits narrow it; Since keeps only the answers, feedback,
+// photos, rooms done, actions and conflicts changed since then. The
+// visits' schools, those schools' rooms and the visits' templates always
+// come along, so the receiver can walk the same rooms.
+type ExportScope struct {
+	VisitIDs []string
+	SchoolID string
+	Since    time.Time
+	All      bool
+}
+
+// ErrDanglingReference is returned when a change set refers to a row
+// (a visit, room, template or finding) that neither it nor this device holds.
+var ErrDanglingReference = errors.New("the change set refers to a row it does not carry")
+
+// PartCount counts what applying did to one kind of row.
+type PartCount struct{ Added, Updated, Unchanged int }
+
+// ApplyReport says what applying a change set did, or would do on a dry run.
+type ApplyReport struct {
+	BundleID        string
+	AlreadyImported bool // the bundle was imported before: nothing changed
+	DryRun          bool
+	Parts           map[string]*PartCount
+	Conflicts       []Conflict // open conflicts on the rows the change set touched
+}
+
+// Total sums the counts of every part.
+func (r ApplyReport) Total() PartCount {
+	var t PartCount
+	for _, p := range r.Parts {
+		t.Added, t.Updated, t.Unchanged = t.Added+p.Added, t.Updated+p.Updated, t.Unchanged+p.Unchanged
+	}
+	return t
+}
+
+// Origin names where a change set came from: the bundle id that marks it
+// imported, and the device that sent it.
+type Origin struct {
+	BundleID string
+	Device   string
+}
+
+// Count records the outcome of one row of part.
+func (r *ApplyReport) Count(part string, o MergeOutcome) {
+	p := r.Parts[part]
+	if p == nil {
+		p = &PartCount{}
+		r.Parts[part] = p
+	}
+	switch o {
+	case MergeAdded:
+		p.Added++
+	case MergeUpdated:
+		p.Updated++
+	default:
+		p.Unchanged++
+	}
+}
+
+// Summary is the report in one line.
+func (r *ApplyReport) Summary() string {
+	t := r.Total()
+	return fmt.Sprintf("added %d, updated %d, unchanged %d, conflicts %d", t.Added, t.Updated, t.Unchanged, len(r.Conflicts))
+}
