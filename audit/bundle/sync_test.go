@@ -20,7 +20,7 @@ import (
 	"techwalk/audit"
 	"techwalk/audit/bundle"
 	"techwalk/audit/sqlite"
-	"techwalk/report"
+	"techwalk/report/pdf"
 )
 
 var day = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
@@ -326,7 +326,7 @@ func TestSplitRoomSharedVisitMergesEitherWay(t *testing.T) {
 func reportText(t *testing.T, d *device, visitID string) string {
 	t.Helper()
 	ctx := context.Background()
-	opt, err := report.OptionsFromStore(ctx, d.store)
+	opt, err := pdf.OptionsFromStore(ctx, d.store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +335,7 @@ func reportText(t *testing.T, d *device, visitID string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := errors.Join(report.WritePDF(ctx, f, d.store, visitID, opt), f.Close()); err != nil {
+	if err := errors.Join(pdf.Write(ctx, f, d.store, visitID, opt), f.Close()); err != nil {
 		t.Fatal(err)
 	}
 	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
