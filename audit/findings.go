@@ -288,6 +288,7 @@ type VisitData struct {
 	Fixed     []Fix     // faults of earlier visits this visit found fixed
 	Rules     ScoreRules
 	Score     VisitScore
+	SignOff   SignOff // who signed the visit off; empty (not Signed) when nobody did
 }
 
 // Scored is what comparing this visit with another needs.
@@ -297,7 +298,7 @@ func (d *VisitData) Scored() ScoredVisit {
 
 // LoadVisit loads a visit with its school, template, rooms, answers,
 // feedback, photos (without bytes), findings and the fixes it verified,
-// all as of the visit, and its score under the district's rules.
+// all as of the visit, its sign-off and its score under the district's rules.
 func (s *Store) LoadVisit(ctx context.Context, visitID string) (*VisitData, error) {
 	d := &VisitData{}
 	var err error
@@ -326,6 +327,9 @@ func (s *Store) LoadVisit(ctx context.Context, visitID string) (*VisitData, erro
 		return nil, err
 	}
 	if err := s.loadVisitFindings(ctx, d); err != nil {
+		return nil, err
+	}
+	if err := s.loadSignOff(ctx, d); err != nil {
 		return nil, err
 	}
 	if d.Rules, err = s.ScoreRules(ctx); err != nil {

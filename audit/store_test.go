@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -78,8 +81,12 @@ func fixtureVisit(t testing.TB, s *Store) (Visit, []Room) {
 func TestPragmasOnEveryPooledConnection(t *testing.T) {
 	s, _ := openFixtureStore(t)
 	ctx := context.Background()
+	migrations, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
 	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000",
-		"application_id": "1415007307", "user_version": "1"}
+		"application_id": "1415007307", "user_version": strconv.Itoa(len(migrations))}
 	// Hold every connection of each pool at once so each is a distinct connection.
 	for _, p := range []struct {
 		name      string
@@ -216,6 +223,26 @@ func TestRefusesForeignFiles(t *testing.T) {
 	}
 }
 
+// withMigration is the real migrations plus one more, NNNN_topic.sql
+// holding sql, and that migration's number.
+func withMigration(t testing.TB, topic, sql string) (fs.FS, int) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := fstest.MapFS{}
+	for _, e := range entries {
+		data, err := fs.ReadFile(migrationFiles, "migrations/"+e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		m["migrations/"+e.Name()] = &fstest.MapFile{Data: data}
+	}
+	next := len(entries) + 1
+	m[fmt.Sprintf("migrations/%04d_%s.sql", next, topic)] = &fstest.MapFile{Data: []byte(sql)}
+	return m, next
+}
+
 func TestMigrationFromEmptyAndUpgradeWithBackup(t *testing.T) {
 	s, path := openFixtureStore(t)
 	ctx := context.Background()
@@ -232,31 +259,25 @@ func TestMigrationFromEmptyAndUpgradeWithBackup(t *testing.T) {
 	}
 	s.Close()
 
-	// A later version adds migration 2; opening must back the file up first.
+	// A later version adds a migration; opening must back the file up first.
 	original := migrationSource
 	t.Cleanup(func() { migrationSource = original })
-	first, err := migrationFiles.ReadFile("migrations/0001_init.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	migrationSource = fstest.MapFS{
-		"migrations/0001_init.sql":  {Data: first},
-		"migrations/0002_extra.sql": {Data: []byte("ALTER TABLE schools ADD COLUMN district TEXT NOT NULL DEFAULT '';")},
-	}
+	later, next := withMigration(t, "extra", "ALTER TABLE schools ADD COLUMN district TEXT NOT NULL DEFAULT '';")
+	migrationSource = later
 	s2, err := Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s2.Close()
 	var version int
-	if err := s2.w.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != 2 {
-		t.Fatalf("user_version = %d (%v), want 2", version, err)
+	if err := s2.w.QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != next {
+		t.Fatalf("user_version = %d (%v), want %d", version, err, next)
 	}
 	backups, err := Backups(path)
 	if err != nil || len(backups) != 1 {
 		t.Fatalf("backups = %v (%v), want one", backups, err)
 	}
-	if !strings.Contains(backups[0], "before-v2") {
+	if !strings.Contains(backups[0], fmt.Sprintf("before-v%d", next)) {
 		t.Errorf("backup %s does not say why it was made", backups[0])
 	}
 	if err := CheckIntegrity(ctx, backups[0]); err != nil {
@@ -279,13 +300,10 @@ func TestBrokenMigrationLeavesFileAsItWas(t *testing.T) {
 	s.Close()
 	original := migrationSource
 	t.Cleanup(func() { migrationSource = original })
-	first, _ := migrationFiles.ReadFile("migrations/0001_init.sql")
-	migrationSource = fstest.MapFS{
-		"migrations/0001_init.sql": {Data: first},
-		"migrations/0002_bad.sql":  {Data: []byte("CREATE TABLE extra(x); ALTER TABLE nowhere ADD COLUMN y;")},
-	}
-	if _, err := Open(path); err == nil || !strings.Contains(err.Error(), "migration 2") {
-		t.Fatalf("err = %v, want a message naming migration 2", err)
+	bad, next := withMigration(t, "bad", "CREATE TABLE extra(x); ALTER TABLE nowhere ADD COLUMN y;")
+	migrationSource = bad
+	if _, err := Open(path); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("migration %d", next)) {
+		t.Fatalf("err = %v, want a message naming migration %d", err, next)
 	}
 	migrationSource = original
 	s2, err := Open(path)
