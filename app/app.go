@@ -36,18 +36,20 @@ const (
 	OpenImport    = "import"
 	OpenExport    = "export"
 	OpenKiosk     = "kiosk"
+	OpenSignOff   = "signoff"
 )
 
 // OpenScreens lists the names Options.Open takes.
-var OpenScreens = []string{OpenHome, OpenChecklist, OpenFindings, OpenSettings, OpenImport, OpenExport, OpenKiosk}
+var OpenScreens = []string{OpenHome, OpenChecklist, OpenFindings, OpenSettings, OpenImport, OpenExport, OpenKiosk, OpenSignOff}
 
 // Options say how the window opens.
 type Options struct {
 	// Open names the first screen: home (default), checklist, findings,
-	// settings, import, export or kiosk.
+	// settings, import, export, kiosk or signoff.
 	// The checklist opens the latest unfinished visit (or, failing that, the
 	// latest visit) at its first room not yet done; kiosk opens that room's
-	// teacher feedback form handed to the teacher.
+	// teacher feedback form handed to the teacher; signoff opens that
+	// visit's sign-off.
 	Open string
 	// Size is the window size; zero means 1280x800.
 	Size fyne.Size
@@ -89,6 +91,7 @@ type ui struct {
 	visit    *visitScreen
 	feedback *feedbackForm
 	finish   *finishScreen
+	signOff  *signOffScreen
 	findings *findingsScreen
 	settings *settingsScreen
 	imports  *importScreen
@@ -196,6 +199,8 @@ func (u *ui) open(name string) error {
 		u.showExport("")
 	case OpenKiosk:
 		return u.openKiosk()
+	case OpenSignOff:
+		return u.openSignOff()
 	default:
 		return fmt.Errorf("--open %q: use one of %s", name, strings.Join(OpenScreens, ", "))
 	}
@@ -239,6 +244,17 @@ func (u *ui) openKiosk() error {
 	f := u.showFeedback(cl.vs, cl.room)
 	if !cl.vs.visit.Finished() {
 		f.setKiosk(true)
+	}
+	return nil
+}
+
+// openSignOff opens the sign-off of the visit the checklist would open.
+func (u *ui) openSignOff() error {
+	if err := u.openLatestChecklist(); err != nil {
+		return err
+	}
+	if u.visit != nil && u.showing == "visit" {
+		u.showSignOff(u.visit.visit.ID)
 	}
 	return nil
 }
@@ -291,6 +307,18 @@ func (u *ui) showFinish(visitID string) *finishScreen {
 	u.finish = f
 	u.setScreen("finish", "visit", f.buildUI())
 	return f
+}
+
+// showSignOff opens the sign-off of a visit.
+func (u *ui) showSignOff(visitID string) *signOffScreen {
+	s, err := newSignOffScreen(u, visitID)
+	if err != nil {
+		u.showError(err)
+		return nil
+	}
+	u.signOff = s
+	u.setScreen("signoff", "visit", s.buildUI())
+	return s
 }
 
 func (u *ui) showFindings(visitID string) *findingsScreen {
@@ -472,6 +500,13 @@ func (b *statusBar) offer(msg, label string, do func()) {
 func (b *statusBar) saved(err error)  { b.action.Hide(); b.statusLabel.saved(err) }
 func (b *statusBar) failed(err error) { b.action.Hide(); b.statusLabel.failed(err) }
 func (b *statusBar) info(msg string)  { b.action.Hide(); b.statusLabel.info(msg) }
+
+// success shows msg in the colour of a change that went through.
+func (b *statusBar) success(msg string) {
+	b.action.Hide()
+	b.Importance = widget.SuccessImportance
+	b.show(msg)
+}
 
 // fixedHeight lays its content out at a height that does not depend on the
 // content: lines of text, and at least a touch target.
