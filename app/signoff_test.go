@@ -15,13 +15,14 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // newClockedUI opens a window on a real database file whose store runs on
 // the given clock.
-func newClockedUI(t *testing.T, now func() time.Time) (*ui, *audit.Store) {
+func newClockedUI(t *testing.T, now func() time.Time) (*ui, *sqlite.Store) {
 	t.Helper()
-	store, err := audit.Open(filepath.Join(t.TempDir(), "techwalk.db"), audit.WithClock(now))
+	store, err := sqlite.Open(filepath.Join(t.TempDir(), "techwalk.db"), sqlite.WithClock(now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +149,7 @@ func TestFinishingSaysSoInView(t *testing.T) {
 		if _, err := s.CreateDemo(ctx, 7); err != nil {
 			t.Fatal(err)
 		}
-		visits, _ := s.Visits(ctx, audit.VisitFilter{})
+		visits, _ := s.Visits(ctx, sqlite.VisitFilter{})
 		v, err := s.ReopenVisit(ctx, visits[0].ID)
 		if err != nil {
 			t.Fatal(err)
@@ -187,7 +188,7 @@ func reportOpenDialog(t *testing.T) (*ui, *finishScreen, string) {
 	if _, err := s.CreateDemo(ctx, 7); err != nil {
 		t.Fatal(err)
 	}
-	visits, _ := s.Visits(ctx, audit.VisitFilter{})
+	visits, _ := s.Visits(ctx, sqlite.VisitFilter{})
 	fs := u.showFinish(visits[0].ID)
 	path := filepath.Join(t.TempDir(), "Lincoln report.pdf")
 	fs.onReportFile(fileWriter(t, path), nil)

@@ -56,7 +56,7 @@ func (s SignOff) Validate() error {
 	if strings.TrimSpace(s.Role) == "" {
 		return errors.New("sign-off: role is empty; choose the role of the person signing")
 	}
-	if err := firstError(checkText("sign-off: name", s.Name, MaxNameLen), checkText("sign-off: role", s.Role, MaxNameLen)); err != nil {
+	if err := FirstError(CheckText("sign-off: name", s.Name, MaxNameLen), CheckText("sign-off: role", s.Role, MaxNameLen)); err != nil {
 		return err
 	}
 	return checkSignature(s.PNG)

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // flat collapses runs of white space, so text wrapped across lines compares.
@@ -49,7 +50,7 @@ func checkFile(t testing.TB, path string) string {
 func TestDemoReportNamesTeachersWhenAnonymiseIsOff(t *testing.T) {
 	needTools(t, "pdftotext", "pdfinfo", "pdffonts", "qpdf")
 	s, visitID := demoStore(t)
-	must(t, s.SetSetting(context.Background(), audit.SettingAnonymise, "false"))
+	must(t, s.SetSetting(context.Background(), sqlite.SettingAnonymise, "false"))
 	opt, err := OptionsFromStore(context.Background(), s)
 	must(t, err)
 	if opt.Anonymise {
@@ -120,8 +121,9 @@ func TestPageCountFollowsContent(t *testing.T) {
 	needTools(t, "pdfinfo", "qpdf", "pdffonts")
 	// The cover stands alone; teachers and the scorecard share a page, then
 	// issues with rooms, the action plan and the method flow on; photos
-	// come three rows of two to a page.
-	for _, tc := range []struct{ photos, pages int }{{0, 4}, {4, 5}, {5, 5}, {12, 6}} {
+	// come three rows of two to a page. The sign-off follows the method on
+	// its page when enough of it is free, else on a last page of its own.
+	for _, tc := range []struct{ photos, pages int }{{0, 5}, {4, 5}, {5, 6}, {12, 7}} {
 		s := openStore(t)
 		id := fixture{rooms: 3, photos: tc.photos, teacher: "Ana Souza", quote: "Fine."}.build(t, s)
 		path := writeReport(t, s, id, Options{FallbackFonts: []string{}})
@@ -286,7 +288,7 @@ func TestLogoFromSettings(t *testing.T) {
 	s := openStore(t)
 	id := fixture{rooms: 1}.build(t, s)
 	logo := testJPEG(t, 300, 100, 9)
-	must(t, s.SetSetting(context.Background(), audit.SettingLogo, b64(logo)))
+	must(t, s.SetSetting(context.Background(), sqlite.SettingLogo, b64(logo)))
 	opt, err := OptionsFromStore(context.Background(), s)
 	must(t, err)
 	if !bytes.Equal(opt.Logo, logo) {
