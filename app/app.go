@@ -33,8 +33,34 @@ const (
 	OpenSignOff   = "signoff"
 )
 
+// screen is one screen Options.Open can name, and how the window opens on it.
+type screen struct {
+	name string
+	open func(u *ui) error
+}
+
+// screens are the screens Options.Open names, in the order --open lists them.
+var screens = []screen{
+	{OpenHome, func(u *ui) error { u.showHome(); return nil }},
+	{OpenChecklist, (*ui).openLatestChecklist},
+	{OpenFindings, func(u *ui) error { u.showFindings(""); return nil }},
+	{OpenSettings, func(u *ui) error { u.showSettings(); return nil }},
+	{OpenImport, func(u *ui) error { u.showImport(); return nil }},
+	{OpenExport, func(u *ui) error { u.showExport(""); return nil }},
+	{OpenKiosk, (*ui).openKiosk},
+	{OpenSignOff, (*ui).openSignOff},
+}
+
 // OpenScreens lists the names Options.Open takes.
-var OpenScreens = []string{OpenHome, OpenChecklist, OpenFindings, OpenSettings, OpenImport, OpenExport, OpenKiosk, OpenSignOff}
+var OpenScreens = screenNames()
+
+func screenNames() []string {
+	names := make([]string, len(screens))
+	for i, s := range screens {
+		names[i] = s.name
+	}
+	return names
+}
 
 // Options say how the window opens.
 type Options struct {
@@ -176,29 +202,17 @@ func (u *ui) onNavVisit() {
 	u.showVisit(u.visitID)
 }
 
-// open shows the screen named on the command line.
+// open shows the screen named on the command line; no name is Home.
 func (u *ui) open(name string) error {
-	switch name {
-	case "", OpenHome:
-		u.showHome()
-	case OpenChecklist:
-		return u.openLatestChecklist()
-	case OpenFindings:
-		u.showFindings("")
-	case OpenSettings:
-		u.showSettings()
-	case OpenImport:
-		u.showImport()
-	case OpenExport:
-		u.showExport("")
-	case OpenKiosk:
-		return u.openKiosk()
-	case OpenSignOff:
-		return u.openSignOff()
-	default:
-		return fmt.Errorf("--open %q: use one of %s", name, strings.Join(OpenScreens, ", "))
+	if name == "" {
+		name = OpenHome
 	}
-	return nil
+	for _, s := range screens {
+		if s.name == name {
+			return s.open(u)
+		}
+	}
+	return fmt.Errorf("--open %q: use one of %s", name, strings.Join(OpenScreens, ", "))
 }
 
 // openLatestChecklist resumes the latest unfinished visit, or the latest visit.

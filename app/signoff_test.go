@@ -240,3 +240,19 @@ func TestOpenReportWithNoPDFHandlerSaysWhereItIs(t *testing.T) {
 	u, fs, path := reportOpenDialog(t)
 	checkNoViewer(t, u, fs, path)
 }
+
+func TestOpenSignOffOnTheLatestVisit(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	if _, err := s.CreateDemo(ctx, 7); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.open(OpenSignOff); err != nil {
+		t.Fatal(err)
+	}
+	if u.showing != "signoff" || u.signOff == nil || u.signOff.visit.ID != u.visitID {
+		t.Fatalf("--open signoff shows %q", u.showing)
+	}
+	if !u.signOff.visit.Finished() || !u.signOff.saveBtn.Disabled() {
+		t.Error("the demo's finished visit can be signed without reopening it")
+	}
+}
