@@ -120,7 +120,7 @@ func (s *signOffScreen) onSave() {
 	}
 	s.signed = so
 	if f := s.u.showFinish(s.visit.ID); f != nil {
-		f.status.info(signOffText(so) + ". Finish the visit when you are ready.")
+		f.status.success(signOffText(so) + ". Finish the visit when you are ready.")
 	}
 }
 
