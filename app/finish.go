@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -29,7 +29,11 @@ type finishScreen struct {
 	score     *widget.Label
 	notDone   *widget.Label
 	finishBtn *widget.Button
-	status    statusLabel
+	status    *statusBar // a fixed place under the scrolling summary: always in view
+
+	signText *widget.Label
+	signImg  *canvas.Image
+	signBtn  *widget.Button
 
 	reportBtn      *widget.Button
 	reportProgress *widget.ProgressBar
@@ -39,8 +43,11 @@ type finishScreen struct {
 
 	exportBtn *widget.Button
 
-	confirm *dialog.ConfirmDialog // the finish question while it is open
-	scroll  *container.Scroll
+	confirm  *dialog.ConfirmDialog // the finish question while it is open
+	openAsk  *dialog.ConfirmDialog // "Open the report now?" while it is open
+	noViewer *noViewerDialog       // where the report is, when nothing could open it
+	opening  job                   // the viewer being started
+	scroll   *container.Scroll
 }
 
 func newFinishScreen(u *ui, visitID string) (*finishScreen, error) {
@@ -69,9 +76,10 @@ func (f *finishScreen) buildUI() fyne.CanvasObject {
 	f.notDone = wrapLabel(f.notDoneText())
 	f.finishBtn = widget.NewButtonWithIcon("Finish visit", theme.ConfirmIcon(), f.onFinish)
 	f.finishBtn.Importance = widget.HighImportance
-	f.status = newStatusLabel()
+	f.status = newStatusBar()
 	if d.Visit.Finished() {
 		f.finishBtn.Disable()
+		f.finishBtn.SetText("Visit finished")
 		f.status.info("This visit was finished on " + formatDate(d.Visit.FinishedAt) + ". Reopen it from the visit screen to change answers.")
 	}
 	back := widget.NewButtonWithIcon("Back to the rooms", theme.NavigateBackIcon(), f.onBack)
@@ -81,10 +89,10 @@ func (f *finishScreen) buildUI() fyne.CanvasObject {
 		f.score, kpis, widget.NewSeparator(), cats, widget.NewSeparator(),
 		heading("Rooms not marked done"), f.notDone, widget.NewSeparator(),
 		container.NewGridWithColumns(2, tallBox(back), tallBox(findings)),
-		f.buildOutputs(), tallBox(f.finishBtn), f.status,
+		f.buildOutputs(), f.buildSignOff(), tallBox(f.finishBtn),
 	)
 	f.scroll = container.NewVScroll(container.NewPadded(content))
-	return f.scroll
+	return container.NewBorder(nil, container.NewPadded(f.status.box), nil, nil, f.scroll)
 }
 
 func (f *finishScreen) scoreText() string {
@@ -163,9 +171,9 @@ func (f *finishScreen) onFinishConfirmed(ok bool) {
 		vs.setVisit(v) // the Visit button returns to that screen
 	}
 	f.finishBtn.Disable()
-	f.status.Importance = widget.SuccessImportance
-	f.status.show("Visit finished and saved at " + v.FinishedAt.Local().Format("15:04:05") + ". Its checklist is now read-only; reopen it from the visit screen to change answers.")
-	f.scroll.ScrollToBottom() // the message is under the button
+	f.finishBtn.SetText("Visit finished")
+	f.updateSignOff()
+	f.status.success("Visit finished and saved at " + v.FinishedAt.Local().Format("15:04:05") + ". Its checklist is now read-only; reopen it from the visit screen to change answers.")
 }
 
 func (f *finishScreen) onBack() {
@@ -265,13 +273,9 @@ func (f *finishScreen) onReportDone(uri fyne.URI, err error) {
 		f.status.failed(fmt.Errorf("report not created: %w", err))
 		return
 	}
-	f.status.Importance = widget.SuccessImportance
-	f.status.show("Report saved: " + uri.Path())
-	dialog.ShowConfirm("Report saved", "Open "+uri.Name()+" now?", func(open bool) {
-		if u, perr := url.Parse(uri.String()); open && perr == nil {
-			f.u.app.OpenURL(u)
-		}
-	}, f.u.win)
+	f.status.success("Report saved: " + uri.Path())
+	f.openAsk = dialog.NewConfirm("Report saved", "Open "+uri.Name()+" now?", func(open bool) { f.onOpenAnswer(uri, open) }, f.u.win)
+	f.openAsk.Show()
 }
 
 // settleFile finishes a file the save dialog created: private (0600) when

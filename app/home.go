@@ -128,15 +128,29 @@ func (h *home) showTab(visits bool) {
 
 // onShown loads the schools in the background: a district's schools and
 // scores take a while to read, and the window must not freeze meanwhile.
+// The loaded values reach the screen on Fyne's goroutine.
 func (h *home) onShown() {
 	h.loading.start(func() func() {
-		err := h.load()
-		return func() { h.showLoaded(err) }
+		d, err := h.load()
+		return func() { h.showLoaded(d, err) }
 	})
 }
 
-// showLoaded shows the district line and the list.
-func (h *home) showLoaded(err error) {
+// homeData is what Home reads from the store in the background.
+type homeData struct {
+	now     time.Time
+	schools []schoolSummary
+	names   map[string]string // school id -> name
+	visits  []audit.Visit
+}
+
+// showLoaded puts the loaded schools on the screen: the district line and
+// the list.
+func (h *home) showLoaded(d homeData, err error) {
+	h.now, h.schools, h.visits = d.now, d.schools, d.visits
+	for id, name := range d.names {
+		h.names[id] = name
+	}
 	if err != nil {
 		h.status.failed(err)
 	}
@@ -147,27 +161,29 @@ func (h *home) showLoaded(err error) {
 	h.apply()
 }
 
-// load reads the schools, their latest visits and scores, and the recent visits.
-func (h *home) load() error {
-	h.now = h.store.Now()
+// load reads the schools, their latest visits and scores, and the recent
+// visits. It only reads the store, so it runs off Fyne's goroutine; what it
+// read so far comes back with an error.
+func (h *home) load() (homeData, error) {
+	d := homeData{now: h.store.Now(), names: map[string]string{}}
 	schools, err := h.store.Schools(h.u.ctx)
 	if err != nil {
-		return err
+		return d, err
 	}
 	for _, s := range schools {
-		h.names[s.ID] = s.Name
+		d.names[s.ID] = s.Name
 		sum, err := h.summarise(s)
 		if err != nil {
-			return err
+			return d, err
 		}
-		h.schools = append(h.schools, sum)
+		d.schools = append(d.schools, sum)
 	}
 	visits, err := h.store.Visits(h.u.ctx, sqlite.VisitFilter{})
 	if err != nil {
-		return err
+		return d, err
 	}
-	h.visits = visits[:min(len(visits), recentVisits)]
-	return nil
+	d.visits = visits[:min(len(visits), recentVisits)]
+	return d, nil
 }
 
 func (h *home) summarise(s audit.School) (schoolSummary, error) {

@@ -38,7 +38,7 @@ func BenchmarkHomeDistrict(b *testing.B) {
 		start = append(start, time.Since(t0))
 
 		t0 = time.Now()
-		if err := newHome(u).load(); err != nil {
+		if _, err := newHome(u).load(); err != nil {
 			b.Fatal(err)
 		}
 		load = append(load, time.Since(t0))

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -15,151 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
-	"techwalk/audit/wifi"
 )
-
-// choiceRow is a row of big buttons of which one is chosen; the chosen
-// button is highlighted. It answers check, rating and choice items and the
-// rating questions of the feedback form.
-type choiceRow struct {
-	values   []string
-	buttons  []*widget.Button
-	chosen   map[string]widget.Importance // highlight per value; default HighImportance
-	value    string
-	onChange func(value string)
-	answered statusLabel // the chosen answer in words, while the buttons are disabled
-	box      *fyne.Container
-}
-
-func newChoiceRow(labels, values []string, onChange func(string)) *choiceRow {
-	c := &choiceRow{values: values, onChange: onChange, chosen: map[string]widget.Importance{}}
-	objs := make([]fyne.CanvasObject, len(values))
-	for i, v := range values {
-		v := v
-		b := widget.NewButton(labels[i], func() { c.onTap(v) })
-		c.buttons = append(c.buttons, b)
-		objs[i] = tallBox(b)
-	}
-	c.answered = newStatusLabel()
-	c.answered.TextStyle = fyne.TextStyle{Bold: true}
-	c.box = container.NewVBox(container.NewGridWithColumns(choiceColumns(labels), objs...), c.answered)
-	return c
-}
-
-// setReadOnly disables (or enables) the buttons. Disabled buttons all look
-// alike, so while they are disabled a line says which one was chosen.
-func (c *choiceRow) setReadOnly(ro bool) {
-	for _, b := range c.buttons {
-		setEnabled(!ro, b)
-	}
-	switch l := c.chosenLabel(); {
-	case !ro:
-		c.answered.clear()
-	case l == "":
-		c.answered.info("Not answered")
-	default:
-		c.answered.info("Answer: " + l)
-	}
-}
-
-// choiceColumns puts short labels on one row and long ones in one or two columns.
-func choiceColumns(labels []string) int {
-	longest := 0
-	for _, l := range labels {
-		longest = max(longest, len([]rune(l)))
-	}
-	switch {
-	case longest <= 12:
-		return min(len(labels), 5)
-	case longest <= 26:
-		return min(len(labels), 2)
-	}
-	return 1
-}
-
-func (c *choiceRow) onTap(v string) {
-	c.set(v)
-	if c.onChange != nil {
-		c.onChange(v)
-	}
-}
-
-// set highlights v without reporting a change.
-func (c *choiceRow) set(v string) {
-	c.value = v
-	for i, b := range c.buttons {
-		imp := widget.MediumImportance
-		if c.values[i] == v {
-			imp = widget.HighImportance
-			if special, ok := c.chosen[v]; ok {
-				imp = special
-			}
-		}
-		if b.Importance != imp {
-			b.Importance = imp
-			b.Refresh()
-		}
-	}
-}
-
-// chosenLabel is the text of the chosen button, or "" when none is chosen.
-func (c *choiceRow) chosenLabel() string {
-	for i, v := range c.values {
-		if v == c.value && v != "" {
-			return c.buttons[i].Text
-		}
-	}
-	return ""
-}
-
-// button returns the button for value v.
-func (c *choiceRow) button(v string) *widget.Button {
-	for i, val := range c.values {
-		if val == v {
-			return c.buttons[i]
-		}
-	}
-	return nil
-}
-
-// measureWifi runs a Wi-Fi measurement; a variable so a test can stand in for the network.
-var measureWifi = func(ctx context.Context, url string, progress wifi.Progress) (wifi.Result, error) {
-	return wifi.Measure(ctx, wifi.Detector{}, wifi.NetworkConfig{URL: url}, progress)
-}
-
-// fieldEntry is a text entry on the checklist. Fyne hands every shortcut to
-// the focused entry, which would swallow the checklist's Ctrl/Alt + letter
-// keys; this one passes them on, and still types plain keys as text. Focusing
-// it makes its item the current one.
-type fieldEntry struct {
-	widget.Entry
-	onShortcut func(s fyne.Shortcut) bool // true when the checklist ran s
-	onFocus    func()
-}
-
-func newFieldEntry(multiLine bool) *fieldEntry {
-	e := &fieldEntry{}
-	e.MultiLine = multiLine
-	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-// TypedShortcut runs a checklist shortcut, or leaves s to the entry (copy, paste, undo…).
-func (e *fieldEntry) TypedShortcut(s fyne.Shortcut) {
-	if e.onShortcut != nil && e.onShortcut(s) {
-		return
-	}
-	e.Entry.TypedShortcut(s)
-}
-
-// FocusGained makes the entry's item current, then focuses the entry.
-func (e *fieldEntry) FocusGained() {
-	e.Entry.FocusGained()
-	if e.onFocus != nil {
-		e.onFocus()
-	}
-}
 
 // itemRow is the widgets answering one checklist item in one room.
 type itemRow struct {
@@ -193,17 +48,6 @@ type itemRow struct {
 	photoBtn  *widget.Button
 	strip     *fyne.Container // the item's photo thumbnails
 	root      fyne.CanvasObject
-}
-
-// wifiFields are the figures of a Wi-Fi item and its measurement controls.
-type wifiFields struct {
-	signal, latency, down, up *fieldEntry
-	measureBtn, cancelBtn     *widget.Button
-	progress                  *widget.ProgressBar
-	msg                       statusLabel
-	cancel                    context.CancelFunc
-	done                      chan struct{} // closed when a measurement ends
-	extra                     audit.WifiReading
 }
 
 func newItemRow(it audit.SectionItem, index int, ans audit.Answer, photos int, wifiURL string) *itemRow {
@@ -329,30 +173,6 @@ func (r *itemRow) buildApps() fyne.CanvasObject {
 	}
 	r.allApps = widget.NewButton("All present", func() { r.onAllAppsPresent() })
 	return container.NewVBox(append(objs, grid, tallBox(r.allApps))...)
-}
-
-func (r *itemRow) buildWifi() fyne.CanvasObject {
-	w := &wifiFields{}
-	r.wifi = w
-	field := func(label string) (*fieldEntry, fyne.CanvasObject) {
-		e := r.newEntry(false)
-		e.OnChanged = func(string) { r.onWifiChanged() }
-		return e, container.NewVBox(smallLabel(label), e)
-	}
-	var a, b, c, d fyne.CanvasObject
-	w.signal, a = field("Signal (dBm, e.g. -60)")
-	w.latency, b = field("Latency (ms)")
-	w.down, c = field("Download (Mbps)")
-	w.up, d = field("Upload (Mbps)")
-	w.measureBtn = widget.NewButtonWithIcon("Measure Wi-Fi", theme.SearchIcon(), r.onMeasure)
-	w.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), r.onCancelMeasure)
-	w.cancelBtn.Hide()
-	w.progress = widget.NewProgressBar()
-	w.progress.Hide()
-	w.msg = newStatusLabel()
-	buttons := container.NewHBox(tallBox(w.measureBtn), tallBox(w.cancelBtn))
-	return container.NewVBox(container.NewGridWithColumns(2, a, b, c, d),
-		container.NewBorder(nil, nil, buttons, nil, w.progress), w.msg)
 }
 
 // timedInSeconds tells whether a number item's unit is seconds, so a
@@ -494,32 +314,6 @@ func (r *itemRow) answerText() string {
 	return r.value
 }
 
-// wifiText lists the Wi-Fi figures typed or measured.
-func (r *itemRow) wifiText() string {
-	w := r.wifi
-	var out []string
-	for _, f := range []struct {
-		e          *fieldEntry
-		name, unit string
-	}{{w.signal, "signal", "dBm"}, {w.latency, "latency", "ms"}, {w.down, "down", "Mbps"}, {w.up, "up", "Mbps"}} {
-		if f.e.Text != "" {
-			out = append(out, f.name+" "+f.e.Text+" "+f.unit)
-		}
-	}
-	return strings.Join(out, ", ")
-}
-
-// setEnabled enables or disables every control.
-func setEnabled(on bool, ctrls ...fyne.Disableable) {
-	for _, c := range ctrls {
-		if on {
-			c.Enable()
-		} else {
-			c.Disable()
-		}
-	}
-}
-
 // load fills the widgets from the stored answer without saving.
 func (r *itemRow) load() {
 	r.loading = true
@@ -623,143 +417,6 @@ func (r *itemRow) updateAllApps() {
 	}
 	r.allApps.Importance = imp
 	r.allApps.Refresh()
-}
-
-// onWifiChanged saves the typed figures as a manual reading.
-func (r *itemRow) onWifiChanged() {
-	if r.loading {
-		return
-	}
-	w, err := r.typedWifi()
-	if err != nil {
-		r.problem.failed(err)
-		return
-	}
-	r.problem.clear()
-	r.value = ""
-	if w.SignalDBM != nil || w.LatencyMS != nil || w.DownMbps != nil || w.UpMbps != nil {
-		r.value = w.Encode()
-	}
-	r.changed()
-}
-
-func (r *itemRow) typedWifi() (audit.WifiReading, error) {
-	f := r.wifi
-	w := f.extra
-	w.Source = "manual"
-	var errs []error
-	read := func(label string, e *fieldEntry) *float64 {
-		v, err := parseOptionalNumber(label, e.Text)
-		errs = append(errs, err)
-		return v
-	}
-	w.SignalDBM = read("signal", f.signal)
-	w.LatencyMS = read("latency", f.latency)
-	w.DownMbps = read("download", f.down)
-	w.UpMbps = read("upload", f.up)
-	return w, errors.Join(errs...)
-}
-
-func (r *itemRow) fillWifi(w audit.WifiReading) {
-	set := func(e *fieldEntry, v *float64) {
-		if v == nil {
-			e.SetText("")
-			return
-		}
-		e.SetText(formatNumber(*v))
-	}
-	was := r.loading
-	r.loading = true
-	set(r.wifi.signal, w.SignalDBM)
-	set(r.wifi.latency, w.LatencyMS)
-	set(r.wifi.down, w.DownMbps)
-	set(r.wifi.up, w.UpMbps)
-	r.wifi.extra = audit.WifiReading{SSID: w.SSID, BSSID: w.BSSID, Band: w.Band, JitterMS: w.JitterMS}
-	r.loading = was
-}
-
-// onMeasure runs the Wi-Fi measurement in the background.
-func (r *itemRow) onMeasure() {
-	f := r.wifi
-	if f.cancel != nil {
-		return
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	f.cancel, f.done = cancel, make(chan struct{})
-	f.measureBtn.Disable()
-	f.cancelBtn.Show()
-	f.progress.SetValue(0)
-	f.progress.Show()
-	f.msg.info("Measuring Wi-Fi…")
-	url := r.wifiURL
-	go func() {
-		res, err := measureWifi(ctx, url, func(done, total float64, stage string) {
-			fyne.Do(func() { r.onMeasureProgress(done, total, stage) })
-		})
-		fyne.Do(func() { r.onMeasured(res, err) })
-	}()
-}
-
-func (r *itemRow) onMeasureProgress(done, total float64, stage string) {
-	if total > 0 {
-		r.wifi.progress.SetValue(done / total)
-	}
-	if stage != "" {
-		r.wifi.msg.info("Measuring Wi-Fi: " + stage)
-	}
-}
-
-func (r *itemRow) onCancelMeasure() {
-	if r.wifi.cancel != nil {
-		r.wifi.cancel()
-	}
-}
-
-// onMeasured puts the measured figures into the fields and the answer, or says why not.
-func (r *itemRow) onMeasured(res wifi.Result, err error) {
-	f := r.wifi
-	f.cancel()
-	f.cancel = nil
-	defer close(f.done)
-	f.measureBtn.Enable()
-	f.cancelBtn.Hide()
-	f.progress.Hide()
-	switch {
-	case errors.Is(err, context.Canceled):
-		f.msg.info("Measurement cancelled. Type the figures by hand if you have them.")
-		return
-	case err != nil:
-		f.msg.failed(fmt.Errorf("Nothing measured. %s Type the figures above by hand", measureProblems(res, err)))
-		return
-	}
-	reading := res.Reading()
-	r.fillWifi(reading)
-	r.value = reading.Encode()
-	r.problem.clear()
-	msg := "Measured"
-	if reading.SSID != "" {
-		msg += " on " + reading.SSID
-	}
-	if p := measureProblems(res, nil); p != "" {
-		msg += ". " + p
-	}
-	f.msg.info(msg)
-	r.changed()
-}
-
-// measureProblems says in a sentence or two what could not be measured.
-func measureProblems(res wifi.Result, err error) string {
-	var out []string
-	if res.LinkProblem != "" {
-		out = append(out, "Signal: "+res.LinkProblem+".")
-	}
-	if res.NetworkProblem != "" {
-		out = append(out, "Speed test: "+res.NetworkProblem+".")
-	}
-	if len(out) == 0 && err != nil {
-		out = append(out, err.Error()+".")
-	}
-	return strings.Join(out, " ")
 }
 
 // updateOutcome shows whether the answer passes, and why it fails.

@@ -124,6 +124,8 @@ func TestEveryTapTargetIsFingerSizedInPortrait(t *testing.T) {
 	u.feedback.setKiosk(false)
 	u.showFinish(v.ID)
 	check("finish")
+	u.showSignOff(v.ID)
+	check("sign-off")
 	fs := loadedFindings(u, v.ID)
 	fs.list.Select(0)
 	check("findings")

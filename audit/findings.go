@@ -117,6 +117,7 @@ type VisitData struct {
 	Fixed     []Fix     // faults of earlier visits this visit found fixed
 	Rules     ScoreRules
 	Score     VisitScore
+	SignOff   SignOff // who signed the visit off; empty (not Signed) when nobody did
 }
 
 // Scored is what comparing this visit with another needs.

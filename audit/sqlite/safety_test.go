@@ -15,7 +15,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"techwalk/audit"
@@ -143,21 +142,7 @@ func TestRestoreRefusesWhileAnotherProcessHasTheFileOpen(t *testing.T) {
 // countingMigrations are the real migrations plus a data migration that
 // records every time it runs.
 func countingMigrations(t testing.TB) fs.FS {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := fstest.MapFS{}
-	for _, e := range entries {
-		data, err := fs.ReadFile(migrationFiles, "migrations/"+e.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		m["migrations/"+e.Name()] = &fstest.MapFile{Data: data}
-	}
-	m[fmt.Sprintf("migrations/%04d_count.sql", len(entries)+1)] = &fstest.MapFile{
-		Data: []byte("INSERT INTO local(key, value) VALUES ('migrated-' || lower(hex(randomblob(8))), 'ran');"),
-	}
+	m, _ := withMigration(t, "count", "INSERT INTO local(key, value) VALUES ('migrated-' || lower(hex(randomblob(8))), 'ran');")
 	return m
 }
 

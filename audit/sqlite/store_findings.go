@@ -79,7 +79,7 @@ func upsertAction(ctx context.Context, tx *sql.Tx, a *audit.Action) error {
 
 // LoadVisit loads a visit with its school, template, rooms, answers,
 // feedback, photos (without bytes), findings and the fixes it verified,
-// all as of the visit, and its score under the district's rules.
+// all as of the visit, its sign-off and its score under the district's rules.
 func (s *Store) LoadVisit(ctx context.Context, visitID string) (*audit.VisitData, error) {
 	d := &audit.VisitData{}
 	var err error
@@ -108,6 +108,9 @@ func (s *Store) LoadVisit(ctx context.Context, visitID string) (*audit.VisitData
 		return nil, err
 	}
 	if err := s.loadVisitFindings(ctx, d); err != nil {
+		return nil, err
+	}
+	if err := s.loadSignOff(ctx, d); err != nil {
 		return nil, err
 	}
 	if d.Rules, err = s.ScoreRules(ctx); err != nil {

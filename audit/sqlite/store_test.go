@@ -221,6 +221,13 @@ func TestRefusesForeignFiles(t *testing.T) {
 	}
 }
 
+// withMigration is the real migrations plus one more, NNNN_topic.sql
+// holding sql, and that migration's number.
+func withMigration(t testing.TB, topic, sql string) (fs.FS, int) {
+	next := latestSchema(t) + 1
+	return withMigrations(t, migrationFiles, 0, fmt.Sprintf("migrations/%04d_%s.sql", next, topic), sql), next
+}
+
 func TestMigrationFromEmptyAndUpgradeWithBackup(t *testing.T) {
 	s, path := openFixtureStore(t)
 	ctx := context.Background()

@@ -13,7 +13,7 @@ import (
 func runGUI(cli *CLI, args []string) error {
 	fs := cli.newFlags("gui")
 	db := dbFlag(fs)
-	open := fs.String("open", app.OpenHome, "screen to open: home, checklist (resume the latest visit), findings, settings, import or export")
+	open := fs.String("open", app.OpenHome, "screen to open: "+strings.Join(app.OpenScreens, ", ")+" (checklist resumes the latest visit)")
 	size := fs.String("size", "1280x800", "window size WIDTHxHEIGHT")
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err

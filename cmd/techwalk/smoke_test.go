@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -375,8 +376,9 @@ func smokePNG(t *testing.T) []byte {
 }
 
 // TestSmokeTabletScreens captures Home on a district of 200 schools, a
-// checklist with photo thumbnails, the compact findings list and the
-// teacher feedback kiosk, in the dark and the light theme, at a laptop and
+// checklist with photo thumbnails, the compact findings list, the
+// teacher feedback kiosk and the sign-off with a signature drawn with the
+// mouse, in the dark and the light theme, at a laptop and
 // a portrait tablet size.
 func TestSmokeTabletScreens(t *testing.T) {
 	if testing.Short() {
@@ -390,15 +392,58 @@ func TestSmokeTabletScreens(t *testing.T) {
 		x := startXvfb(t, size[0], size[1])
 		geometry := fmt.Sprintf("%dx%d", size[0], size[1])
 		for _, variant := range []string{"dark", "light"} {
-			for _, screen := range []string{"home", "checklist", "findings", "kiosk"} {
+			for _, screen := range []string{"home", "checklist", "findings", "kiosk", "signoff"} {
 				run := startThemedApp(t, bin, db, x, variant, "--open", screen, "--size", geometry)
 				time.Sleep(2 * time.Second) // the district's schools and the thumbnails load in the background
+				if screen == "signoff" {
+					run.drawSignature(t, size[0], size[1])
+				}
 				run.screenshot(t, filepath.Join(dir, "tablet-"+screen+"-"+variant+"-"+geometry+".png"))
 				run.checkLog(t)
 				run.stop()
 			}
 		}
 	}
+}
+
+// drawSignature signs on the sign-off pad with the real mouse: a few
+// strokes across the middle of a w x h screen, where the pad is.
+func (r *appRun) drawSignature(t *testing.T, w, h int) {
+	t.Helper()
+	cx, cy := w/2, h/2
+	for _, stroke := range signatureStrokes() {
+		args := []string{"mousemove", fmt.Sprint(cx + stroke[0][0]), fmt.Sprint(cy + stroke[0][1]), "mousedown", "1"}
+		for _, p := range stroke[1:] {
+			args = append(args, "sleep", "0.01", "mousemove", fmt.Sprint(cx+p[0]), fmt.Sprint(cy+p[1]))
+		}
+		args = append(args, "sleep", "0.05", "mouseup", "1")
+		if out, err := r.xdo(args...); err != nil {
+			t.Fatalf("xdotool: %v %s", err, out)
+		}
+	}
+	r.pressKeys(t, "Tab", 1) // the name field takes the keyboard
+	if out, err := r.xdo("type", "--delay", "40", "Dana Okafor"); err != nil {
+		t.Fatalf("xdotool type: %v %s", err, out)
+	}
+	time.Sleep(time.Second)
+}
+
+// signatureStrokes are a handwriting-like signature around the origin: a
+// looping first name, a surname and an underline, as mouse positions.
+func signatureStrokes() [][][2]int {
+	var first, second, line [][2]int
+	for i := 0; i <= 60; i++ {
+		a := float64(i) / 60 * 5 * math.Pi
+		first = append(first, [2]int{-220 + i*2 + int(18*math.Sin(a)), int(-30 * math.Cos(a) * (1 - float64(i)/90))})
+	}
+	for i := 0; i <= 80; i++ {
+		a := float64(i) / 80 * 7 * math.Pi
+		second = append(second, [2]int{-60 + i*3 + int(10*math.Sin(a)), int(-25*math.Abs(math.Sin(a/2))) + 10})
+	}
+	for i := 0; i <= 20; i++ {
+		line = append(line, [2]int{-210 + i*21, 55 - i/2})
+	}
+	return [][][2]int{first, second, line}
 }
 
 // startThemedApp starts the app in the given theme variant (FYNE_THEME).

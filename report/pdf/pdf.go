@@ -165,7 +165,7 @@ func paperSize(p string) (string, error) {
 
 // sections are the parts of the report in print order.
 func (d *doc) sections() []func() error {
-	return []func() error{d.cover, d.teachers, d.scorecard, d.issues, d.roomTable, d.photos, d.actions, d.method}
+	return []func() error{d.cover, d.teachers, d.scorecard, d.issues, d.roomTable, d.photos, d.actions, d.method, d.signOff}
 }
 
 // build draws every section, checking for cancellation between them.

@@ -121,8 +121,9 @@ func TestPageCountFollowsContent(t *testing.T) {
 	needTools(t, "pdfinfo", "qpdf", "pdffonts")
 	// The cover stands alone; teachers and the scorecard share a page, then
 	// issues with rooms, the action plan and the method flow on; photos
-	// come three rows of two to a page.
-	for _, tc := range []struct{ photos, pages int }{{0, 4}, {4, 5}, {5, 5}, {12, 6}} {
+	// come three rows of two to a page. The sign-off follows the method on
+	// its page when enough of it is free, else on a last page of its own.
+	for _, tc := range []struct{ photos, pages int }{{0, 5}, {4, 5}, {5, 6}, {12, 7}} {
 		s := openStore(t)
 		id := fixture{rooms: 3, photos: tc.photos, teacher: "Ana Souza", quote: "Fine."}.build(t, s)
 		path := writeReport(t, s, id, Options{FallbackFonts: []string{}})
