@@ -11,18 +11,18 @@ import (
 
 // Count is how many rows of one kind the account sees on the hub.
 type Count struct {
-	Table string
-	Rows  int64
+	Table string `json:"table"`
+	Rows  int64  `json:"rows"`
 }
 
 // Status is what 'techwalk hub status' reports.
 type Status struct {
-	Target  string   // user@host:port/database
-	Version int      // the hub's schema version
-	Latest  int      // the version this TechWalk sets up
-	Login   string   // the login role connected
-	Roles   []string // the TechWalk roles the login has: owner, auditor, reader
-	Counts  []Count  // rows the login may read, by table
+	Target  string   `json:"target"`  // user@host:port/database
+	Version int      `json:"version"` // the hub's schema version
+	Latest  int      `json:"latest"`  // the version this TechWalk sets up
+	Login   string   `json:"login"`   // the login role connected
+	Roles   []string `json:"roles"`   // owner, or the TechWalk roles the login has: auditor, reader
+	Counts  []Count  `json:"counts"`  // rows the login may read, by table
 }
 
 // countedTables are the tables Status counts, in the order it lists them.
@@ -41,7 +41,7 @@ func (h *Hub) Status(ctx context.Context) (Status, error) {
 		return st, h.wrap(err)
 	}
 	if st.Version == 0 {
-		return st, fmt.Errorf("hub %s: %w; run 'techwalk hub init' with an account that may create roles", h.target, audit.ErrHubNotSetUp)
+		return st, fmt.Errorf("hub %s: %w (the database has no TechWalk schema)", h.target, audit.ErrHubNotSetUp)
 	}
 	if err := h.refuseNewer(st.Version); err != nil {
 		return st, err
@@ -74,6 +74,9 @@ func roles(ctx context.Context, tx pgx.Tx) (string, []string, error) {
 		pg_has_role(current_user, (SELECT tableowner FROM pg_tables WHERE schemaname = 'techwalk' AND tablename = 'hub_schema'), 'USAGE'),
 		pg_has_role(current_user, 'techwalk_auditor', 'USAGE'),
 		pg_has_role(current_user, 'techwalk_reader', 'USAGE')`).Scan(&login, &owner, &auditor, &reader)
+	if owner {
+		return login, []string{"owner"}, err // the owner (or a superuser) has every right
+	}
 	var names []string
 	for _, r := range []struct {
 		has  bool

@@ -82,6 +82,7 @@ func commands() []command {
 		{"import", "import a district CSV or a tracker export: techwalk import schools|tickets FILE [--partial]", runImport},
 		{"check", "check the database file and list its backups, newest first", runCheck},
 		{"backup", "copy the database safely, even while the app is open: techwalk backup [-o FILE]", runBackup},
+		{"hub", "the district hub on PostgreSQL: techwalk hub init|status [--hub URL]", runHub},
 		{"restore", "go back to a backup: techwalk restore BACKUP [--yes] (keeps the current file as a backup)", runRestore},
 		versionCommand(),
 	}
