@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,7 +19,30 @@ import (
 	"techwalk/audit/postgres/pgtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+// migrateChildEnv tells a re-executed test binary to migrate the hub at
+// the URL it holds and exit, as another device's 'hub init' would.
+const migrateChildEnv = "TECHWALK_HUB_MIGRATE_CHILD"
+
+func TestMain(m *testing.M) {
+	if url := os.Getenv(migrateChildEnv); url != "" {
+		os.Exit(migrateChild(url))
+	}
+	os.Exit(pgtest.Main(m))
+}
+
+func migrateChild(url string) int {
+	ctx := context.Background()
+	h, err := Open(ctx, url)
+	if err == nil {
+		_, _, err = h.Migrate(ctx)
+		h.Close()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
 
 // openHub opens url, failing the test on error, and closes it at the end.
 func openHub(t *testing.T, url string) *Hub {
@@ -110,6 +134,38 @@ func TestConcurrentMigrate(t *testing.T) {
 	}
 	if got := policyCount(t, url); got != want {
 		t.Fatalf("concurrent init made %d policies, one init makes %d", got, want)
+	}
+}
+
+// TestConcurrentMigrateProcesses runs 'hub init' from four processes at
+// once on one new hub.
+func TestConcurrentMigrateProcesses(t *testing.T) {
+	_, refURL := initHub(t)
+	want := policyCount(t, refURL)
+	_, url := pgtest.Database(t)
+	cmds := make([]*exec.Cmd, 4)
+	outs := make([]*strings.Builder, len(cmds))
+	for i := range cmds {
+		cmds[i] = exec.Command(os.Args[0], "-test.run=^$")
+		cmds[i].Env = append(os.Environ(), migrateChildEnv+"="+url)
+		outs[i] = &strings.Builder{}
+		cmds[i].Stderr = outs[i]
+	}
+	for _, cmd := range cmds {
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("process %d: %v: %s", i, err, outs[i])
+		}
+	}
+	if v, err := openHub(t, url).Version(context.Background()); err != nil || v != Latest() {
+		t.Fatalf("version after init from %d processes = %d (%v), want %d", len(cmds), v, err, Latest())
+	}
+	if got := policyCount(t, url); got != want {
+		t.Fatalf("init from %d processes made %d policies, one init makes %d", len(cmds), got, want)
 	}
 }
 
