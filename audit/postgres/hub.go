@@ -87,10 +87,13 @@ var kvPassword = regexp.MustCompile(`\b(password|sslpassword)\s*=\s*('(?:[^'\\]|
 
 func redactURL(raw, scheme, rest string) string {
 	u, err := url.Parse(raw)
-	if err != nil {
-		// Unparseable: keep the user and the part after the last '@' of
-		// the authority, and nothing of the query (it may hold a password).
+	if err != nil || strings.Contains(u.Path, "@") {
+		// Unparseable, or a '/' in the user or password put the '@' in
+		// the path: keep the user and the part after the last '@' of
+		// the authority, and nothing of the query or fragment (they may
+		// hold a password).
 		rest, _, _ = strings.Cut(rest, "?")
+		rest, _, _ = strings.Cut(rest, "#")
 		at := strings.LastIndex(rest, "@")
 		if at < 0 {
 			return scheme + "://" + rest
@@ -101,30 +104,50 @@ func redactURL(raw, scheme, rest string) string {
 	if _, has := u.User.Password(); has {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
-	q := u.Query()
-	for _, k := range []string{"password", "sslpassword"} {
-		if q.Has(k) {
+	q := url.Values{}
+	for k, v := range u.Query() {
+		switch {
+		case k == "password" || k == "sslpassword":
 			q.Set(k, "xxxxx")
+		case shownParams[k]:
+			q[k] = v
 		}
 	}
 	u.RawQuery = q.Encode()
+	u.Fragment, u.RawFragment = "", "" // libpq ignores it; it may hold anything
 	return u.String()
 }
 
-// SaveableURL returns the hub URL with any password taken out, the only
-// form TechWalk ever stores (the password belongs in ~/.pgpass).
+// shownParams are the libpq URL parameters Redact shows and SaveableURL
+// keeps; any other one, a typo that may hold a password among them, is
+// left out.
+var shownParams = map[string]bool{
+	"host": true, "hostaddr": true, "port": true, "dbname": true, "user": true, "sslmode": true,
+	"sslrootcert": true, "sslcert": true, "sslkey": true, "sslsni": true, "connect_timeout": true,
+	"application_name": true, "target_session_attrs": true, "channel_binding": true, "service": true,
+	"sslcrl": true, "sslnegotiation": true, "gssencmode": true, "krbsrvname": true, "requirepeer": true,
+	"client_encoding": true, "options": true, "keepalives": true, "keepalives_idle": true,
+}
+
+// SaveableURL returns the hub URL with any password taken out, and with
+// only the parameters libpq knows, the only form TechWalk ever stores (the
+// password belongs in ~/.pgpass).
 func SaveableURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || strings.Contains(u.Path, "@") {
 		return "", fmt.Errorf("hub URL %s: give it as %s", Redact(raw), urlForm)
 	}
 	if u.User != nil {
 		u.User = url.User(u.User.Username())
 	}
-	q := u.Query()
-	q.Del("password")
-	q.Del("sslpassword")
+	q := url.Values{}
+	for k, v := range u.Query() {
+		if shownParams[k] {
+			q[k] = v
+		}
+	}
 	u.RawQuery = q.Encode()
+	u.Fragment, u.RawFragment = "", ""
 	return u.String(), nil
 }
 
