@@ -15,6 +15,10 @@ var (
 	// ErrHubDenied is returned when the server refused the login, or its
 	// roles and row-level security do not let this account do the change.
 	ErrHubDenied = errors.New("the hub refused this account")
+	// ErrHubUntrusted is returned when the hub's TLS certificate does not
+	// verify (unknown authority, another host's name, expired): TechWalk
+	// sends nothing to a server it cannot trust.
+	ErrHubUntrusted = errors.New("the hub's certificate is not trusted")
 	// ErrHubUnreachable is returned when the hub's server cannot be
 	// reached (offline, wrong host or port, server down); work goes on locally.
 	ErrHubUnreachable = errors.New("the hub cannot be reached")

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net"
 
@@ -36,6 +38,9 @@ func classify(err error) error {
 		}
 		return nil
 	}
+	if untrusted(err) {
+		return audit.ErrHubUntrusted
+	}
 	var netErr net.Error
 	var connectErr *pgconn.ConnectError
 	if errors.As(err, &netErr) || errors.As(err, &connectErr) || errors.Is(err, context.DeadlineExceeded) ||
@@ -43,4 +48,13 @@ func classify(err error) error {
 		return audit.ErrHubUnreachable
 	}
 	return nil
+}
+
+// untrusted reports whether err is a failed check of the server's certificate.
+func untrusted(err error) bool {
+	var verify *tls.CertificateVerificationError
+	var host x509.HostnameError
+	var authority x509.UnknownAuthorityError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &verify) || errors.As(err, &host) || errors.As(err, &authority) || errors.As(err, &invalid)
 }

@@ -2,8 +2,15 @@ package postgres
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"net/url"
 	"os"
@@ -317,4 +324,71 @@ func TestRedactAndSaveableURL(t *testing.T) {
 			t.Errorf("SaveableURL(%q) = %q, %v; want %q", c.in, saved, err, c.saved)
 		}
 	}
+}
+
+// TestVerifyFull connects with sslmode=verify-full as the README says: with
+// the district's authority and the name on the certificate it works; to
+// another name for the same server, or without the authority, it is
+// refused as untrusted.
+func TestVerifyFull(t *testing.T) {
+	srv, dbURL := initHub(t)
+	db := strings.TrimPrefix(mustParseURL(t, dbURL).Path, "/")
+	t.Setenv("PGSSLROOTCERT", "")
+	t.Setenv("HOME", t.TempDir()) // no ~/.postgresql/root.crt
+	secure := func(host, rootcert string) string {
+		u := url.URL{Scheme: "postgres", User: url.UserPassword(pgtest.AdminUser, srv.Password()),
+			Host: net.JoinHostPort(host, strconv.Itoa(srv.Port())), Path: "/" + db}
+		q := url.Values{"sslmode": {"verify-full"}}
+		if rootcert != "" {
+			q.Set("sslrootcert", rootcert)
+		}
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	h := openHub(t, secure(pgtest.ServerName, srv.RootCert()))
+	var ssl bool
+	if err := h.pool.QueryRow(context.Background(), "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").Scan(&ssl); err != nil || !ssl {
+		t.Fatalf("verify-full connection uses TLS: %v (%v)", ssl, err)
+	}
+	otherCA := filepath.Join(t.TempDir(), "other.crt")
+	if err := os.WriteFile(otherCA, selfSigned(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, raw := range map[string]string{
+		"another name":      secure("127.0.0.1", srv.RootCert()),
+		"another authority": secure(pgtest.ServerName, otherCA),
+	} {
+		_, err := Open(context.Background(), raw)
+		if !errors.Is(err, audit.ErrHubUntrusted) || strings.Contains(err.Error(), srv.Password()) {
+			t.Errorf("%s: %v, want ErrHubUntrusted without the password", name, err)
+		}
+	}
+	if _, err := Open(context.Background(), secure(pgtest.ServerName, "")); err == nil {
+		t.Error("verify-full without any root certificate connected")
+	}
+}
+
+func mustParseURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// selfSigned is a PEM certificate of an authority that signed nothing.
+func selfSigned(t *testing.T) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(9), Subject: pkix.Name{CommonName: "Another CA"}, IsCA: true,
+		BasicConstraintsValid: true, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }

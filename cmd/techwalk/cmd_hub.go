@@ -88,6 +88,8 @@ func hubError(err error) error {
 	switch {
 	case errors.Is(err, audit.ErrHubUnreachable):
 		return fmt.Errorf("%w; check the URL and the network (TechWalk keeps working offline)", err)
+	case errors.Is(err, audit.ErrHubUntrusted):
+		return fmt.Errorf("%w; nothing was sent. Give the district's certificate authority with sslrootcert=FILE in the URL (or ~/.postgresql/root.crt) and the server's own name as the host", err)
 	case errors.Is(err, audit.ErrHubNotSetUp):
 		return fmt.Errorf("%w; the district's database administrator creates the database (createdb) and runs 'techwalk hub init --hub URL' with an account that may create roles", err)
 	case errors.Is(err, audit.ErrHubDenied):

@@ -1,7 +1,7 @@
 // Package pgtest starts a throwaway PostgreSQL cluster for tests: initdb
 // into a temporary folder, the server on a free loopback port with its
-// sockets in that folder, as the unprivileged postgres user when the tests
-// run as root. The server is a child of the test process (not pg_ctl's
+// sockets in that folder and TLS from a throwaway certificate authority,
+// as the unprivileged postgres user when the tests run as root. The server is a child of the test process (not pg_ctl's
 // daemon), so it is stopped on every way out: Stop, the end of TestMain,
 // and the test process dying of a panic or a kill (the parent-death signal).
 //
@@ -65,6 +65,10 @@ func Start() (*Server, error) {
 		return nil, err
 	}
 	s := &Server{dir: dir, bin: bin, password: randomHex(16)}
+	if err := writeCerts(dir, owner); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	if err := s.initdb(owner); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -146,7 +150,8 @@ func (s *Server) start(owner *account) error {
 	defer log.Close()
 	cmd := exec.Command(filepath.Join(s.bin, "postgres"), "-D", s.dataDir(), "-p", strconv.Itoa(port), "-k", s.dir,
 		"-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off", "-c", "max_connections=60", "-c", "shared_buffers=32MB")
+		"-c", "full_page_writes=off", "-c", "max_connections=60", "-c", "shared_buffers=32MB",
+		"-c", "ssl=on", "-c", "ssl_cert_file="+filepath.Join(s.dir, "server.crt"), "-c", "ssl_key_file="+filepath.Join(s.dir, "server.key"))
 	cmd.Dir = s.dir
 	cmd.Stdout, cmd.Stderr = log, log
 	owner.runAs(cmd, true)
