@@ -22,6 +22,7 @@ import (
 
 	"techwalk/assets"
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // AppID identifies TechWalk to the operating system (preferences, data folders).
@@ -54,7 +55,7 @@ type Options struct {
 }
 
 // Run opens the main window on the store and blocks until it is closed.
-func Run(store *audit.Store, opts Options) error {
+func Run(store *sqlite.Store, opts Options) error {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	u := newUI(a, store)
@@ -74,7 +75,7 @@ func Run(store *audit.Store, opts Options) error {
 type ui struct {
 	app     fyne.App
 	win     fyne.Window
-	store   *audit.Store
+	store   *sqlite.Store
 	ctx     context.Context
 	content *fyne.Container
 	nav     map[string]*widget.Button
@@ -96,7 +97,7 @@ type ui struct {
 	showing  string
 }
 
-func newUI(a fyne.App, store *audit.Store) *ui {
+func newUI(a fyne.App, store *sqlite.Store) *ui {
 	guardDatabaseFiles()
 	u := &ui{app: a, store: store, ctx: context.Background(), nav: map[string]*widget.Button{}, askedPeople: map[string]bool{}}
 	a.Settings().SetTheme(newTouchTheme())
@@ -204,7 +205,7 @@ func (u *ui) open(name string) error {
 
 // openLatestChecklist resumes the latest unfinished visit, or the latest visit.
 func (u *ui) openLatestChecklist() error {
-	visits, err := u.store.Visits(u.ctx, audit.VisitFilter{})
+	visits, err := u.store.Visits(u.ctx, sqlite.VisitFilter{})
 	if err != nil {
 		return err
 	}

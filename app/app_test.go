@@ -20,13 +20,14 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 var ctx = context.Background()
 
-func openStore(t *testing.T, path string) *audit.Store {
+func openStore(t *testing.T, path string) *sqlite.Store {
 	t.Helper()
-	s, err := audit.Open(path)
+	s, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func openStore(t *testing.T, path string) *audit.Store {
 }
 
 // newTestUI opens a window on a real database file in a temp dir.
-func newTestUI(t *testing.T) (*ui, *audit.Store, string) {
+func newTestUI(t *testing.T) (*ui, *sqlite.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "techwalk.db")
 	store := openStore(t, path)
@@ -75,7 +76,7 @@ func fileReader(t *testing.T, path string) fyne.URIReadCloser {
 }
 
 // answer returns the stored answer of an item in a room.
-func answer(t *testing.T, s *audit.Store, visitID, roomID, itemID string) audit.Answer {
+func answer(t *testing.T, s *sqlite.Store, visitID, roomID, itemID string) audit.Answer {
 	t.Helper()
 	as, err := s.Answers(ctx, visitID)
 	if err != nil {
@@ -99,7 +100,7 @@ func row(t *testing.T, c *checklist, itemID string) *itemRow {
 }
 
 // setUpSchool adds a school and rooms through the school screen.
-func setUpSchool(t *testing.T, u *ui, s *audit.Store) (audit.School, []audit.Room) {
+func setUpSchool(t *testing.T, u *ui, s *sqlite.Store) (audit.School, []audit.Room) {
 	t.Helper()
 	h := loadedHome(u)
 	test.Tap(h.addBtn)
@@ -136,7 +137,7 @@ func TestWholeVisit(t *testing.T) {
 
 	h := loadedHome(u)
 	test.Tap(homeRowOf(t, h, school.ID).start)
-	visits, _ := s.Visits(ctx, audit.VisitFilter{SchoolID: school.ID})
+	visits, _ := s.Visits(ctx, sqlite.VisitFilter{SchoolID: school.ID})
 	if len(visits) != 1 || visits[0].Finished() || u.visit == nil {
 		t.Fatalf("start visit: %+v", visits)
 	}
@@ -336,7 +337,7 @@ func TestWifiMeasureWithoutWifi(t *testing.T) {
 func TestRatingItem(t *testing.T) {
 	u, s, _ := newTestUI(t)
 	school, rooms := setUpSchool(t, u, s)
-	tmpl, err := audit.DefaultTemplate()
+	tmpl, err := sqlite.DefaultTemplate()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +388,7 @@ func TestFindingsEdits(t *testing.T) {
 	if _, err := s.CreateDemo(ctx, 7); err != nil {
 		t.Fatal(err)
 	}
-	visits, _ := s.Visits(ctx, audit.VisitFilter{})
+	visits, _ := s.Visits(ctx, sqlite.VisitFilter{})
 	vid := visits[0].ID
 	fs := loadedFindings(u, vid)
 	want, _ := s.Findings(ctx, audit.FindingFilter{VisitID: vid})
@@ -452,12 +453,12 @@ func TestSettings(t *testing.T) {
 		}
 		return v
 	}
-	if get(audit.SettingDistrict) != "Springfield USD" || get(audit.SettingAuditor) != "Jordan Lee" ||
-		get(audit.SettingWifiURL) != "http://192.0.2.10/test" || get(audit.SettingAnonymise) != "false" ||
-		get(audit.SettingPaper) != "letter" || s.Anonymise(ctx) {
+	if get(sqlite.SettingDistrict) != "Springfield USD" || get(sqlite.SettingAuditor) != "Jordan Lee" ||
+		get(sqlite.SettingWifiURL) != "http://192.0.2.10/test" || get(sqlite.SettingAnonymise) != "false" ||
+		get(sqlite.SettingPaper) != "letter" || s.Anonymise(ctx) {
 		t.Fatal("settings not stored as typed")
 	}
-	logo, err := base64.StdEncoding.DecodeString(get(audit.SettingLogo))
+	logo, err := base64.StdEncoding.DecodeString(get(sqlite.SettingLogo))
 	if err != nil || len(logo) == 0 {
 		t.Fatalf("logo: %v", err)
 	}
@@ -486,7 +487,7 @@ func TestOpenScreens(t *testing.T) {
 	if u.showing != "visit" || u.visit.checklist == nil {
 		t.Fatalf("--open checklist shows %q", u.showing)
 	}
-	visits, _ := s.Visits(ctx, audit.VisitFilter{})
+	visits, _ := s.Visits(ctx, sqlite.VisitFilter{})
 	if _, err := s.ReopenVisit(ctx, visits[0].ID); err != nil {
 		t.Fatal(err)
 	}
@@ -515,7 +516,7 @@ func TestReportAndExport(t *testing.T) {
 	if _, err := s.CreateDemo(ctx, 7); err != nil {
 		t.Fatal(err)
 	}
-	visits, _ := s.Visits(ctx, audit.VisitFilter{})
+	visits, _ := s.Visits(ctx, sqlite.VisitFilter{})
 	fs := u.showFinish(visits[0].ID)
 	dir := t.TempDir()
 	pdfPath := filepath.Join(dir, "report.pdf")

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // checklistHelp lists the keyboard shortcuts of the checklist.
@@ -44,7 +45,7 @@ func checklistShortcuts() []checklistKey {
 
 // checklist is the checklist of one room, shown a section at a time.
 type checklist struct {
-	store *audit.Store
+	store *sqlite.Store
 	u     *ui
 	vs    *visitScreen
 	room  audit.Room
@@ -78,7 +79,7 @@ type checklist struct {
 
 func newChecklist(vs *visitScreen, room audit.Room) *checklist {
 	c := &checklist{store: vs.store, u: vs.u, vs: vs, room: room}
-	wifiURL, _ := c.store.Setting(c.u.ctx, audit.SettingWifiURL, "")
+	wifiURL, _ := c.store.Setting(c.u.ctx, sqlite.SettingWifiURL, "")
 	for i, it := range vs.tmpl.ItemsFor(room.Kind) {
 		if len(c.sections) == 0 || c.sections[len(c.sections)-1] != it.Section {
 			c.sections = append(c.sections, it.Section)

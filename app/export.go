@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 	"techwalk/report"
 )
 
@@ -23,7 +24,7 @@ const previewRows = 3
 // exportScreen writes findings in a backlog tool's import format, with
 // filters, a preview of the first rows and a save dialog.
 type exportScreen struct {
-	store   *audit.Store
+	store   *sqlite.Store
 	u       *ui
 	visitID string // the visit "This visit" means; empty offers all visits only
 	schools []audit.School

@@ -11,12 +11,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // feedbackForm is the short form a teacher fills in about their room's
 // technology, on the device, in the template's wording.
 type feedbackForm struct {
-	store *audit.Store
+	store *sqlite.Store
 	u     *ui
 	vs    *visitScreen
 	room  audit.Room

@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage/repository"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // errDatabaseFile is returned when a dialog or screen tries to open one of
@@ -54,7 +54,7 @@ func guardDatabaseFiles() {
 
 // refuse returns errDatabaseFile when u is one of the open database's files.
 func refuse(u fyne.URI) error {
-	if u == nil || u.Scheme() != "file" || !audit.IsDatabaseFile(u.Path()) {
+	if u == nil || u.Scheme() != "file" || !sqlite.IsDatabaseFile(u.Path()) {
 		return nil
 	}
 	return fmt.Errorf("%s: %w; choose another file (to copy the database, use 'techwalk backup')", filepath.Base(u.Path()), errDatabaseFile)

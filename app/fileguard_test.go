@@ -21,6 +21,7 @@ import (
 
 	"techwalk/audit"
 	"techwalk/audit/lockprobe"
+	"techwalk/audit/sqlite"
 )
 
 // appChildEnv makes this test binary run as a TechWalk app process
@@ -40,7 +41,7 @@ func TestMain(m *testing.M) {
 // stdin, it saves answer qN and says "ack N"; "dialog" opens and cancels
 // the dialog again.
 func runAppChild(args []string) int {
-	store, err := audit.Open(args[0])
+	store, err := sqlite.Open(args[0])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -184,7 +185,7 @@ func TestFileDialogKeepsTheAppsLocks(t *testing.T) {
 	if !held.Database || !held.SHM {
 		t.Errorf("after the file dialog the app holds its database lock %v and its -shm lock %v; both must stay", held.Database, held.SHM)
 	}
-	other, err := audit.Open(path) // a CLI command in another process: open, read, close
+	other, err := sqlite.Open(path) // a CLI command in another process: open, read, close
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +252,7 @@ func writeJunk(t *testing.T, dir string) {
 // checkAnswers checks the file's integrity and that answers q0...q(n-1) are saved.
 func checkAnswers(t *testing.T, path, visitID string, n int) {
 	t.Helper()
-	if err := audit.CheckIntegrity(context.Background(), path); err != nil {
+	if err := sqlite.CheckIntegrity(context.Background(), path); err != nil {
 		t.Fatal(err)
 	}
 	s := openStore(t, path)

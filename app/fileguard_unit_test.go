@@ -8,12 +8,12 @@ import (
 
 	"fyne.io/fyne/v2/storage"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 func TestDialogsCannotOpenTheDatabaseFiles(t *testing.T) {
 	_, _, path := newTestUI(t)
-	for _, name := range audit.DatabaseFiles(path) {
+	for _, name := range sqlite.DatabaseFiles(path) {
 		uri := storage.NewFileURI(name)
 		if _, err := storage.Reader(uri); !errors.Is(err, errDatabaseFile) {
 			t.Errorf("reading %s through Fyne: err = %v, want errDatabaseFile", filepath.Base(name), err)

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 const (
@@ -28,7 +29,7 @@ const (
 // pane beside the list; ticked findings get an owner, priority, due date or
 // status at once.
 type findingsScreen struct {
-	store   *audit.Store
+	store   *sqlite.Store
 	u       *ui
 	visitID string
 	schools []audit.School

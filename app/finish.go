@@ -15,12 +15,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 	"techwalk/report"
 )
 
 // finishScreen sums a visit up and closes it.
 type finishScreen struct {
-	store *audit.Store
+	store *sqlite.Store
 	u     *ui
 	data  *audit.VisitData
 

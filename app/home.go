@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // recentVisits is how many visits the home screen lists.
@@ -30,7 +31,7 @@ const (
 // "not visited this term" filter; the district's score on top), and the
 // recent visits.
 type home struct {
-	store *audit.Store
+	store *sqlite.Store
 	u     *ui
 
 	schools []schoolSummary
@@ -159,7 +160,7 @@ func (h *home) load() error {
 		}
 		h.schools = append(h.schools, sum)
 	}
-	visits, err := h.store.Visits(h.u.ctx, audit.VisitFilter{})
+	visits, err := h.store.Visits(h.u.ctx, sqlite.VisitFilter{})
 	if err != nil {
 		return err
 	}
@@ -402,7 +403,7 @@ func (h *home) onStartVisit(schoolID string) *visitScreen {
 		h.status.failed(err)
 		return nil
 	}
-	auditor, _ := h.store.Setting(h.u.ctx, audit.SettingAuditor, "")
+	auditor, _ := h.store.Setting(h.u.ctx, sqlite.SettingAuditor, "")
 	v := audit.Visit{SchoolID: schoolID, TemplateID: t.ID, TemplateVersion: t.Version, Auditor: auditor}
 	if err := h.store.StartVisit(h.u.ctx, &v); err != nil {
 		h.status.failed(err)

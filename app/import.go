@@ -14,7 +14,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"techwalk/audit"
+	"techwalk/audit/importer"
+	"techwalk/audit/sqlite"
 )
 
 // The kinds of file the import screen takes, as the user sees them.
@@ -29,38 +30,38 @@ const (
 )
 
 // fieldLabels names the import fields for people; "*" marks what must be mapped.
-var fieldLabels = map[audit.Field]string{
-	audit.FieldName:      "School name *",
-	audit.FieldCode:      "School code (district or NCES id)",
-	audit.FieldAddress:   "Address (whole)",
-	audit.FieldStreet:    "Street",
-	audit.FieldCity:      "City",
-	audit.FieldState:     "State",
-	audit.FieldZip:       "ZIP code",
-	audit.FieldPrincipal: "Principal",
-	audit.FieldSchool:    "School code or name *",
-	audit.FieldRoom:      "Room number *",
-	audit.FieldRoomName:  "Room name (when there is no number)",
-	audit.FieldKind:      "Room kind (classroom, lab, library…)",
-	audit.FieldTeacher:   "Teacher",
+var fieldLabels = map[importer.Field]string{
+	importer.FieldName:      "School name *",
+	importer.FieldCode:      "School code (district or NCES id)",
+	importer.FieldAddress:   "Address (whole)",
+	importer.FieldStreet:    "Street",
+	importer.FieldCity:      "City",
+	importer.FieldState:     "State",
+	importer.FieldZip:       "ZIP code",
+	importer.FieldPrincipal: "Principal",
+	importer.FieldSchool:    "School code or name *",
+	importer.FieldRoom:      "Room number *",
+	importer.FieldRoomName:  "Room name (when there is no number)",
+	importer.FieldKind:      "Room kind (classroom, lab, library…)",
+	importer.FieldTeacher:   "Teacher",
 }
 
 // importScreen brings schools and rooms from a district list, or ticket
 // keys and statuses from a tracker, into the store: choose a file, check
 // which column feeds which field, check the rows, then import.
 type importScreen struct {
-	store *audit.Store
+	store *sqlite.Store
 	u     *ui
 
 	name string
 	data []byte
-	csv  *audit.CSVFile // nil for a ticket JSON file
+	csv  *importer.CSVFile // nil for a ticket JSON file
 
 	chooseBtn  *widget.Button
 	fileLabel  *widget.Label
 	kind       *widget.RadioGroup
 	mapping    *fyne.Container
-	columns    map[audit.Field]*widget.Select
+	columns    map[importer.Field]*widget.Select
 	sample     *widget.Label
 	partial    *widget.Check
 	checkBtn   *widget.Button
@@ -70,15 +71,15 @@ type importScreen struct {
 	rows       *widget.List
 	form       *container.Scroll
 	center     *fyne.Container // the form, or the form above the report
-	shown      []audit.RowResult
-	report     *audit.ImportReport
+	shown      []importer.RowResult
+	report     *importer.ImportReport
 	saveReport *widget.Button
 	status     *statusBar
 	work       job
 }
 
 func newImportScreen(u *ui) *importScreen {
-	return &importScreen{store: u.store, u: u, columns: map[audit.Field]*widget.Select{}}
+	return &importScreen{store: u.store, u: u, columns: map[importer.Field]*widget.Select{}}
 }
 
 func (s *importScreen) buildUI() fyne.CanvasObject {
@@ -145,7 +146,7 @@ func (s *importScreen) onChooseFile() {
 
 // onFile reads the chosen file and guesses what it lists.
 func (s *importScreen) onFile(rc fyne.URIReadCloser, err error) {
-	name, data, err := readUpTo(rc, err, audit.MaxImportBytes)
+	name, data, err := readUpTo(rc, err, importer.MaxImportBytes)
 	if errors.Is(err, errCancelled) {
 		return
 	}
@@ -192,31 +193,31 @@ func (s *importScreen) rowCount() string {
 
 // detectImportKind reads the file and guesses which kind it is: tickets
 // when rows carry TechWalk ids, else a directory of schools or rooms.
-func detectImportKind(name string, data []byte) (string, *audit.CSVFile, error) {
-	if audit.LooksLikeJSON(data) {
-		if _, err := audit.ParseTickets(name, data); err != nil {
+func detectImportKind(name string, data []byte) (string, *importer.CSVFile, error) {
+	if importer.LooksLikeJSON(data) {
+		if _, err := importer.ParseTickets(name, data); err != nil {
 			return "", nil, err
 		}
 		return importTickets, nil, nil
 	}
-	f, err := audit.ReadCSV(name, data)
+	f, err := importer.ReadCSV(name, data)
 	if err != nil {
 		return "", nil, err
 	}
-	if tickets, err := audit.ParseTickets(name, data); err == nil && anyFindingID(tickets) {
+	if tickets, err := importer.ParseTickets(name, data); err == nil && anyFindingID(tickets) {
 		return importTickets, f, nil
 	}
-	m, err := audit.DetectMapping(f.Header)
+	m, err := importer.DetectMapping(f.Header)
 	if err != nil {
 		return importSchools, f, nil // the user maps the columns by hand
 	}
-	if m.Kind == audit.DirectoryRooms {
+	if m.Kind == importer.DirectoryRooms {
 		return importRooms, f, nil
 	}
 	return importSchools, f, nil
 }
 
-func anyFindingID(rows []audit.TicketRow) bool {
+func anyFindingID(rows []importer.TicketRow) bool {
 	for _, r := range rows {
 		if r.FindingID != "" {
 			return true
@@ -228,7 +229,7 @@ func anyFindingID(rows []audit.TicketRow) bool {
 // onKind shows the column mapping for the kind the user picked.
 func (s *importScreen) onKind(kind string) {
 	s.mapping.RemoveAll()
-	s.columns = map[audit.Field]*widget.Select{}
+	s.columns = map[importer.Field]*widget.Select{}
 	s.showReport(nil)
 	s.status.clear()
 	if kind == "" || s.data == nil {
@@ -244,24 +245,24 @@ func (s *importScreen) onKind(kind string) {
 		s.sample.SetText("")
 		return
 	}
-	s.buildMapping(audit.MapHeader(directoryKind(kind), s.csv.Header))
+	s.buildMapping(importer.MapHeader(directoryKind(kind), s.csv.Header))
 }
 
-func directoryKind(kind string) audit.DirectoryKind {
+func directoryKind(kind string) importer.DirectoryKind {
 	if kind == importRooms {
-		return audit.DirectoryRooms
+		return importer.DirectoryRooms
 	}
-	return audit.DirectorySchools
+	return importer.DirectorySchools
 }
 
 // buildMapping shows one column picker per field, set to the guess.
-func (s *importScreen) buildMapping(m audit.ColumnMapping) {
+func (s *importScreen) buildMapping(m importer.ColumnMapping) {
 	options := []string{notInFile}
 	for i, h := range s.csv.Header {
 		options = append(options, columnOption(i, h))
 	}
 	grid := container.New(layout.NewFormLayout())
-	for _, f := range audit.FieldsOf(m.Kind) {
+	for _, f := range importer.FieldsOf(m.Kind) {
 		sel := widget.NewSelect(options, func(string) { s.onMappingChanged() })
 		sel.SetSelectedIndex(m.Column(f) + 1)
 		s.columns[f] = sel
@@ -281,8 +282,8 @@ func columnOption(i int, header string) string {
 }
 
 // columnMapping is the mapping the pickers show.
-func (s *importScreen) columnMapping() audit.ColumnMapping {
-	m := audit.ColumnMapping{Kind: directoryKind(s.kind.Selected), Columns: map[audit.Field]int{}}
+func (s *importScreen) columnMapping() importer.ColumnMapping {
+	m := importer.ColumnMapping{Kind: directoryKind(s.kind.Selected), Columns: map[importer.Field]int{}}
 	for f, sel := range s.columns {
 		if i := sel.SelectedIndex(); i > 0 {
 			m.Columns[f] = i - 1
@@ -302,7 +303,7 @@ func (s *importScreen) onMappingChanged() {
 	var lines []string
 	for _, row := range s.csv.Rows[:min(3, len(s.csv.Rows))] {
 		var cells []string
-		for _, f := range audit.FieldsOf(m.Kind) {
+		for _, f := range importer.FieldsOf(m.Kind) {
 			if v := row.Field(m.Column(f)); v != "" {
 				cells = append(cells, shortFieldLabel(f)+": "+truncateRunes(v, 60))
 			}
@@ -313,7 +314,7 @@ func (s *importScreen) onMappingChanged() {
 }
 
 // shortFieldLabel is a field's label without the hints: "Room kind".
-func shortFieldLabel(f audit.Field) string {
+func shortFieldLabel(f importer.Field) string {
 	label := strings.TrimSuffix(fieldLabels[f], " *")
 	if i := strings.Index(label, " ("); i > 0 {
 		label = label[:i]
@@ -333,16 +334,16 @@ func (s *importScreen) setReady(ready bool) {
 
 // onCheck reports what an import would do, saving nothing.
 func (s *importScreen) onCheck() {
-	s.run(audit.ImportOptions{DryRun: true, Partial: s.partial.Checked})
+	s.run(importer.ImportOptions{DryRun: true, Partial: s.partial.Checked})
 }
 
 // onImport saves the file's rows in one transaction.
 func (s *importScreen) onImport() {
-	s.run(audit.ImportOptions{Partial: s.partial.Checked})
+	s.run(importer.ImportOptions{Partial: s.partial.Checked})
 }
 
 // run imports (or checks) in the background and then shows the report.
-func (s *importScreen) run(opt audit.ImportOptions) {
+func (s *importScreen) run(opt importer.ImportOptions) {
 	kind, mapping := s.kind.Selected, s.columnMapping()
 	name, data, f := s.name, s.data, s.csv
 	s.setReady(false)
@@ -350,7 +351,7 @@ func (s *importScreen) run(opt audit.ImportOptions) {
 	s.busy.Show()
 	s.status.clear()
 	s.work.start(func() func() {
-		var rep *audit.ImportReport
+		var rep *importer.ImportReport
 		var err error
 		if kind == importTickets {
 			rep, err = s.store.ImportTickets(s.u.ctx, name, data, opt)
@@ -362,15 +363,15 @@ func (s *importScreen) run(opt audit.ImportOptions) {
 }
 
 // onDone shows the report of an import or a check.
-func (s *importScreen) onDone(opt audit.ImportOptions, rep *audit.ImportReport, err error) {
+func (s *importScreen) onDone(opt importer.ImportOptions, rep *importer.ImportReport, err error) {
 	s.busy.Hide()
 	s.setReady(true)
 	s.chooseBtn.Enable()
 	s.showReport(rep)
 	switch {
-	case errors.Is(err, audit.ErrRejectedRows):
+	case errors.Is(err, importer.ErrRejectedRows):
 		s.status.failed(fmt.Errorf("%s rejected (listed first above), so nothing was saved. Fix them in the file and choose it again, "+
-			"or tick \"%s\"", plural(rep.Count(audit.RowRejected), "row"), s.partial.Text))
+			"or tick \"%s\"", plural(rep.Count(importer.RowRejected), "row"), s.partial.Text))
 	case err != nil:
 		s.status.failed(err)
 	case opt.DryRun:
@@ -382,7 +383,7 @@ func (s *importScreen) onDone(opt audit.ImportOptions, rep *audit.ImportReport, 
 }
 
 // showReport lists a report's rows, rejected rows first; nil clears it.
-func (s *importScreen) showReport(rep *audit.ImportReport) {
+func (s *importScreen) showReport(rep *importer.ImportReport) {
 	s.report = rep
 	s.shown = nil
 	s.summary.SetText("")
@@ -390,7 +391,7 @@ func (s *importScreen) showReport(rep *audit.ImportReport) {
 	if rep != nil {
 		s.shown = append(s.shown, rep.Rows...)
 		sort.SliceStable(s.shown, func(i, j int) bool {
-			return s.shown[i].Outcome == audit.RowRejected && s.shown[j].Outcome != audit.RowRejected
+			return s.shown[i].Outcome == importer.RowRejected && s.shown[j].Outcome != importer.RowRejected
 		})
 		s.summary.SetText(rep.Summary())
 		s.saveReport.Show()

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"techwalk/audit"
+	"techwalk/audit/importer"
+	"techwalk/audit/sqlite"
 )
 
 // ncesSchools is a district list in the NCES directory's columns, with the
@@ -38,7 +40,7 @@ func importFile(t *testing.T, u *ui, name, data string) *importScreen {
 	return is
 }
 
-func schoolCount(t *testing.T, s *audit.Store) int {
+func schoolCount(t *testing.T, s *sqlite.Store) int {
 	t.Helper()
 	schools, err := s.Schools(ctx)
 	if err != nil {
@@ -53,13 +55,13 @@ func TestImportSchoolsWithColumnMapping(t *testing.T) {
 	if is.kind.Selected != importSchools {
 		t.Fatalf("kind %q, want schools", is.kind.Selected)
 	}
-	if got := is.columns[audit.FieldName].Selected; got != "Column 1: SCH_NAME" {
+	if got := is.columns[importer.FieldName].Selected; got != "Column 1: SCH_NAME" {
 		t.Errorf("school name mapped to %q", got)
 	}
-	if got := is.columns[audit.FieldPrincipal].SelectedIndex(); got != 0 {
+	if got := is.columns[importer.FieldPrincipal].SelectedIndex(); got != 0 {
 		t.Errorf("principal mapped to option %d before the user chose", got)
 	}
-	is.columns[audit.FieldPrincipal].SetSelected("Column 7: Leader")
+	is.columns[importer.FieldPrincipal].SetSelected("Column 7: Leader")
 	if !strings.Contains(is.sample.Text, "Principal: Nguyễn Thị Hoa") {
 		t.Errorf("sample does not show the mapped principal: %q", is.sample.Text)
 	}
@@ -126,7 +128,7 @@ func importSchoolsFile(t *testing.T, u *ui) {
 	}
 }
 
-func roomCount(t *testing.T, s *audit.Store) int {
+func roomCount(t *testing.T, s *sqlite.Store) int {
 	t.Helper()
 	schools, _ := s.Schools(ctx)
 	n := 0

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // imageExtensions are the files the photo picker shows and a drop accepts.
@@ -53,11 +54,11 @@ func (vs *visitScreen) roomPhotoCount(roomID string) int {
 // photo is at most 1600 pixels a side, so one thumbnail takes a few
 // milliseconds; a room holds a handful, so they are made as the room opens.
 type thumbCache struct {
-	store *audit.Store
+	store *sqlite.Store
 	imgs  map[string]image.Image
 }
 
-func newThumbCache(store *audit.Store) thumbCache {
+func newThumbCache(store *sqlite.Store) thumbCache {
 	return thumbCache{store: store, imgs: map[string]image.Image{}}
 }
 
@@ -241,7 +242,7 @@ func (u *ui) isImageFile(uri fyne.URI) bool {
 	if uri == nil || !slices.Contains(imageExtensions, uri.Extension()) {
 		return false
 	}
-	return uri.Scheme() != "file" || !audit.IsDatabaseFile(uri.Path())
+	return uri.Scheme() != "file" || !sqlite.IsDatabaseFile(uri.Path())
 }
 
 // onDropped routes files dropped on the window to the checklist on show.

@@ -9,11 +9,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // schoolEditor adds or edits a school and its rooms; every change is saved at once.
 type schoolEditor struct {
-	store  *audit.Store
+	store  *sqlite.Store
 	u      *ui
 	school audit.School
 	rooms  []audit.Room

@@ -18,6 +18,7 @@ import (
 
 	"techwalk/audit"
 	"techwalk/audit/build"
+	"techwalk/audit/sqlite"
 )
 
 // paperSizes maps the paper choices on screen to their setting values.
@@ -25,7 +26,7 @@ var paperSizes = []struct{ label, value string }{{"A4", "a4"}, {"US Letter", "le
 
 // settingsScreen edits the district-wide settings; each change is saved at once.
 type settingsScreen struct {
-	store *audit.Store
+	store *sqlite.Store
 	u     *ui
 
 	district  *widget.Entry
@@ -49,9 +50,9 @@ func newSettingsScreen(u *ui) *settingsScreen {
 
 func (s *settingsScreen) buildUI() fyne.CanvasObject {
 	s.saved = newStatusBar()
-	s.district = s.textSetting(audit.SettingDistrict, "District name")
-	s.auditor = s.textSetting(audit.SettingAuditor, "Your name, as it appears on reports")
-	s.wifiURL = s.textSetting(audit.SettingWifiURL, "https://speedtest.example.org/ (your district's test server)")
+	s.district = s.textSetting(sqlite.SettingDistrict, "District name")
+	s.auditor = s.textSetting(sqlite.SettingAuditor, "Your name, as it appears on reports")
+	s.wifiURL = s.textSetting(sqlite.SettingWifiURL, "https://speedtest.example.org/ (your district's test server)")
 	s.teams = widget.NewMultiLineEntry()
 	s.teams.SetPlaceHolder(strings.Join(audit.DefaultOwnerTeams, "\n"))
 	s.teams.SetMinRowsVisible(4)
@@ -125,20 +126,20 @@ func (s *settingsScreen) load() {
 		}
 		return v
 	}
-	s.district.SetText(get(audit.SettingDistrict, ""))
-	s.auditor.SetText(get(audit.SettingAuditor, ""))
-	s.wifiURL.SetText(get(audit.SettingWifiURL, ""))
-	s.coverage.SetText(get(audit.SettingMinCoverage, "80"))
+	s.district.SetText(get(sqlite.SettingDistrict, ""))
+	s.auditor.SetText(get(sqlite.SettingAuditor, ""))
+	s.wifiURL.SetText(get(sqlite.SettingWifiURL, ""))
+	s.coverage.SetText(get(sqlite.SettingMinCoverage, "80"))
 	s.teams.SetText(get(audit.SettingOwnerTeams, ""))
 	s.kioskPIN.SetText(get(audit.SettingKioskPIN, ""))
 	s.anonymise.SetChecked(s.store.Anonymise(s.u.ctx))
-	paper := get(audit.SettingPaper, "a4")
+	paper := get(sqlite.SettingPaper, "a4")
 	for _, p := range paperSizes {
 		if p.value == paper {
 			s.paper.SetSelected(p.label)
 		}
 	}
-	s.showLogo(get(audit.SettingLogo, ""))
+	s.showLogo(get(sqlite.SettingLogo, ""))
 }
 
 func (s *settingsScreen) save(key, value string) {
@@ -153,7 +154,7 @@ func (s *settingsScreen) onAnonymise(on bool) {
 	if on {
 		v = "true"
 	}
-	s.save(audit.SettingAnonymise, v)
+	s.save(sqlite.SettingAnonymise, v)
 }
 
 // onCoverage saves the coverage threshold once it is a whole percentage.
@@ -161,17 +162,17 @@ func (s *settingsScreen) onCoverage(v string) {
 	if s.loading {
 		return
 	}
-	if _, err := audit.ParseMinCoverage(v); err != nil {
+	if _, err := sqlite.ParseMinCoverage(v); err != nil {
 		s.saved.failed(err)
 		return
 	}
-	s.save(audit.SettingMinCoverage, v)
+	s.save(sqlite.SettingMinCoverage, v)
 }
 
 func (s *settingsScreen) onPaper(label string) {
 	for _, p := range paperSizes {
 		if p.label == label {
-			s.save(audit.SettingPaper, p.value)
+			s.save(sqlite.SettingPaper, p.value)
 		}
 	}
 }
@@ -194,7 +195,7 @@ func (s *settingsScreen) onLogoFile(rc fyne.URIReadCloser, err error) {
 		p, err = audit.ProcessPhoto(name, data)
 		if err == nil {
 			enc := base64.StdEncoding.EncodeToString(p.Data)
-			if err = s.store.SetSetting(s.u.ctx, audit.SettingLogo, enc); err == nil {
+			if err = s.store.SetSetting(s.u.ctx, sqlite.SettingLogo, enc); err == nil {
 				s.showLogo(enc)
 			}
 		}

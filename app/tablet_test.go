@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // homeRow lays the home screen out and returns the list row on show for a school.
@@ -103,7 +104,7 @@ func TestSchoolWithoutRoomsAsksForRoomsBeforeAVisit(t *testing.T) {
 	}
 	h := loadedHome(u)
 	test.Tap(homeRowOf(t, h, sc.ID).start)
-	if vs, _ := s.Visits(ctx, audit.VisitFilter{}); len(vs) != 0 {
+	if vs, _ := s.Visits(ctx, sqlite.VisitFilter{}); len(vs) != 0 {
 		t.Fatalf("a visit of a school with no rooms was started: %d visits", len(vs))
 	}
 	if !strings.Contains(dialogText(u), "no rooms yet") {
@@ -135,7 +136,7 @@ func TestEmptyVisitCanBeDiscarded(t *testing.T) {
 	test.Tap(vs.discardBtn)
 	test.Tap(dialogButton(t, u, "Yes"))
 	waitForScreens(u) // Home loads in the background
-	if visits, _ := s.Visits(ctx, audit.VisitFilter{}); len(visits) != 0 {
+	if visits, _ := s.Visits(ctx, sqlite.VisitFilter{}); len(visits) != 0 {
 		t.Fatalf("the empty visit was not discarded: %d visits", len(visits))
 	}
 	if u.showing != "home" || u.nav["visit"].Disabled() == false {
@@ -249,7 +250,7 @@ func TestOwnerTeamsFromSettings(t *testing.T) {
 }
 
 // startVisitInRoom starts a visit of a new school and opens its first room.
-func startVisitInRoom(t *testing.T, u *ui, s *audit.Store) (*checklist, []audit.Room) {
+func startVisitInRoom(t *testing.T, u *ui, s *sqlite.Store) (*checklist, []audit.Room) {
 	t.Helper()
 	school, rooms := setUpSchool(t, u, s)
 	h := loadedHome(u)

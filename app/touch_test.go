@@ -13,7 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // minTouch is the smallest tap target a finger hits reliably (44x44 points).
@@ -89,7 +89,7 @@ func TestEveryTapTargetIsFingerSizedInPortrait(t *testing.T) {
 	if _, err := s.CreateDemo(ctx, 7); err != nil {
 		t.Fatal(err)
 	}
-	visits, _ := s.Visits(ctx, audit.VisitFilter{})
+	visits, _ := s.Visits(ctx, sqlite.VisitFilter{})
 	v := visits[0]
 	if _, err := s.ReopenVisit(ctx, v.ID); err != nil {
 		t.Fatal(err)

@@ -12,12 +12,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // visitScreen is a visit under way: the room picker, then a room's checklist,
 // with the visit's progress on top.
 type visitScreen struct {
-	store *audit.Store
+	store *sqlite.Store
 	u     *ui
 
 	visit    audit.Visit

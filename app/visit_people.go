@@ -6,7 +6,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // peopleDialog asks, as a visit starts, who walks it and who else is
@@ -64,7 +64,7 @@ func (p *peopleDialog) onClose(save bool) {
 	if !save {
 		return
 	}
-	v, err := p.vs.store.SetVisitPeople(p.vs.u.ctx, p.vs.visit.ID, audit.VisitPeople{WalkedBy: p.walkedBy.Text, Present: p.present.Text})
+	v, err := p.vs.store.SetVisitPeople(p.vs.u.ctx, p.vs.visit.ID, sqlite.VisitPeople{WalkedBy: p.walkedBy.Text, Present: p.present.Text})
 	if err != nil {
 		p.vs.u.showError(err)
 		return

@@ -1,7 +1,8 @@
 // Package audit is TechWalk's domain: schools, rooms, checklist templates,
-// visits, answers, photos, teacher feedback, findings and scoring, together
-// with the SQLite store that keeps them offline.
+// visits, answers, photos, teacher feedback, findings, scoring, the loop
+// from visit to visit, anonymising, ordering and the errors every store
+// returns.
 //
-// The package imports neither Fyne nor the report package; everything the
-// app can do is reachable from here without a window.
+// It knows no database, PDF or GUI: the SQLite store is audit/sqlite and
+// the district lists and tracker exports are read by audit/importer.
 package audit

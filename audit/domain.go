@@ -108,11 +108,11 @@ func (s School) Validate() error {
 	if strings.TrimSpace(s.Name) == "" {
 		return errors.New("school: name is empty; give the school's name")
 	}
-	return firstError(
-		checkText("school name", s.Name, MaxNameLen),
-		checkText("school code", s.Code, MaxNameLen),
-		checkText("school address", s.Address, MaxNoteLen),
-		checkText("principal", s.Principal, MaxNameLen),
+	return FirstError(
+		CheckText("school name", s.Name, MaxNameLen),
+		CheckText("school code", s.Code, MaxNameLen),
+		CheckText("school address", s.Address, MaxNoteLen),
+		CheckText("principal", s.Principal, MaxNameLen),
 	)
 }
 
@@ -146,12 +146,12 @@ func (r Room) Validate() error {
 		return errors.New("room: number and name are both empty; give at least a room number")
 	}
 	if !r.Kind.Valid() {
-		return fmt.Errorf("room %q: kind %q is unknown; use one of %s", r.Label(), r.Kind, joinKinds(RoomKinds))
+		return fmt.Errorf("room %q: kind %q is unknown; use one of %s", r.Label(), r.Kind, JoinKinds(RoomKinds))
 	}
-	return firstError(
-		checkText("room number", r.Number, MaxNameLen),
-		checkText("room name", r.Name, MaxNameLen),
-		checkText("teacher name", r.Teacher, MaxNameLen),
+	return FirstError(
+		CheckText("room number", r.Number, MaxNameLen),
+		CheckText("room name", r.Name, MaxNameLen),
+		CheckText("teacher name", r.Teacher, MaxNameLen),
 	)
 }
 
@@ -181,9 +181,9 @@ func (v Visit) Validate() error {
 	if !v.FinishedAt.IsZero() && v.FinishedAt.Before(v.StartedAt) {
 		return errors.New("visit: finished before it started; check the device clock")
 	}
-	return firstError(
-		checkText("auditor", v.Auditor, MaxNameLen),
-		checkText("people present", v.People, MaxNoteLen),
+	return FirstError(
+		CheckText("auditor", v.Auditor, MaxNameLen),
+		CheckText("people present", v.People, MaxNoteLen),
 	)
 }
 
@@ -204,9 +204,9 @@ func (a Answer) Validate() error {
 	if a.VisitID == "" || a.RoomID == "" || a.ItemID == "" {
 		return errors.New("answer: visit, room and item are all required")
 	}
-	return firstError(
-		checkText("answer", a.Value, MaxNoteLen),
-		checkText("note", a.Note, MaxNoteLen),
+	return FirstError(
+		CheckText("answer", a.Value, MaxNoteLen),
+		CheckText("note", a.Note, MaxNoteLen),
 	)
 }
 
@@ -253,9 +253,9 @@ func (f Feedback) Validate() error {
 	if f.Inconveniences < 0 || f.Inconveniences > 1000 {
 		return fmt.Errorf("feedback: inconveniences this week is %d; use a count from 0 to 1000", f.Inconveniences)
 	}
-	return firstError(
-		checkText("teacher name", f.TeacherName, MaxNameLen),
-		checkText("biggest frustration", f.Frustration, MaxNoteLen),
+	return FirstError(
+		CheckText("teacher name", f.TeacherName, MaxNameLen),
+		CheckText("biggest frustration", f.Frustration, MaxNoteLen),
 	)
 }
 
@@ -303,16 +303,16 @@ func (a Action) Validate() error {
 			return fmt.Errorf("action: due date %q is not a date; write it as YYYY-MM-DD", a.DueDate)
 		}
 	}
-	return firstError(
-		checkText("owner team", a.OwnerTeam, MaxNameLen),
-		checkText("ticket key", a.TicketKey, MaxNameLen),
+	return FirstError(
+		CheckText("owner team", a.OwnerTeam, MaxNameLen),
+		CheckText("ticket key", a.TicketKey, MaxNameLen),
 	)
 }
 
 // NewID returns a fresh random UUID string for a new record.
 func NewID() string { return uuid.NewString() }
 
-func checkText(field, s string, max int) error {
+func CheckText(field, s string, max int) error {
 	if !utf8.ValidString(s) {
 		return fmt.Errorf("%s is not valid UTF-8 text", field)
 	}
@@ -325,10 +325,10 @@ func checkText(field, s string, max int) error {
 	return nil
 }
 
-// controlRune finds the first control character of s other than tab and
+// ControlRune finds the first control character of s other than tab and
 // line breaks: C0 controls (ESC, BEL...), DEL and the C1 controls, which
 // could drive a terminal or hide text. It reports false when there is none.
-func controlRune(s string) (rune, bool) {
+func ControlRune(s string) (rune, bool) {
 	for _, r := range s {
 		if r == '\t' || r == '\n' || r == '\r' {
 			continue
@@ -340,7 +340,7 @@ func controlRune(s string) (rune, bool) {
 	return 0, false
 }
 
-func firstError(errs ...error) error {
+func FirstError(errs ...error) error {
 	for _, err := range errs {
 		if err != nil {
 			return err
@@ -349,7 +349,7 @@ func firstError(errs ...error) error {
 	return nil
 }
 
-func joinKinds(kinds []RoomKind) string {
+func JoinKinds(kinds []RoomKind) string {
 	names := make([]string, len(kinds))
 	for i, k := range kinds {
 		names[i] = string(k)

@@ -3,8 +3,6 @@ package audit
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
-	"strings"
 )
 
 // ErrBusy is returned when another TechWalk window or process held the
@@ -19,107 +17,38 @@ var ErrDiskFull = errors.New("the disk is full or the file is too large")
 // damaged (corrupt pages, a truncated file or a broken header).
 var ErrDamaged = errors.New("the database file is damaged")
 
-// SQLite result codes (the low byte of an extended code) that TechWalk
-// explains to people instead of passing on.
-const (
-	sqliteBusy     = 5
-	sqliteLocked   = 6
-	sqliteReadOnly = 8
-	sqliteIOErr    = 10
-	sqliteCorrupt  = 11
-	sqliteFull     = 13
-	sqliteCantOpen = 14
-	sqliteNotADB   = 26
-	sqliteIOWrite  = sqliteIOErr | 3<<8
-	sqliteIOFsync  = sqliteIOErr | 4<<8
-	sqliteIOTrunc  = sqliteIOErr | 6<<8
-	sqliteIOShort  = sqliteIOErr | 2<<8
-	sqliteBusySnap = sqliteBusy | 2<<8
-)
+// ErrNotAFile is returned when the database path names a folder, a device,
+// a pipe or anything else that is not a regular file.
+var ErrNotAFile = errors.New("not a database file")
 
-// sqliteCode returns the extended SQLite result code carried by err, or 0.
-func sqliteCode(err error) int {
-	var coded interface{ Code() int }
-	if errors.As(err, &coded) {
-		return coded.Code()
-	}
-	return 0
-}
+// ErrReadOnly is returned when TechWalk must write the database but the
+// file or its folder may not be written.
+var ErrReadOnly = errors.New("the database is read-only")
 
-func isBusy(code int) bool { return code&0xff == sqliteBusy || code&0xff == sqliteLocked }
+// ErrNoDatabase is returned by the reading opens when no database file exists
+// at the path; they never create one.
+var ErrNoDatabase = errors.New("the database file does not exist")
 
-func isReadOnly(code int) bool { return code&0xff == sqliteReadOnly }
+// ErrInUse is returned when the database file cannot be replaced because a
+// TechWalk window or command has it open.
+var ErrInUse = errors.New("TechWalk has the database open")
 
-func isCantOpen(code int) bool { return code&0xff == sqliteCantOpen }
+// ErrPhotoDamaged is returned when a photo's stored bytes no longer match
+// the SHA-256 recorded when it was taken. It is a kind of ErrDamaged.
+var ErrPhotoDamaged = fmt.Errorf("the photo's data does not match its checksum: %w", ErrDamaged)
 
-func isDiskFull(code int) bool {
-	switch code {
-	case sqliteFull, sqliteIOWrite, sqliteIOFsync, sqliteIOTrunc:
-		return true
-	}
-	return code&0xff == sqliteFull
-}
+// ErrNewerSchema is returned when the file was written by a newer TechWalk.
+var ErrNewerSchema = errors.New("database written by a newer TechWalk")
 
-func isDamaged(code int) bool {
-	return code&0xff == sqliteCorrupt || code&0xff == sqliteNotADB || code == sqliteIOShort
-}
+// ErrNotTechWalk is returned when the file is not a TechWalk database.
+var ErrNotTechWalk = errors.New("not a TechWalk database")
 
-// saveError turns a failed change into a message a person can act on. The
-// change was rolled back, so the message says nothing of it was saved.
-func saveError(err error) error {
-	if err == nil {
-		return nil
-	}
-	code := sqliteCode(err)
-	switch {
-	case isBusy(code):
-		return fmt.Errorf("%w (nothing from this change was saved)", ErrBusy)
-	case isReadOnly(code):
-		return fmt.Errorf("%w (nothing from this change was saved; it was opened for reading only, or its file or folder became read-only)", ErrReadOnly)
-	case isDiskFull(code):
-		return fmt.Errorf("%w: free some space and try again; nothing from this change was saved (%v)", ErrDiskFull, err)
-	case isDamaged(code):
-		return fmt.Errorf("%w (nothing from this change was saved): %v", ErrDamaged, err)
-	}
-	return err
-}
+// ErrNotFound is returned when a record does not exist (or was deleted).
+var ErrNotFound = errors.New("not found")
 
-// damagedError explains that the file at path cannot be read, names what
-// to run and, when one exists, the newest automatic backup to restore.
-func damagedError(path string, err error) error {
-	return fmt.Errorf("%s: %w (%v); nothing was changed; %s", path, ErrDamaged, err, backupHint(path))
-}
+// ErrVisitNotEmpty is returned when a visit to discard already holds an
+// answer, a note, a photo, feedback or a room marked done.
+var ErrVisitNotEmpty = errors.New("the visit already holds answers, photos or feedback; it can be finished, not discarded")
 
-// backupHint tells what to run about an unreadable database, naming the
-// newest automatic backup when one exists.
-func backupHint(path string) string {
-	backups, _ := Backups(path)
-	if len(backups) == 0 {
-		return "run 'techwalk check' to look at it"
-	}
-	return fmt.Sprintf("the newest automatic backup is %s: run 'techwalk check' to see all backups, and 'techwalk restore %s' to go back to it",
-		filepath.Base(backups[0]), backups[0])
-}
-
-// readError explains read failures caused by a damaged file, busy locks
-// or anything else SQLite reports, naming the database.
-func (s *Store) readError(err error) error {
-	if err == nil {
-		return nil
-	}
-	code := sqliteCode(err)
-	switch {
-	case isDamaged(code) || schemaDamaged(code, err):
-		return damagedError(s.path, err)
-	case isBusy(code):
-		return fmt.Errorf("%w", ErrBusy)
-	}
-	return err
-}
-
-// schemaDamaged reports whether SQLite could not find a table or column
-// TechWalk's own queries use: the stored schema text was damaged.
-func schemaDamaged(code int, err error) bool {
-	msg := err.Error()
-	return code&0xff == 1 && (strings.Contains(msg, "no such column") || strings.Contains(msg, "no such table"))
-}
+// ErrAmbiguous is returned when a key names more than one record.
+var ErrAmbiguous = errors.New("ambiguous")

@@ -23,7 +23,3 @@ var (
 	// reached (offline, wrong host or port, server down); work goes on locally.
 	ErrHubUnreachable = errors.New("the hub cannot be reached")
 )
-
-// SettingHubURL is the setting holding this device's hub URL, always
-// without a password (that belongs in ~/.pgpass or PGPASSWORD).
-const SettingHubURL = "hub_url"

@@ -243,3 +243,21 @@ func exifOrientation(tiff []byte) (int, error) {
 	}
 	return 0, errNoExif
 }
+
+// Photo is the stored record of a photo; Data is loaded only by PhotoData.
+type Photo struct {
+	Record
+	VisitID, RoomID, ItemID string
+	Caption                 string
+	Mime                    string
+	Width, Height           int
+	SHA256                  string
+}
+
+// PhotoInput is a photo to attach to a room (and optionally an item) of a visit.
+type PhotoInput struct {
+	VisitID, RoomID, ItemID string
+	Caption                 string
+	Name                    string // the original file's name, for messages
+	Data                    []byte
+}

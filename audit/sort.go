@@ -9,12 +9,12 @@ import (
 // SortRooms orders rooms the way people walk them: "2" before "10", "101A" after "101".
 func SortRooms(rooms []Room) {
 	sort.SliceStable(rooms, func(i, j int) bool {
-		return naturalLess(rooms[i].Label(), rooms[j].Label())
+		return NaturalLess(rooms[i].Label(), rooms[j].Label())
 	})
 }
 
-// naturalLess compares strings with runs of digits compared by value.
-func naturalLess(a, b string) bool {
+// NaturalLess compares strings with runs of digits compared by value.
+func NaturalLess(a, b string) bool {
 	for a != "" && b != "" {
 		da, restA := splitDigits(a)
 		db, restB := splitDigits(b)

@@ -277,7 +277,7 @@ func (tp *templateParse) keepEarliest() {
 func (tp *templateParse) err() error {
 	tp.keepEarliest()
 	for i := range tp.probs {
-		tp.probs[i].Line, tp.probs[i].Column = lineCol(tp.data, tp.probs[i].offset)
+		tp.probs[i].Line, tp.probs[i].Column = LineCol(tp.data, tp.probs[i].offset)
 	}
 	return &TemplateError{Source: tp.source, Problems: tp.probs, More: tp.total - len(tp.probs)}
 }
@@ -326,7 +326,7 @@ func (tp *templateParse) checkObject(n *jsonNode, t reflect.Type, path string) {
 	for _, k := range n.keys {
 		where := tp.whereOf(path)
 		if at, dup := first[k.name]; dup {
-			line, _ := lineCol(tp.data, at)
+			line, _ := LineCol(tp.data, at)
 			tp.add(k.at, where, fmt.Sprintf("%q is given twice (first on line %d); keep one", k.name, line))
 			tp.markBad(k.value)
 			continue
@@ -543,9 +543,9 @@ func descend(n, next *jsonNode) *jsonNode {
 	return next
 }
 
-// lineCol gives the 1-based line and column of the byte at offset; the
+// LineCol gives the 1-based line and column of the byte at offset; the
 // column counts characters, as editors do, not bytes.
-func lineCol(data []byte, offset int64) (int, int) {
+func LineCol(data []byte, offset int64) (int, int) {
 	offset = min(max(offset, 0), int64(len(data)))
 	before := data[:offset]
 	line := bytes.Count(before, []byte("\n")) + 1

@@ -142,10 +142,10 @@ func (p FeedbackPrompt) problems() []templateProblem {
 // checkTemplateText is checkText plus a refusal of control characters
 // (escape sequences could drive a terminal or hide text on screen).
 func checkTemplateText(field, s string, max int) error {
-	if err := checkText(field, s, max); err != nil {
+	if err := CheckText(field, s, max); err != nil {
 		return err
 	}
-	if r, ok := controlRune(s); ok {
+	if r, ok := ControlRune(s); ok {
 		return fmt.Errorf("%s contains the control character %U", field, r)
 	}
 	return nil
@@ -170,7 +170,7 @@ func (it Item) problems(add func(field, msg string)) {
 	}
 	for k, rk := range it.RoomKinds {
 		if !rk.Valid() {
-			addf(fmt.Sprintf("room_kinds[%d]", k), "room kind %q is unknown; use one of %s", rk, joinKinds(RoomKinds))
+			addf(fmt.Sprintf("room_kinds[%d]", k), "room kind %q is unknown; use one of %s", rk, JoinKinds(RoomKinds))
 		}
 	}
 	for _, f := range []struct{ field, text string }{{"label", it.Label}, {"category", it.Category}, {"guidance", it.Guidance}, {"unit", it.Unit}} {

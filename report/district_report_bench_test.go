@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"techwalk/audit"
 	"techwalk/audit/benchdb"
+	"techwalk/audit/sqlite"
 )
 
 // BenchmarkDistrictReport writes the PDF report of one visit of a
@@ -18,7 +18,7 @@ import (
 func BenchmarkDistrictReport(b *testing.B) {
 	s, _ := openDistrict(b)
 	ctx := context.Background()
-	visits, err := s.Visits(ctx, audit.VisitFilter{})
+	visits, err := s.Visits(ctx, sqlite.VisitFilter{})
 	if err != nil || len(visits) == 0 {
 		b.Fatalf("no visits: %v", err)
 	}
@@ -42,7 +42,7 @@ func BenchmarkDistrictReport(b *testing.B) {
 }
 
 // loadVisit reads a visit's data and every photo's bytes.
-func loadVisit(b *testing.B, s *audit.Store, id string) {
+func loadVisit(b *testing.B, s *sqlite.Store, id string) {
 	ctx := context.Background()
 	data, err := s.LoadVisit(ctx, id)
 	if err != nil {
@@ -57,7 +57,7 @@ func loadVisit(b *testing.B, s *audit.Store, id string) {
 
 // openDistrict opens the cached district-sized database (building it on
 // first use) and returns the store and the file's path.
-func openDistrict(b *testing.B) (*audit.Store, string) {
+func openDistrict(b *testing.B) (*sqlite.Store, string) {
 	s, path, err := benchdb.Open(benchdb.District)
 	if err != nil {
 		b.Fatal(err)

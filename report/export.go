@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // Format names an export format.
@@ -122,7 +123,7 @@ var ErrTooManyRows = errors.New("too many rows for one Azure DevOps import file"
 // Export writes the findings matching opt.Filter in opt.Format to w. The
 // same findings always give the same bytes: items are in a fixed order,
 // ids are stable and nothing depends on the current time.
-func Export(ctx context.Context, store *audit.Store, opt ExportOptions, w io.Writer) error {
+func Export(ctx context.Context, store *sqlite.Store, opt ExportOptions, w io.Writer) error {
 	items, ex, err := prepare(ctx, store, opt)
 	if err != nil {
 		return err
@@ -140,7 +141,7 @@ func Export(ctx context.Context, store *audit.Store, opt ExportOptions, w io.Wri
 // MarkExported records the open findings of written parts as "in backlog"
 // when opt.MarkInBacklog is set, so the next default export leaves them out.
 // Call it once the parts are written.
-func MarkExported(ctx context.Context, store *audit.Store, opt ExportOptions, parts []ExportPart) error {
+func MarkExported(ctx context.Context, store *sqlite.Store, opt ExportOptions, parts []ExportPart) error {
 	if !opt.MarkInBacklog {
 		return nil
 	}
@@ -151,7 +152,7 @@ func MarkExported(ctx context.Context, store *audit.Store, opt ExportOptions, pa
 	return markIDs(ctx, store, opt, ids)
 }
 
-func markIDs(ctx context.Context, store *audit.Store, opt ExportOptions, ids []string) error {
+func markIDs(ctx context.Context, store *sqlite.Store, opt ExportOptions, ids []string) error {
 	if !opt.MarkInBacklog {
 		return nil
 	}
@@ -177,7 +178,7 @@ func openFindingIDs(items []backlogItem) []string {
 // Preview returns what the export dialog shows: the header and the first
 // n rows as the format will write them (for JSON formats, a table of the
 // main fields).
-func Preview(ctx context.Context, store *audit.Store, opt ExportOptions, n int) ([][]string, error) {
+func Preview(ctx context.Context, store *sqlite.Store, opt ExportOptions, n int) ([][]string, error) {
 	items, ex, err := prepare(ctx, store, opt)
 	if err != nil {
 		return nil, err
@@ -194,7 +195,7 @@ type exporter struct {
 	anonymise bool
 }
 
-func prepare(ctx context.Context, store *audit.Store, opt ExportOptions) ([]backlogItem, *exporter, error) {
+func prepare(ctx context.Context, store *sqlite.Store, opt ExportOptions) ([]backlogItem, *exporter, error) {
 	if _, err := ParseFormat(string(opt.Format)); err != nil {
 		return nil, nil, err
 	}

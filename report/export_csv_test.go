@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // csvReference is how CSV exports were written before appendRecord: each
@@ -70,7 +71,7 @@ func TestPlainCSVOnTheDemo(t *testing.T) {
 	}
 	findings = slices.Concat(audit.CurrentFaults([][]audit.Finding{findings}, false)...) // what a default export writes
 	for _, anonymise := range []string{"true", "false"} {
-		if err := s.SetSetting(ctx, audit.SettingAnonymise, anonymise); err != nil {
+		if err := s.SetSetting(ctx, sqlite.SettingAnonymise, anonymise); err != nil {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer

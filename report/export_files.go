@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // utf8BOM lets Excel recognise a CSV file as UTF-8.
@@ -145,7 +145,7 @@ func writeJSON(w io.Writer, v any) error {
 // ExportFiles writes the export into dir and returns the paths written.
 // The files are those of ExportParts; every one is written to a temporary
 // file first and renamed, so none is ever half-written.
-func ExportFiles(ctx context.Context, store *audit.Store, opt ExportOptions, dir, baseName string) ([]string, error) {
+func ExportFiles(ctx context.Context, store *sqlite.Store, opt ExportOptions, dir, baseName string) ([]string, error) {
 	parts, err := ExportParts(ctx, store, opt, baseName)
 	if err != nil {
 		return nil, err
@@ -176,7 +176,7 @@ type ExportPart struct {
 // folders, no "..", no characters Windows refuses) so nothing lands outside
 // the folder; the format's extension is added when missing. Azure DevOps
 // exports of more than 1,000 rows are split into base-1.csv, base-2.csv, ...
-func ExportParts(ctx context.Context, store *audit.Store, opt ExportOptions, baseName string) ([]ExportPart, error) {
+func ExportParts(ctx context.Context, store *sqlite.Store, opt ExportOptions, baseName string) ([]ExportPart, error) {
 	items, ex, err := prepare(ctx, store, opt)
 	if err != nil {
 		return nil, err

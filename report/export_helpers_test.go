@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // clock ticks a millisecond per call from a fixed time, so stored times
@@ -19,9 +20,9 @@ func clock() func() time.Time {
 	}
 }
 
-func openExportStore(t testing.TB, path string) *audit.Store {
+func openExportStore(t testing.TB, path string) *sqlite.Store {
 	t.Helper()
-	s, err := audit.Open(path, audit.WithClock(clock()))
+	s, err := sqlite.Open(path, sqlite.WithClock(clock()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func testTemplate() *audit.Template {
 // with a Chinese one) and failing answers, with a multi-line note and a
 // note that looks like a formula.
 type exportFixture struct {
-	store  *audit.Store
+	store  *sqlite.Store
 	school audit.School
 	rooms  []audit.Room
 	visit  audit.Visit

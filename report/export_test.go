@@ -14,9 +14,10 @@ import (
 
 	"techwalk/audit"
 	"techwalk/audit/benchdb"
+	"techwalk/audit/sqlite"
 )
 
-func export(t *testing.T, s *audit.Store, opt ExportOptions) []byte {
+func export(t *testing.T, s *sqlite.Store, opt ExportOptions) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Export(context.Background(), s, opt, &buf); err != nil {
@@ -107,7 +108,7 @@ func TestJiraRowsLabelsPrioritiesAndIDs(t *testing.T) {
 
 func TestTeacherNamesOnlyWhenAnonymisingIsOff(t *testing.T) {
 	fx := newExportFixture(t)
-	noErr(t, fx.store.SetSetting(context.Background(), audit.SettingAnonymise, "false"))
+	noErr(t, fx.store.SetSetting(context.Background(), sqlite.SettingAnonymise, "false"))
 	out := string(export(t, fx.store, ExportOptions{Format: FormatServiceNow}))
 	if !strings.Contains(out, "Teacher: Nguyễn Thị Hoa") {
 		t.Errorf("teacher not named with anonymising off:\n%s", out)
@@ -233,7 +234,7 @@ func TestGitHubAndPlainJSON(t *testing.T) {
 		t.Errorf("bodies:\n%s", body)
 	}
 	var plain []PlainFinding
-	noErr(t, fx.store.SetSetting(context.Background(), audit.SettingAnonymise, "false"))
+	noErr(t, fx.store.SetSetting(context.Background(), sqlite.SettingAnonymise, "false"))
 	noErr(t, json.Unmarshal(export(t, fx.store, ExportOptions{Format: FormatJSON}), &plain))
 	teachers := map[string]bool{}
 	for _, p := range plain {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // Paper sizes the report can be printed on.
@@ -54,16 +54,16 @@ type Options struct {
 
 // OptionsFromStore fills Options from the store's settings: district name,
 // logo, paper size and whether teachers are anonymised (yes unless set to "false").
-func OptionsFromStore(ctx context.Context, store *audit.Store) (Options, error) {
+func OptionsFromStore(ctx context.Context, store *sqlite.Store) (Options, error) {
 	var opt Options
 	var err error
-	if opt.District, err = store.Setting(ctx, audit.SettingDistrict, ""); err != nil {
+	if opt.District, err = store.Setting(ctx, sqlite.SettingDistrict, ""); err != nil {
 		return opt, fmt.Errorf("read the district name setting: %w", err)
 	}
-	if opt.Paper, err = store.Setting(ctx, audit.SettingPaper, PaperA4); err != nil {
+	if opt.Paper, err = store.Setting(ctx, sqlite.SettingPaper, PaperA4); err != nil {
 		return opt, fmt.Errorf("read the paper setting: %w", err)
 	}
-	logo, err := store.Setting(ctx, audit.SettingLogo, "")
+	logo, err := store.Setting(ctx, sqlite.SettingLogo, "")
 	if err != nil {
 		return opt, fmt.Errorf("read the logo setting: %w", err)
 	}
@@ -82,7 +82,7 @@ func OptionsFromStore(ctx context.Context, store *audit.Store) (Options, error) 
 // WritePDF writes the experience report of a visit to w. It stops with
 // ctx's error when ctx is cancelled; nothing useful is written then, so
 // callers should write to a temporary file and rename it on success.
-func WritePDF(ctx context.Context, w io.Writer, store *audit.Store, visitID string, opt Options) error {
+func WritePDF(ctx context.Context, w io.Writer, store *sqlite.Store, visitID string, opt Options) error {
 	opt = opt.withDefaults()
 	paper, err := paperSize(opt.Paper)
 	if err != nil {
@@ -161,7 +161,7 @@ func (d *doc) build() error {
 }
 
 // newDoc sets up the PDF writer, its fonts, metadata and footer.
-func newDoc(ctx context.Context, store *audit.Store, data *reportData, paper string) (*doc, error) {
+func newDoc(ctx context.Context, store *sqlite.Store, data *reportData, paper string) (*doc, error) {
 	pdf := gofpdf.New("P", "mm", paper, "")
 	fonts, err := newFontSet(pdf, data.opt.FallbackFonts, data.opt.Warn)
 	if err != nil {

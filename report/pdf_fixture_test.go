@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 func floatPtr(v float64) *float64 { return &v }
@@ -41,7 +42,7 @@ type fixture struct {
 }
 
 // build stores the fixture and returns the id of the visit to report on.
-func (f fixture) build(t testing.TB, s *audit.Store) string {
+func (f fixture) build(t testing.TB, s *sqlite.Store) string {
 	t.Helper()
 	ctx := context.Background()
 	must(t, s.SaveTemplate(ctx, fixtureTemplate()))
@@ -62,7 +63,7 @@ func (f fixture) build(t testing.TB, s *audit.Store) string {
 	return f.visit(t, s, sc, rooms, start, false)
 }
 
-func (f fixture) visit(t testing.TB, s *audit.Store, sc audit.School, rooms []audit.Room, start time.Time, older bool) string {
+func (f fixture) visit(t testing.TB, s *sqlite.Store, sc audit.School, rooms []audit.Room, start time.Time, older bool) string {
 	t.Helper()
 	ctx := context.Background()
 	v := audit.Visit{SchoolID: sc.ID, TemplateID: "fixture", TemplateVersion: "2.1", Auditor: "Auditor Person",
@@ -102,7 +103,7 @@ func (f fixture) answers(i int, older bool) map[string]string {
 	return a
 }
 
-func (f fixture) feedback(t testing.TB, s *audit.Store, v audit.Visit, room audit.Room) {
+func (f fixture) feedback(t testing.TB, s *sqlite.Store, v audit.Visit, room audit.Room) {
 	t.Helper()
 	if f.teacher == "" {
 		return
@@ -112,7 +113,7 @@ func (f fixture) feedback(t testing.TB, s *audit.Store, v audit.Visit, room audi
 	must(t, s.SaveFeedback(context.Background(), &fb))
 }
 
-func (f fixture) addPhotos(t testing.TB, s *audit.Store, v audit.Visit, rooms []audit.Room) {
+func (f fixture) addPhotos(t testing.TB, s *sqlite.Store, v audit.Visit, rooms []audit.Room) {
 	t.Helper()
 	for i := 0; i < f.photos; i++ {
 		r := rooms[i%len(rooms)]

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // fixedNow is the report date of every test report.
@@ -25,9 +25,9 @@ func fixedClock() func() time.Time {
 	}
 }
 
-func openStore(t testing.TB) *audit.Store {
+func openStore(t testing.TB) *sqlite.Store {
 	t.Helper()
-	s, err := audit.Open(filepath.Join(t.TempDir(), "techwalk.db"), audit.WithClock(fixedClock()))
+	s, err := sqlite.Open(filepath.Join(t.TempDir(), "techwalk.db"), sqlite.WithClock(fixedClock()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func openStore(t testing.TB) *audit.Store {
 }
 
 // demoStore makes the sample district and returns the latest visit of Lincoln ES.
-func demoStore(t testing.TB) (*audit.Store, string) {
+func demoStore(t testing.TB) (*sqlite.Store, string) {
 	t.Helper()
 	s := openStore(t)
 	ctx := context.Background()
@@ -65,7 +65,7 @@ func needTools(t testing.TB, tools ...string) {
 }
 
 // writeReport renders a visit to a file in a temp dir and returns its path.
-func writeReport(t testing.TB, s *audit.Store, visitID string, opt Options) string {
+func writeReport(t testing.TB, s *sqlite.Store, visitID string, opt Options) string {
 	t.Helper()
 	if opt.Now.IsZero() {
 		opt.Now = fixedNow

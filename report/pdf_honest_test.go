@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // laterWalk adds a finished visit of the fixture school on start, answering
 // every item "ok" in the first n rooms, or only the HDMI adapter of the
 // first room when n is 0.
-func laterWalk(t *testing.T, s *audit.Store, like string, start time.Time, n int) string {
+func laterWalk(t *testing.T, s *sqlite.Store, like string, start time.Time, n int) string {
 	t.Helper()
 	ctx := context.Background()
 	prev, err := s.Visit(ctx, like)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // Page geometry, in millimetres.
@@ -41,7 +41,7 @@ type doc struct {
 	fonts        *fontSet
 	r            *reportData
 	ctx          context.Context
-	store        *audit.Store
+	store        *sqlite.Store
 	pageW, pageH float64
 	y            float64 // top of the free space on the current page
 	done, total  int     // progress steps

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // maxHistory bounds the visits the score-over-time chart shows.
@@ -45,7 +46,7 @@ type historyPoint struct {
 	score float64
 }
 
-func loadReportData(ctx context.Context, store *audit.Store, visitID string, opt Options) (*reportData, error) {
+func loadReportData(ctx context.Context, store *sqlite.Store, visitID string, opt Options) (*reportData, error) {
 	vd, err := store.LoadVisit(ctx, visitID)
 	if err != nil {
 		return nil, fmt.Errorf("load visit %s: %w", visitID, err)
@@ -66,7 +67,7 @@ func loadReportData(ctx context.Context, store *audit.Store, visitID string, opt
 	return d, d.loadHistory(ctx, store)
 }
 
-func (d *reportData) loadPrevious(ctx context.Context, store *audit.Store) error {
+func (d *reportData) loadPrevious(ctx context.Context, store *sqlite.Store) error {
 	prev, ok, err := store.PreviousVisit(ctx, d.Visit)
 	if err != nil || !ok {
 		return err
@@ -79,8 +80,8 @@ func (d *reportData) loadPrevious(ctx context.Context, store *audit.Store) error
 }
 
 // loadHistory collects the scores of the school's finished visits up to this one.
-func (d *reportData) loadHistory(ctx context.Context, store *audit.Store) error {
-	visits, err := store.Visits(ctx, audit.VisitFilter{SchoolID: d.School.ID, FinishedOnly: true})
+func (d *reportData) loadHistory(ctx context.Context, store *sqlite.Store) error {
+	visits, err := store.Visits(ctx, sqlite.VisitFilter{SchoolID: d.School.ID, FinishedOnly: true})
 	if err != nil {
 		return fmt.Errorf("list the school's visits: %w", err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/jung-kurt/gofpdf"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // needFonts skips the test unless the fallback fonts it relies on are installed.
@@ -33,7 +33,7 @@ func stripDirectionMarks(s string) string {
 
 // scriptFixture is a visit whose school, people, teacher and notes are
 // written in Arabic, Hebrew, Korean, Thai, Devanagari and with an emoji.
-func scriptFixture(t *testing.T) (*audit.Store, string) {
+func scriptFixture(t *testing.T) (*sqlite.Store, string) {
 	t.Helper()
 	s := openStore(t)
 	ctx := context.Background()

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // flat collapses runs of white space, so text wrapped across lines compares.
@@ -49,7 +50,7 @@ func checkFile(t testing.TB, path string) string {
 func TestDemoReportNamesTeachersWhenAnonymiseIsOff(t *testing.T) {
 	needTools(t, "pdftotext", "pdfinfo", "pdffonts", "qpdf")
 	s, visitID := demoStore(t)
-	must(t, s.SetSetting(context.Background(), audit.SettingAnonymise, "false"))
+	must(t, s.SetSetting(context.Background(), sqlite.SettingAnonymise, "false"))
 	opt, err := OptionsFromStore(context.Background(), s)
 	must(t, err)
 	if opt.Anonymise {
@@ -286,7 +287,7 @@ func TestLogoFromSettings(t *testing.T) {
 	s := openStore(t)
 	id := fixture{rooms: 1}.build(t, s)
 	logo := testJPEG(t, 300, 100, 9)
-	must(t, s.SetSetting(context.Background(), audit.SettingLogo, b64(logo)))
+	must(t, s.SetSetting(context.Background(), sqlite.SettingLogo, b64(logo)))
 	opt, err := OptionsFromStore(context.Background(), s)
 	must(t, err)
 	if !bytes.Equal(opt.Logo, logo) {

@@ -1,5 +1,5 @@
 // Package benchdb builds district-sized TechWalk databases for benchmarks,
-// fast: the schema comes from audit.Open, the rows from bulk inserts in a
+// fast: the schema comes from sqlite.Open, the rows from bulk inserts in a
 // few large transactions. Databases are cached under os.TempDir by size.
 package benchdb
 
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // Size is the shape of a generated district.
@@ -53,18 +54,18 @@ func Path(size Size) (string, error) {
 
 // Open opens the cached database of this size (building it first if
 // needed) and returns the store and the file's path.
-func Open(size Size) (*audit.Store, string, error) {
+func Open(size Size) (*sqlite.Store, string, error) {
 	path, err := Path(size)
 	if err != nil {
 		return nil, "", err
 	}
-	s, err := audit.Open(path)
+	s, err := sqlite.Open(path)
 	return s, path, err
 }
 
 // Build writes a generated district of the given size to a new file at path.
 func Build(path string, size Size) error {
-	s, err := audit.Open(path)
+	s, err := sqlite.Open(path)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 func TestSmallDistrictIsAValidDatabase(t *testing.T) {
@@ -20,16 +20,16 @@ func TestSmallDistrictIsAValidDatabase(t *testing.T) {
 		t.Errorf("cached at %s, want under %s", path, os.TempDir())
 	}
 	ctx := context.Background()
-	if err := audit.CheckIntegrity(ctx, path); err != nil {
+	if err := sqlite.CheckIntegrity(ctx, path); err != nil {
 		t.Fatal(err)
 	}
-	s, err := audit.Open(path)
+	s, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	schools, _ := s.Schools(ctx)
-	visits, _ := s.Visits(ctx, audit.VisitFilter{FinishedOnly: true})
+	visits, _ := s.Visits(ctx, sqlite.VisitFilter{FinishedOnly: true})
 	if len(schools) != 3 || len(visits) != 6 {
 		t.Fatalf("%d schools and %d finished visits, want 3 and 6", len(schools), len(visits))
 	}

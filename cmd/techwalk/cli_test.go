@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 func TestDemoThenSchoolsJSON(t *testing.T) {
@@ -33,7 +34,7 @@ func TestDemoThenSchoolsJSON(t *testing.T) {
 			t.Errorf("school row %+v lacks rooms, score or last visit", r)
 		}
 	}
-	store, err := audit.Open(db)
+	store, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestTemplateValidateAndImport(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.db")
 	good := filepath.Join(dir, "good.json")
-	def, err := audit.DefaultTemplate()
+	def, err := sqlite.DefaultTemplate()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestTemplateValidateAndImport(t *testing.T) {
 	if code, _, errOut := runCLI("template", "import", good, "--db", db); code != 0 {
 		t.Fatalf("import good: %s", errOut)
 	}
-	store, err := audit.Open(db)
+	store, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestTemplateValidateAndImport(t *testing.T) {
 
 func TestDatabaseFromEnvironment(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "env", "techwalk.db")
-	t.Setenv(audit.EnvDB, db)
+	t.Setenv(sqlite.EnvDB, db)
 	if code, _, errOut := runCLI("template", "import", filepath.Join("..", "..", "assets", "templates", "k12-classroom.json")); code != 0 {
 		t.Fatalf("template import: %s", errOut)
 	}
@@ -134,7 +135,7 @@ func TestUnknownCommandAndBadFlags(t *testing.T) {
 func TestVisitsCarryTheirCoverage(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "demo.db")
 	runCLI("demo", "--db", db)
-	store, err := audit.Open(db)
+	store, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // runCheck is `techwalk check [--db PATH]`: integrity_check and the backups.
@@ -21,11 +21,11 @@ func runCheck(c *CLI, args []string) error {
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	path, err := audit.ResolvePath(*db)
+	path, err := sqlite.ResolvePath(*db)
 	if err != nil {
 		return fmt.Errorf("find the data folder: %w", err)
 	}
-	res, err := audit.Check(context.Background(), path)
+	res, err := sqlite.Check(context.Background(), path)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-func printBackups(c *CLI, backups []audit.BackupInfo) {
+func printBackups(c *CLI, backups []sqlite.BackupInfo) {
 	if len(backups) == 0 {
 		fmt.Fprintln(c.Out, "No backups yet (one is made at the end of every visit and before every upgrade).")
 		return
@@ -101,19 +101,19 @@ func runRestore(c *CLI, args []string) error {
 	if err != nil {
 		return err
 	}
-	path, err := audit.ResolvePath(*db)
+	path, err := sqlite.ResolvePath(*db)
 	if err != nil {
 		return fmt.Errorf("find the data folder: %w", err)
 	}
 	backup = findBackup(path, backup)
 	ctx := context.Background()
-	if err := audit.CheckBackup(ctx, backup); err != nil {
+	if err := sqlite.CheckBackup(ctx, backup); err != nil {
 		return fmt.Errorf("%w; nothing was changed", err)
 	}
 	if !*yes && !c.confirm(fmt.Sprintf("Replace %s with the backup %s?\nThe current file is kept as a backup first. Close every TechWalk window on it.\nType yes to restore: ", path, backup)) {
 		return errors.New("not restored; nothing was changed")
 	}
-	kept, err := audit.Restore(ctx, path, backup)
+	kept, err := sqlite.Restore(ctx, path, backup)
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func findBackup(dbPath, backup string) string {
 	if _, err := os.Stat(backup); err == nil || strings.ContainsRune(backup, filepath.Separator) {
 		return backup
 	}
-	inFolder := filepath.Join(audit.BackupDir(dbPath), backup)
+	inFolder := filepath.Join(sqlite.BackupDir(dbPath), backup)
 	if _, err := os.Stat(inFolder); err == nil {
 		return inFolder
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // runCLIInput runs the CLI in-process with stdin text.
@@ -28,13 +28,13 @@ func demoWithBackup(t *testing.T) (string, []string) {
 	if code, _, errOut := runCLIInput("", "demo", "--db", db); code != 0 {
 		t.Fatalf("demo: %s", errOut)
 	}
-	s, err := audit.Open(db)
+	s, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	ctx := context.Background()
-	visits, err := s.Visits(ctx, audit.VisitFilter{})
+	visits, err := s.Visits(ctx, sqlite.VisitFilter{})
 	if err != nil || len(visits) == 0 {
 		t.Fatalf("demo has no visits (%v)", err)
 	}
@@ -95,7 +95,7 @@ func TestCheckAndRestore(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "integrity ok") || !strings.Contains(out, "visit-end") {
 		t.Fatalf("check on a healthy file: code %d\n%s%s", code, out, errOut)
 	}
-	backups, _ := audit.Backups(db)
+	backups, _ := sqlite.Backups(db)
 	backup := backups[0]
 	spoil(t, db)
 	damaged := sum(t, db)

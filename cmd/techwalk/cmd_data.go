@@ -11,41 +11,42 @@ import (
 	"time"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // dbFlag adds --db to a flag set.
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", "", "database file (default: $"+audit.EnvDB+" or the user's data folder)")
+	return fs.String("db", "", "database file (default: $"+sqlite.EnvDB+" or the user's data folder)")
 }
 
 // openStore opens the database named by --db, TECHWALK_DB or the default location.
-func openStore(dbPath string) (*audit.Store, error) {
-	path, err := audit.ResolvePath(dbPath)
+func openStore(dbPath string) (*sqlite.Store, error) {
+	path, err := sqlite.ResolvePath(dbPath)
 	if err != nil {
 		return nil, fmt.Errorf("find the data folder: %w", err)
 	}
-	return audit.Open(path)
+	return sqlite.Open(path)
 }
 
 // openReader opens the database named like openStore for a command that
 // only reads: it never creates a missing file, and works on a read-only
 // file or folder.
-func openReader(dbPath string) (*audit.Store, error) {
-	path, err := audit.ResolvePath(dbPath)
+func openReader(dbPath string) (*sqlite.Store, error) {
+	path, err := sqlite.ResolvePath(dbPath)
 	if err != nil {
 		return nil, fmt.Errorf("find the data folder: %w", err)
 	}
-	return audit.OpenReadOnly(path)
+	return sqlite.OpenReadOnly(path)
 }
 
 // openExisting opens the database named like openStore for a command that
 // changes an existing database: it never creates a missing file.
-func openExisting(dbPath string) (*audit.Store, error) {
-	path, err := audit.ResolvePath(dbPath)
+func openExisting(dbPath string) (*sqlite.Store, error) {
+	path, err := sqlite.ResolvePath(dbPath)
 	if err != nil {
 		return nil, fmt.Errorf("find the data folder: %w", err)
 	}
-	return audit.OpenExisting(path)
+	return sqlite.OpenExisting(path)
 }
 
 // parseFlags parses args, allowing flags before and after positional
@@ -126,7 +127,7 @@ func runSchools(c *CLI, args []string) error {
 
 // printList opens the store, loads rows and prints them as JSON or as a
 // table with the given tab-separated header and one line per row.
-func printList[T any](c *CLI, db string, asJSON bool, load func(context.Context, *audit.Store) ([]T, error),
+func printList[T any](c *CLI, db string, asJSON bool, load func(context.Context, *sqlite.Store) ([]T, error),
 	header string, line func(T) string) error {
 	store, err := openReader(db)
 	if err != nil {
@@ -148,7 +149,7 @@ func printList[T any](c *CLI, db string, asJSON bool, load func(context.Context,
 	return tw.Flush()
 }
 
-func schoolRows(ctx context.Context, store *audit.Store) ([]schoolRow, error) {
+func schoolRows(ctx context.Context, store *sqlite.Store) ([]schoolRow, error) {
 	schools, err := store.Schools(ctx)
 	if err != nil {
 		return nil, err
@@ -214,7 +215,7 @@ func runVisits(c *CLI, args []string) error {
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	load := func(ctx context.Context, store *audit.Store) ([]visitRow, error) {
+	load := func(ctx context.Context, store *sqlite.Store) ([]visitRow, error) {
 		return visitRows(ctx, store, *school)
 	}
 	return printList(c, *db, *asJSON, load, "VISIT\tSCHOOL\tSTARTED\tFINISHED\tROOMS\tREADY\tFINDINGS\tSCORE\tCOVERAGE", func(r visitRow) string {
@@ -224,8 +225,8 @@ func runVisits(c *CLI, args []string) error {
 	})
 }
 
-func visitRows(ctx context.Context, store *audit.Store, schoolKey string) ([]visitRow, error) {
-	filter := audit.VisitFilter{}
+func visitRows(ctx context.Context, store *sqlite.Store, schoolKey string) ([]visitRow, error) {
+	filter := sqlite.VisitFilter{}
 	if schoolKey != "" {
 		sc, err := store.FindSchool(ctx, schoolKey)
 		if err != nil {
@@ -266,8 +267,8 @@ func visitRows(ctx context.Context, store *audit.Store, schoolKey string) ([]vis
 
 // shortVisitIDs maps every visit id to its shortest unique prefix (eight
 // characters at least) among all the database's visits.
-func shortVisitIDs(ctx context.Context, store *audit.Store) (map[string]string, error) {
-	all, err := store.Visits(ctx, audit.VisitFilter{})
+func shortVisitIDs(ctx context.Context, store *sqlite.Store) (map[string]string, error) {
+	all, err := store.Visits(ctx, sqlite.VisitFilter{})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"techwalk/audit"
+	"techwalk/audit/importer"
+	"techwalk/audit/sqlite"
 	"techwalk/report"
 )
 
@@ -108,11 +110,11 @@ func runExport(c *CLI, args []string) error {
 // file out names; an Azure DevOps export of more than 1,000 rows becomes
 // numbered files beside it. Findings are recorded as in backlog only once
 // every file is written.
-func (c *CLI) writeExport(ctx context.Context, store *audit.Store, opt report.ExportOptions, out string) error {
+func (c *CLI) writeExport(ctx context.Context, store *sqlite.Store, opt report.ExportOptions, out string) error {
 	if out == "" {
 		return report.Export(ctx, store, opt, c.dataOut())
 	}
-	if err := audit.CheckOutput(out); err != nil {
+	if err := sqlite.CheckOutput(out); err != nil {
 		return err
 	}
 	parts, err := report.ExportParts(ctx, store, opt, filepath.Base(out))
@@ -150,7 +152,7 @@ func (f exportFlags) describe() string {
 }
 
 // filter turns the flags into a finding filter, naming the flag at fault.
-func (f exportFlags) filter(ctx context.Context, store *audit.Store) (audit.FindingFilter, error) {
+func (f exportFlags) filter(ctx context.Context, store *sqlite.Store) (audit.FindingFilter, error) {
 	filter := audit.FindingFilter{}
 	if *f.visit != "" {
 		v, err := findVisit(ctx, store, *f.visit)
@@ -197,7 +199,7 @@ func (f exportFlags) filter(ctx context.Context, store *audit.Store) (audit.Find
 
 // findCategory checks --category against the categories of the stored
 // checklists, ignoring case.
-func findCategory(ctx context.Context, store *audit.Store, name string) (string, error) {
+func findCategory(ctx context.Context, store *sqlite.Store, name string) (string, error) {
 	cats, err := store.Categories(ctx)
 	if err != nil {
 		return "", err
@@ -216,13 +218,13 @@ func findCategory(ctx context.Context, store *audit.Store, name string) (string,
 
 // findVisit resolves a visit id or unique prefix; an unknown one is
 // refused with the newest visits' ids.
-func findVisit(ctx context.Context, store *audit.Store, key string) (audit.Visit, error) {
+func findVisit(ctx context.Context, store *sqlite.Store, key string) (audit.Visit, error) {
 	v, err := store.FindVisit(ctx, key)
 	if !errors.Is(err, audit.ErrNotFound) {
 		return v, err
 	}
 	short, serr := shortVisitIDs(ctx, store)
-	visits, verr := store.Visits(ctx, audit.VisitFilter{})
+	visits, verr := store.Visits(ctx, sqlite.VisitFilter{})
 	if serr != nil || verr != nil || len(visits) == 0 {
 		return v, err
 	}
@@ -254,7 +256,7 @@ func runImport(c *CLI, args []string) error {
 		return err
 	}
 	defer store.Close()
-	opt := audit.ImportOptions{Partial: *partial, DryRun: *dryRun}
+	opt := importer.ImportOptions{Partial: *partial, DryRun: *dryRun}
 	rep, err := importData(context.Background(), store, args[0], files[0], data, opt)
 	if rep != nil {
 		rep.WriteText(c.Out)
@@ -262,15 +264,15 @@ func runImport(c *CLI, args []string) error {
 	return err
 }
 
-func importData(ctx context.Context, store *audit.Store, kind, name string, data []byte, opt audit.ImportOptions) (*audit.ImportReport, error) {
+func importData(ctx context.Context, store *sqlite.Store, kind, name string, data []byte, opt importer.ImportOptions) (*importer.ImportReport, error) {
 	if kind == "tickets" {
 		return store.ImportTickets(ctx, name, data, opt)
 	}
-	f, err := audit.ReadCSV(name, data)
+	f, err := importer.ReadCSV(name, data)
 	if err != nil {
 		return nil, err
 	}
-	m, err := audit.DetectMapping(f.Header)
+	m, err := importer.DetectMapping(f.Header)
 	if err != nil {
 		return nil, fmt.Errorf("%s: line 1: %w", name, err)
 	}
@@ -278,5 +280,5 @@ func importData(ctx context.Context, store *audit.Store, kind, name string, data
 }
 
 func readImportFile(path string) ([]byte, error) {
-	return audit.ReadInputFile(path, audit.MaxImportBytes)
+	return audit.ReadInputFile(path, importer.MaxImportBytes)
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 func TestExportAndImportCommands(t *testing.T) {
@@ -65,7 +65,7 @@ func TestCommandErrorsNameFlagFileAndLine(t *testing.T) {
 	db := filepath.Join(dir, "t.db")
 	bad := filepath.Join(dir, "schools.csv")
 	os.WriteFile(bad, []byte("name,code\nLincoln,LES\n,EMPTY\n"), 0o600)
-	store, err := audit.Open(db) // export reads an existing database; it never makes one
+	store, err := sqlite.Open(db) // export reads an existing database; it never makes one
 	if err != nil {
 		t.Fatal(err)
 	}

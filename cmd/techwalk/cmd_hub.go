@@ -12,6 +12,7 @@ import (
 
 	"techwalk/audit"
 	"techwalk/audit/postgres"
+	"techwalk/audit/sqlite"
 )
 
 const hubUsage = "usage: techwalk hub init|status [--hub URL] [--db PATH] (init: create or upgrade the district hub's schema and roles; status: what the hub holds)"
@@ -79,7 +80,7 @@ func settingsHubURL(dbPath string) string {
 		return ""
 	}
 	defer store.Close()
-	url, _ := store.Setting(context.Background(), audit.SettingHubURL, "")
+	url, _ := store.Setting(context.Background(), sqlite.SettingHubURL, "")
 	return url
 }
 
@@ -129,7 +130,7 @@ func saveHubURL(cli *CLI, url, dbPath string) {
 	}
 	if err == nil {
 		defer store.Close()
-		err = store.SetSetting(context.Background(), audit.SettingHubURL, clean)
+		err = store.SetSetting(context.Background(), sqlite.SettingHubURL, clean)
 	}
 	if err != nil {
 		fmt.Fprintf(cli.Err, "The hub URL was not saved in Settings: %v\n", err)

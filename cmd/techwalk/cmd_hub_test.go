@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"techwalk/audit"
 	"techwalk/audit/postgres"
 	"techwalk/audit/postgres/pgtest"
+	"techwalk/audit/sqlite"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 func deviceDB(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "techwalk.db")
-	s, err := audit.Open(path)
+	s, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +61,11 @@ func TestHubInitThenStatus(t *testing.T) {
 			t.Fatalf("%s holds the hub password", f)
 		}
 	}
-	store, err := audit.OpenReadOnly(db)
+	store, err := sqlite.OpenReadOnly(db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	saved, _ := store.Setting(context.Background(), audit.SettingHubURL, "")
+	saved, _ := store.Setting(context.Background(), sqlite.SettingHubURL, "")
 	store.Close()
 	u, _ := url.Parse(saved)
 	if _, has := u.User.Password(); has || u.Host != "127.0.0.1:"+strconv.Itoa(srv.Port()) {

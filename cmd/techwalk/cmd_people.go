@@ -5,7 +5,7 @@ import (
 	"flag"
 	"fmt"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // runPeople shows or records who walked a visit and who was present.
@@ -32,7 +32,7 @@ func runPeople(c *CLI, args []string) error {
 		return err
 	}
 	if given["walked-by"] || given["present"] {
-		p := audit.VisitPeople{WalkedBy: v.Auditor, Present: v.People}
+		p := sqlite.VisitPeople{WalkedBy: v.Auditor, Present: v.People}
 		if given["walked-by"] {
 			p.WalkedBy = *walkedBy
 		}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 func TestPeopleCommandRecordsWhoWalkedAndTheReportPrintsIt(t *testing.T) {
@@ -52,7 +52,7 @@ func TestReportWarnsAboutCharactersNoFontHas(t *testing.T) {
 	if code, _, errOut := runCLI("demo", "--db", db); code != 0 {
 		t.Fatalf("demo exit %d: %s", code, errOut)
 	}
-	s, err := audit.Open(db)
+	s, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 	"techwalk/report"
 )
 
@@ -56,7 +57,7 @@ func runReport(c *CLI, args []string) error {
 // pickVisit resolves --visit (an id, a unique prefix or "latest") and
 // --school to one visit; "latest" is the newest finished visit, or with
 // anyVisit the newest visit finished or not.
-func pickVisit(ctx context.Context, store *audit.Store, visit, school string, anyVisit bool) (audit.Visit, error) {
+func pickVisit(ctx context.Context, store *sqlite.Store, visit, school string, anyVisit bool) (audit.Visit, error) {
 	if visit != "latest" {
 		v, err := findVisit(ctx, store, visit)
 		if err != nil {
@@ -64,7 +65,7 @@ func pickVisit(ctx context.Context, store *audit.Store, visit, school string, an
 		}
 		return v, nil
 	}
-	filter := audit.VisitFilter{FinishedOnly: !anyVisit}
+	filter := sqlite.VisitFilter{FinishedOnly: !anyVisit}
 	if school != "" {
 		sc, err := store.FindSchool(ctx, school)
 		if err != nil {
@@ -87,7 +88,7 @@ func pickVisit(ctx context.Context, store *audit.Store, visit, school string, an
 
 // writeReport writes the PDF to a temporary file beside the target and
 // renames it into place, so a failure or Ctrl-C leaves no half-written file.
-func (c *CLI) writeReport(ctx context.Context, store *audit.Store, v audit.Visit, opt report.Options, out string) (string, error) {
+func (c *CLI) writeReport(ctx context.Context, store *sqlite.Store, v audit.Visit, opt report.Options, out string) (string, error) {
 	if out == "" {
 		name, err := defaultReportName(ctx, store, v)
 		if err != nil {
@@ -95,7 +96,7 @@ func (c *CLI) writeReport(ctx context.Context, store *audit.Store, v audit.Visit
 		}
 		out = name
 	}
-	if err := audit.CheckOutput(out); err != nil {
+	if err := sqlite.CheckOutput(out); err != nil {
 		return "", err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".techwalk-report-*.pdf")
@@ -124,7 +125,7 @@ func (c *CLI) writeReport(ctx context.Context, store *audit.Store, v audit.Visit
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9]+`)
 
 // defaultReportName is techwalk-report-SCHOOL-DATE.pdf.
-func defaultReportName(ctx context.Context, store *audit.Store, v audit.Visit) (string, error) {
+func defaultReportName(ctx context.Context, store *sqlite.Store, v audit.Visit) (string, error) {
 	sc, err := store.School(ctx, v.SchoolID)
 	if err != nil {
 		return "", err

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 	"techwalk/audit/wifi"
 )
 
@@ -209,18 +210,18 @@ func (b *progressBar) finish() {
 // Settings; empty when there is no database yet or no URL in it. It never
 // creates a database just to look.
 func settingsWifiURL(dbPath string) string {
-	path, err := audit.ResolvePath(dbPath)
+	path, err := sqlite.ResolvePath(dbPath)
 	if err != nil {
 		return ""
 	}
 	if _, err := os.Stat(path); err != nil {
 		return ""
 	}
-	store, err := audit.OpenReadOnly(path)
+	store, err := sqlite.OpenReadOnly(path)
 	if err != nil {
 		return ""
 	}
 	defer store.Close()
-	url, _ := store.Setting(context.Background(), audit.SettingWifiURL, "")
+	url, _ := store.Setting(context.Background(), sqlite.SettingWifiURL, "")
 	return url
 }

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 	"techwalk/audit/wifi"
 )
 
@@ -107,11 +107,11 @@ func TestWifiMeasureURLFromSettings(t *testing.T) {
 	srv := testURLServer(t)
 	t.Setenv("TECHWALK_WIFI_URL", "")
 	db := filepath.Join(t.TempDir(), "tw.db")
-	store, err := audit.Open(db)
+	store, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.SetSetting(context.Background(), audit.SettingWifiURL, srv.URL); err != nil {
+	if err := store.SetSetting(context.Background(), sqlite.SettingWifiURL, srv.URL); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()
@@ -126,7 +126,7 @@ func TestWifiMeasureWithoutWifiOrURL(t *testing.T) {
 		t.Skip("this machine has a Wi-Fi connection")
 	}
 	t.Setenv("TECHWALK_WIFI_URL", "")
-	t.Setenv(audit.EnvDB, filepath.Join(t.TempDir(), "none.db"))
+	t.Setenv(sqlite.EnvDB, filepath.Join(t.TempDir(), "none.db"))
 	code, stdout, stderr := runCLI("wifi", "measure")
 	if code != 1 {
 		t.Errorf("exit %d, want 1 when nothing was measured", code)

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // hostileName is a school name that retitles and clears a terminal and
@@ -34,12 +35,12 @@ func hostileDB(t *testing.T) (db string, visits []audit.Visit, twin string) {
 	if code, _, errOut := runCLI("demo", "--db", db); code != 0 {
 		t.Fatalf("demo: %s", errOut)
 	}
-	store, err := audit.Open(db)
+	store, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	visits, err = store.Visits(ctx, audit.VisitFilter{})
+	visits, err = store.Visits(ctx, sqlite.VisitFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +242,7 @@ func checkNoTeacherNamed(t *testing.T, db, out string) {
 	if err := json.Unmarshal([]byte(out), &rows); err != nil || len(rows) == 0 {
 		t.Fatalf("not a JSON list of findings: %v", err)
 	}
-	store, err := audit.Open(db)
+	store, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // inputCase is one outside input given to the real binary: what it runs,
@@ -124,7 +125,7 @@ func runBinary(t *testing.T, bin string, args ...string) (code int, stdout, stde
 // (code LES2), as a district with two campuses of one name has.
 func addSchoolNamedLikeAnother(t *testing.T, db string) {
 	t.Helper()
-	s, err := audit.Open(db)
+	s, err := sqlite.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +151,7 @@ func inputFiles(t *testing.T, dir, db string) map[string]string {
 	}
 	copyFrom(filepath.Join("..", "..", "audit", "testdata", "templates"),
 		"invalid-utf8.json", "duplicate-keys.json", "unknown-field.json", "wifi-out-of-range.json", "many-kinds-of-problem.json", "bom.json")
-	copyFrom(filepath.Join("..", "..", "audit", "testdata", "import"),
+	copyFrom(filepath.Join("..", "..", "audit", "sqlite", "testdata", "import"),
 		"schools-duplicate-columns.csv", "schools-control-chars.csv", "schools-header-only.csv")
 	files["schools-cr-only.csv"] = writeFile(t, dir, "schools-cr-only.csv",
 		[]byte("School Name,School Code,Principal\rLincoln Elementary School,LES,Dr. Angela Reyes\rWashington Middle School,WMS,Ms. New Principal\r"))

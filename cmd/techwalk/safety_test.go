@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // The tests in this file run the real binary, as a person would, and look
@@ -226,7 +226,7 @@ func TestReadOnlyDatabaseIsNotCalledDamaged(t *testing.T) {
 // offsets inside 64-byte runs of a photo's data that occur once in the file.
 func photoBytes(t *testing.T, db string) map[string][]int {
 	t.Helper()
-	s, err := audit.OpenReadOnly(db)
+	s, err := sqlite.OpenReadOnly(db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func photoBytes(t *testing.T, db string) map[string][]int {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	visits, err := s.Visits(ctx, audit.VisitFilter{})
+	visits, err := s.Visits(ctx, sqlite.VisitFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,12 +323,12 @@ func TestCheckNamesEveryDamagedPhoto(t *testing.T) {
 // photoVisit returns the visit a photo belongs to.
 func photoVisit(t *testing.T, db, photoID string) string {
 	t.Helper()
-	s, err := audit.OpenReadOnly(db)
+	s, err := sqlite.OpenReadOnly(db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	visits, err := s.Visits(context.Background(), audit.VisitFilter{})
+	visits, err := s.Visits(context.Background(), sqlite.VisitFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 // signalGrace is how long the app may take to close its window after
@@ -19,7 +19,7 @@ const signalGrace = 5 * time.Second
 // GUI to quit, so runGUI returns and closes the store itself; if that has
 // not happened within signalGrace, it closes the store (waiting for a save
 // in progress to finish) and exits. Call stop once runGUI is done.
-func closeOnSignal(store *audit.Store, quit func()) (stop func()) {
+func closeOnSignal(store *sqlite.Store, quit func()) (stop func()) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt)
 	done := make(chan struct{})

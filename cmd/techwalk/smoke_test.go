@@ -19,6 +19,7 @@ import (
 
 	"techwalk/audit"
 	"techwalk/audit/benchdb"
+	"techwalk/audit/sqlite"
 )
 
 // xvfbSession is a private X server for one test.
@@ -322,13 +323,13 @@ func smokeDistrict(t *testing.T) string {
 	if err := benchdb.Build(path, benchdb.Size{Schools: 200, VisitsPerSchool: 1, RoomsPerSchool: 6, Items: 12, PhotoShare: 0.1}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := audit.Open(path)
+	s, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	ctx := context.Background()
-	visits, err := s.Visits(ctx, audit.VisitFilter{})
+	visits, err := s.Visits(ctx, sqlite.VisitFilter{})
 	if err != nil || len(visits) == 0 {
 		t.Fatalf("visits: %v", err)
 	}
