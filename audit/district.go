@@ -79,13 +79,15 @@ type CommonProblem struct {
 	Schools  int
 }
 
-// String is "HDMI adapter missing in 34 rooms across 12 schools".
+// String is "HDMI adapter: missing in 34 rooms across 12 schools" (the
+// colon keeps it readable for labels that are statements, "Projector mount
+// is secure: broken in ...").
 func (c CommonProblem) String() string {
 	what := "failing"
 	if c.Reason != "" {
 		what = c.Reason
 	}
-	return fmt.Sprintf("%s %s in %s across %s", c.Label, what, countOf(c.Rooms, "room"), countOf(c.Schools, "school"))
+	return fmt.Sprintf("%s: %s in %s across %s", c.Label, what, countOf(c.Rooms, "room"), countOf(c.Schools, "school"))
 }
 
 // TermScore is the district score of one term: the mean of the latest

@@ -153,8 +153,8 @@ func TestDistrictPictureSummary(t *testing.T) {
 	for _, p := range d.Problems {
 		problems = append(problems, p.String())
 	}
-	want := []string{"HDMI adapter missing in 3 rooms across 2 schools", "Wi-Fi throughput failing in 1 room across 1 school",
-		"Cable label broken in 1 room across 1 school"} // a tie goes to the more severe
+	want := []string{"HDMI adapter: missing in 3 rooms across 2 schools", "Wi-Fi throughput: failing in 1 room across 1 school",
+		"Cable label: broken in 1 room across 1 school"} // a tie goes to the more severe
 	if !slices.Equal(problems, want) {
 		t.Errorf("common problems %q, want %q", problems, want)
 	}

@@ -377,21 +377,7 @@ func (s *Store) loadRoomDims(ctx context.Context, d *findingDims) error {
 }
 
 func (s *Store) loadActionDims(ctx context.Context, d *findingDims) error {
-	rows, err := s.r.QueryContext(ctx, "SELECT finding_id, owner_team, priority, due_date, status, ticket_key, updated_at, device FROM actions")
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a audit.Action
-		var priority, status, updated string
-		if err := rows.Scan(&a.FindingID, &a.OwnerTeam, &priority, &a.DueDate, &status, &a.TicketKey, &updated, &a.Device); err != nil {
-			return err
-		}
-		a.Priority, a.Status, a.UpdatedAt = audit.Severity(priority), audit.Status(status), parseTime(updated)
-		d.actions[a.FindingID] = a
-	}
-	return rows.Err()
+	return readActions(ctx, s.r, d.actions)
 }
 
 func (s *Store) loadPhotoDims(ctx context.Context, d *findingDims) error {
