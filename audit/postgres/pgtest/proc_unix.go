@@ -71,3 +71,18 @@ func signalServer(p *os.Process, sig stopSignal) {
 		syscall.Kill(-p.Pid, syscall.SIGKILL)
 	}
 }
+
+// holdDir takes the lock of a cluster folder without waiting; it fails
+// while another live process holds it. The kernel lets go when the
+// holder dies.
+func holdDir(dir string) (*os.File, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}

@@ -47,6 +47,28 @@ type Server struct {
 	cmd      *exec.Cmd
 	exited   chan struct{}
 	waitErr  error
+	hold     *os.File // the folder's lock, held while the cluster is in use
+}
+
+// dirPrefix starts the name of every cluster folder under os.TempDir.
+const dirPrefix = "techwalk-pg-"
+
+// removeAbandoned removes the cluster folders of test processes that died
+// without Stop (a panic or kill leaves the folder; the server itself goes
+// with the process): those whose lock nobody holds. A folder without its
+// certificates yet may be one another process has just made and not yet
+// locked, so it stays.
+func removeAbandoned() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+	for _, dir := range dirs {
+		if _, err := os.Stat(filepath.Join(dir, "root.crt")); err != nil {
+			continue
+		}
+		if f, err := holdDir(dir); err == nil {
+			os.RemoveAll(dir)
+			f.Close()
+		}
+	}
 }
 
 // Start creates a cluster in a new temporary folder and starts its server.
@@ -60,17 +82,22 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "techwalk-pg-")
+	removeAbandoned()
+	dir, err := os.MkdirTemp("", dirPrefix)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{dir: dir, bin: bin, password: randomHex(16)}
-	if err := writeCerts(dir, owner); err != nil {
+	if s.hold, err = holdDir(dir); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
+	if err := writeCerts(dir, owner); err != nil {
+		s.Stop()
+		return nil, err
+	}
 	if err := s.initdb(owner); err != nil {
-		os.RemoveAll(dir)
+		s.Stop()
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
@@ -277,6 +304,9 @@ func (s *Server) Stop() error {
 	}
 	err := os.RemoveAll(s.dir)
 	s.dir = ""
+	if s.hold != nil {
+		s.hold.Close()
+	}
 	return err
 }
 

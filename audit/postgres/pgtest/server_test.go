@@ -88,7 +88,6 @@ func TestServerDiesWithTheTestProcess(t *testing.T) {
 				cmd.Process.Kill()
 				t.Fatalf("child said %q: %v", strings.TrimSpace(line), err)
 			}
-			defer os.RemoveAll(dir)
 			if err := cmd.Wait(); err == nil {
 				t.Fatal("the child exited cleanly; it should have died")
 			}
@@ -99,6 +98,16 @@ func TestServerDiesWithTheTestProcess(t *testing.T) {
 					t.Fatalf("postgres %d outlived the test process that died by %s", pid, how)
 				}
 				time.Sleep(20 * time.Millisecond)
+			}
+			// The next cluster started removes the dead process's folder.
+			next, err := Start()
+			if err != nil {
+				t.Fatal(err)
+			}
+			next.Stop()
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				os.RemoveAll(dir)
+				t.Fatalf("the folder %s of the dead test process is left (%v)", dir, err)
 			}
 		})
 	}
