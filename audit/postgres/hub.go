@@ -18,8 +18,9 @@ type Hub struct {
 	password string
 }
 
-// connectTimeout bounds how long Open waits for the server when the URL
-// does not say (connect_timeout); an offline device must not hang.
+// connectTimeout bounds how long Open waits for the server when neither
+// the URL (connect_timeout) nor PGCONNECT_TIMEOUT says; an offline device
+// must not hang.
 const connectTimeout = 10 * time.Second
 
 // Open connects to the hub named by rawURL, a postgres:// URL or libpq
@@ -36,7 +37,7 @@ func Open(ctx context.Context, rawURL string) (*Hub, error) {
 		// only which URL, redacted.
 		return nil, fmt.Errorf("hub URL %s cannot be read; write it as %s", Redact(rawURL), urlForm)
 	}
-	if !strings.Contains(rawURL, "connect_timeout") {
+	if cfg.ConnConfig.ConnectTimeout == 0 {
 		cfg.ConnConfig.ConnectTimeout = connectTimeout
 	}
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
