@@ -16,7 +16,7 @@ run: setup build
 # and dist_test.go checks them.
 test: setup build vet
 	@if [ -n "$$TECHWALK_DIST" ]; then $(MAKE) --no-print-directory dist; fi
-	TECHWALK_REQUIRE_SMOKE=1 $(GO) test -race -timeout 50m ./...
+	TECHWALK_REQUIRE_SMOKE=1 TECHWALK_REQUIRE_PG=1 $(GO) test -race -timeout 50m ./...
 
 setup:
 	@bash .ci/setup.sh

@@ -9,6 +9,7 @@ packages=(
   poppler-utils qpdf sqlite3 fonts-droid-fallback fonts-noto-cjk locales
   fonts-noto-core fonts-nanum fonts-dejavu-core fonts-symbola
   gcc-mingw-w64-x86-64 appstream wine wine64 file xz-utils # make dist: Windows cross-build, metainfo check, the exe under Wine
+  postgresql # the hub tests start a throwaway cluster (audit/postgres/pgtest)
 )
 
 if ! command -v go >/dev/null 2>&1; then

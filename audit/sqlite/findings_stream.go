@@ -408,23 +408,8 @@ func (s *Store) loadRoomDims(ctx context.Context, d *findingDims) error {
 }
 
 func (s *Store) loadActionDims(ctx context.Context, d *findingDims) error {
-	q, args := d.scoped("SELECT finding_id, owner_team, priority, due_date, status, ticket_key, updated_at, device FROM actions", "",
-		"finding_id IN (SELECT id FROM answers WHERE visit_id = ?)")
-	rows, err := s.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a audit.Action
-		var priority, status, updated string
-		if err := rows.Scan(&a.FindingID, &a.OwnerTeam, &priority, &a.DueDate, &status, &a.TicketKey, &updated, &a.Device); err != nil {
-			return err
-		}
-		a.Priority, a.Status, a.UpdatedAt = audit.Severity(priority), audit.Status(status), parseTime(updated)
-		d.actions[a.FindingID] = a
-	}
-	return rows.Err()
+	q, args := d.scoped(actionsQuery, "", "finding_id IN (SELECT id FROM answers WHERE visit_id = ?)")
+	return readActions(ctx, s.r, d.actions, q, args...)
 }
 
 func (s *Store) loadPhotoDims(ctx context.Context, d *findingDims) error {

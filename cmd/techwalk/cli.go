@@ -83,6 +83,7 @@ func commands() []command {
 		{"bundle", "move visits between devices: techwalk bundle export -o FILE.twbundle [--visit ID|latest] [--school NAME] [--since DATE] [--all] | import FILE.twbundle [--dry-run]", runBundle},
 		{"check", "check the database file and list its backups, newest first", runCheck},
 		{"backup", "copy the database safely, even while the app is open: techwalk backup [-o FILE]", runBackup},
+		{"hub", "the district hub on PostgreSQL: techwalk hub init|status [--hub URL]", runHub},
 		{"restore", "go back to a backup: techwalk restore BACKUP [--yes] (keeps the current file as a backup)", runRestore},
 		versionCommand(),
 	}

@@ -1,0 +1,354 @@
+package audit
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The district picture: one row per school, the district's most common
+// problems, its trend by term and which schools were not visited this term.
+// Both stores load the same values (DistrictInput) and this one function
+// turns them into the figures the District screen and the district report
+// show, so a hub and a local database of merged bundles agree.
+
+// DistrictVisit is one visit with what scoring it needs.
+type DistrictVisit struct {
+	Visit    Visit
+	Template *Template
+	Answers  []Answer
+	Feedback []Feedback
+}
+
+// DistrictSchool is one school with its rooms and visits, in any order.
+type DistrictSchool struct {
+	School School
+	Rooms  []Room
+	Visits []DistrictVisit
+}
+
+// DistrictInput is everything the district picture is made from.
+type DistrictInput struct {
+	Schools []DistrictSchool
+	Actions map[string]Action // IT's actions by finding (answer) id
+	Rules   ScoreRules
+	Now     time.Time // today, in the district's time zone
+}
+
+// SchoolPicture is one school's row of the district picture, read from its
+// latest finished visit.
+type SchoolPicture struct {
+	School    School
+	Latest    Visit      // the latest finished visit; zero when none
+	Score     VisitScore // the latest finished visit's score and KPIs
+	Scored    bool       // the latest finished visit checked some room
+	Change    Change     // against the previous finished visit, on the checks both answered
+	HasChange bool       // a previous visit exists and Change is comparable
+	// FindingsOpen counts the latest visit's findings IT has not closed
+	// (resolved or won't fix), the loop's inherited status included.
+	FindingsOpen int
+	// FixedSinceLast counts faults an earlier visit saw failing that the
+	// latest visit found passing.
+	FixedSinceLast int
+	LastVisit      time.Time // start of the newest visit, finished or not; zero when never visited
+	DaysSinceLast  int       // whole days from LastVisit to Now; -1 when never visited
+	ThisTerm       bool      // the newest visit began this term
+}
+
+// CountsInDistrict reports whether the school's score enters the district
+// score: a finished visit that checked rooms and is not a partial walk.
+func (p SchoolPicture) CountsInDistrict() bool { return p.Scored && !p.Score.Partial }
+
+// InconveniencesPerRoom is the latest visit's failing answers per room checked.
+func (p SchoolPicture) InconveniencesPerRoom() float64 {
+	if p.Score.RoomsVisited == 0 {
+		return 0
+	}
+	return float64(p.Score.Failures) / float64(p.Score.RoomsVisited)
+}
+
+// CommonProblem is one checklist item failing across the district's
+// latest visits.
+type CommonProblem struct {
+	ItemID   string
+	Label    string
+	Reason   string // the shared reason of a check or choice item ("missing"); "" when reasons vary
+	Severity Severity
+	Rooms    int
+	Schools  int
+}
+
+// String is "HDMI adapter: missing in 34 rooms across 12 schools" (the
+// colon keeps it readable for labels that are statements, "Projector mount
+// is secure: broken in ...").
+func (c CommonProblem) String() string {
+	what := "failing"
+	if c.Reason != "" {
+		what = c.Reason
+	}
+	return fmt.Sprintf("%s: %s in %s across %s", c.Label, what, countOf(c.Rooms, "room"), countOf(c.Schools, "school"))
+}
+
+// TermScore is the district score of one term: the mean of the latest
+// finished, fully walked visit of every school visited that term.
+type TermScore struct {
+	Start   time.Time
+	Score   float64
+	Schools int
+}
+
+// Label is "Autumn 2026" (from 1 August) or "Spring 2027" (from 1 January).
+func (t TermScore) Label() string {
+	if t.Start.Month() >= time.August {
+		return fmt.Sprintf("Autumn %d", t.Start.Year())
+	}
+	return fmt.Sprintf("Spring %d", t.Start.Year())
+}
+
+// District is the district picture.
+type District struct {
+	Schools         []SchoolPicture // by name
+	Score           float64         // mean of the schools that count (CountsInDistrict)
+	HasScore        bool
+	Problems        []CommonProblem // most rooms first
+	Trend           []TermScore     // oldest term first
+	TermStart       time.Time       // the current term's first day
+	VisitedThisTerm int
+	NotThisTerm     []School // schools whose newest visit began before this term, or never visited; by name
+}
+
+// DistrictPicture computes the district picture from loaded values.
+func DistrictPicture(in DistrictInput) District {
+	d := District{TermStart: TermStart(in.Now)}
+	problems := map[problemKey]*problemTally{}
+	terms := map[time.Time]map[string]float64{}
+	var scores []float64
+	for _, s := range in.Schools {
+		if s.School.Deleted {
+			continue
+		}
+		p, finished := in.school(s)
+		if p.ThisTerm {
+			d.VisitedThisTerm++
+		} else {
+			d.NotThisTerm = append(d.NotThisTerm, s.School)
+		}
+		if p.CountsInDistrict() {
+			scores = append(scores, p.Score.Score)
+		}
+		if len(finished) > 0 {
+			tallyProblems(problems, s.School.ID, finished[len(finished)-1])
+		}
+		in.addTerms(terms, s, finished)
+		d.Schools = append(d.Schools, p)
+	}
+	d.Score, d.HasScore = DistrictScore(scores)
+	sort.SliceStable(d.Schools, func(i, j int) bool { return lessName(d.Schools[i].School, d.Schools[j].School) })
+	sort.SliceStable(d.NotThisTerm, func(i, j int) bool { return lessName(d.NotThisTerm[i], d.NotThisTerm[j]) })
+	d.Problems = sortProblems(problems)
+	d.Trend = trend(terms)
+	return d
+}
+
+func lessName(a, b School) bool {
+	if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+		return c < 0
+	}
+	return a.ID < b.ID
+}
+
+// school computes one school's row and returns its finished visits, oldest first.
+func (in DistrictInput) school(s DistrictSchool) (SchoolPicture, []DistrictVisit) {
+	p := SchoolPicture{School: s.School, DaysSinceLast: -1}
+	rooms := liveRooms(s.Rooms)
+	var finished []DistrictVisit
+	for _, v := range s.Visits {
+		if v.Visit.Deleted || v.Template == nil {
+			continue
+		}
+		if v.Visit.StartedAt.After(p.LastVisit) {
+			p.LastVisit = v.Visit.StartedAt
+		}
+		if v.Visit.Finished() {
+			finished = append(finished, v)
+		}
+	}
+	sort.SliceStable(finished, func(i, j int) bool { return visitBefore(finished[i].Visit, finished[j].Visit) })
+	if !p.LastVisit.IsZero() {
+		p.DaysSinceLast = max(0, int(in.Now.Sub(p.LastVisit).Hours()/24))
+		p.ThisTerm = !p.LastVisit.Before(TermStart(in.Now))
+	}
+	if len(finished) == 0 {
+		return p, finished
+	}
+	latest := finished[len(finished)-1]
+	p.Latest = latest.Visit
+	p.Score = in.Rules.ScoreVisit(latest.Template, rooms, latest.Answers, latest.Feedback)
+	p.Scored = p.Score.RoomsVisited > 0
+	if len(finished) > 1 {
+		prev := finished[len(finished)-2]
+		p.Change = in.Rules.CompareVisits(ScoredVisit{latest.Template, rooms, latest.Answers}, ScoredVisit{prev.Template, rooms, prev.Answers})
+		p.HasChange = p.Change.Comparable()
+	}
+	p.FindingsOpen, p.FixedSinceLast = in.loops(finished)
+	return p, finished
+}
+
+func visitBefore(a, b Visit) bool {
+	if !a.StartedAt.Equal(b.StartedAt) {
+		return a.StartedAt.Before(b.StartedAt)
+	}
+	return a.ID < b.ID
+}
+
+func liveRooms(rooms []Room) []Room {
+	out := make([]Room, 0, len(rooms))
+	for _, r := range rooms {
+		if !r.Deleted {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// loops traces every room's item across the finished visits (the loop
+// rules of TraceLoops and LinkFindings) and counts the latest visit's
+// findings still open and the faults it found fixed.
+func (in DistrictInput) loops(finished []DistrictVisit) (open, fixed int) {
+	latest := finished[len(finished)-1]
+	sightings := map[[2]string][]Sighting{}
+	var findings []Finding
+	for _, v := range finished {
+		for _, a := range v.Answers {
+			it, ok := v.Template.Item(a.ItemID)
+			if a.Deleted || !ok {
+				continue
+			}
+			out, _ := it.Evaluate(a.Value)
+			key := [2]string{a.RoomID, a.ItemID}
+			sightings[key] = append(sightings[key], Sighting{AnswerID: a.ID, VisitID: v.Visit.ID, VisitDate: v.Visit.StartedAt, Outcome: out})
+			if out == Fail && v.Visit.ID == latest.Visit.ID {
+				findings = append(findings, Finding{ID: a.ID, Action: in.Actions[a.ID]})
+			}
+		}
+	}
+	loopOf := map[string]Loop{}
+	for key, s := range sightings {
+		for _, f := range TraceLoops(key[0], key[1], s, loopOf) {
+			if f.VisitID == latest.Visit.ID {
+				fixed++
+			}
+		}
+	}
+	LinkFindings(findings, loopOf, in.Actions)
+	for _, f := range findings {
+		if f.Action.Status != StatusResolved && f.Action.Status != StatusWontFix {
+			open++
+		}
+	}
+	return open, fixed
+}
+
+// problemKey groups failing answers: the item, and the reason when the
+// item's reasons are words (check and choice items), not figures.
+type problemKey struct{ item, reason string }
+
+type problemTally struct {
+	label    string
+	severity Severity
+	rooms    map[[2]string]bool // school, room
+	schools  map[string]bool
+}
+
+// tallyProblems adds a school's latest visit's failing answers.
+func tallyProblems(problems map[problemKey]*problemTally, schoolID string, v DistrictVisit) {
+	for _, a := range v.Answers {
+		it, ok := v.Template.Item(a.ItemID)
+		if a.Deleted || !ok {
+			continue
+		}
+		out, reason := it.Evaluate(a.Value)
+		if out != Fail {
+			continue
+		}
+		key := problemKey{item: it.ID}
+		if it.Kind == ItemCheck || it.Kind == ItemChoice {
+			key.reason = reason
+		}
+		t := problems[key]
+		if t == nil {
+			t = &problemTally{label: it.Label, severity: it.Severity, rooms: map[[2]string]bool{}, schools: map[string]bool{}}
+			problems[key] = t
+		}
+		t.rooms[[2]string{schoolID, a.RoomID}] = true
+		t.schools[schoolID] = true
+	}
+}
+
+// sortProblems orders the problems by rooms, then schools, then severity, then label.
+func sortProblems(problems map[problemKey]*problemTally) []CommonProblem {
+	out := make([]CommonProblem, 0, len(problems))
+	for k, t := range problems {
+		out = append(out, CommonProblem{ItemID: k.item, Label: t.label, Reason: k.reason, Severity: t.severity,
+			Rooms: len(t.rooms), Schools: len(t.schools)})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch {
+		case a.Rooms != b.Rooms:
+			return a.Rooms > b.Rooms
+		case a.Schools != b.Schools:
+			return a.Schools > b.Schools
+		case a.Severity.Rank() != b.Severity.Rank():
+			return a.Severity.Rank() < b.Severity.Rank()
+		case a.Label != b.Label:
+			return a.Label < b.Label
+		}
+		return a.Reason < b.Reason
+	})
+	return out
+}
+
+// addTerms records, for every term a school had finished visits in, the
+// score of its latest one that term when it counts (a full walk).
+func (in DistrictInput) addTerms(terms map[time.Time]map[string]float64, s DistrictSchool, finished []DistrictVisit) {
+	rooms := liveRooms(s.Rooms)
+	latestOfTerm := map[time.Time]DistrictVisit{}
+	for _, v := range finished { // oldest first: the last one of a term wins
+		latestOfTerm[TermStart(v.Visit.StartedAt.In(in.Now.Location()))] = v
+	}
+	for term, v := range latestOfTerm {
+		vs := in.Rules.ScoreVisit(v.Template, rooms, v.Answers, nil)
+		if vs.RoomsVisited == 0 || vs.Partial {
+			continue
+		}
+		if terms[term] == nil {
+			terms[term] = map[string]float64{}
+		}
+		terms[term][s.School.ID] = vs.Score
+	}
+}
+
+func trend(terms map[time.Time]map[string]float64) []TermScore {
+	out := make([]TermScore, 0, len(terms))
+	for start, bySchool := range terms {
+		scores := make([]float64, 0, len(bySchool))
+		for _, sc := range bySchool {
+			scores = append(scores, sc)
+		}
+		sort.Float64s(scores) // a fixed order, so the mean is the same on every run
+		score, _ := DistrictScore(scores)
+		out = append(out, TermScore{Start: start, Score: score, Schools: len(scores)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out
+}
+
+// countOf is "1 room" or "34 rooms".
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -1,0 +1,25 @@
+package audit
+
+import "errors"
+
+// Errors a district hub store returns, classified from the server's
+// SQLSTATE codes and connection failures, so callers test them with
+// errors.Is and never by the text.
+var (
+	// ErrHubNewer is returned when the hub's schema was set up by a newer
+	// TechWalk than this one; nothing on the hub was changed.
+	ErrHubNewer = errors.New("the hub was set up by a newer TechWalk")
+	// ErrHubNotSetUp is returned when the database has no TechWalk hub
+	// schema yet ('techwalk hub init' creates it).
+	ErrHubNotSetUp = errors.New("the hub is not set up")
+	// ErrHubDenied is returned when the server refused the login, or its
+	// roles and row-level security do not let this account do the change.
+	ErrHubDenied = errors.New("the hub refused this account")
+	// ErrHubUntrusted is returned when the hub's TLS certificate does not
+	// verify (unknown authority, another host's name, expired): TechWalk
+	// sends nothing to a server it cannot trust.
+	ErrHubUntrusted = errors.New("the hub's certificate is not trusted")
+	// ErrHubUnreachable is returned when the hub's server cannot be
+	// reached (offline, wrong host or port, server down); work goes on locally.
+	ErrHubUnreachable = errors.New("the hub cannot be reached")
+)

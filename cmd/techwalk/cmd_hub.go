@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"techwalk/audit"
+	"techwalk/audit/postgres"
+	"techwalk/audit/sqlite"
+)
+
+const hubUsage = "usage: techwalk hub init|status [--hub URL] [--db PATH] (init: create or upgrade the district hub's schema and roles; status: what the hub holds)"
+
+// hubEnv names the environment variable read when --hub is not given.
+const hubEnv = "TECHWALK_HUB"
+
+func runHub(cli *CLI, args []string) error {
+	if err := cli.subcommand(args, hubUsage, "init", "status"); err != nil {
+		return err
+	}
+	fs := cli.newFlags("hub " + args[0])
+	hub := fs.String("hub", "", "hub URL, e.g. postgres://USER@HOST/DATABASE?sslmode=verify-full (default $"+hubEnv+", else the URL saved in Settings; the password comes from ~/.pgpass or PGPASSWORD)")
+	db := dbFlag(fs)
+	timeout := fs.Duration("timeout", time.Minute, "give up after this long")
+	var asJSON *bool
+	if args[0] == "status" {
+		asJSON = fs.Bool("json", false, "print the status as JSON")
+	}
+	if err := parseFlags(fs, args[1:], 0); err != nil {
+		return err
+	}
+	url, fromFlag, err := hubURL(*hub, *db)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	h, err := postgres.Open(ctx, url)
+	if err != nil {
+		return hubError(err)
+	}
+	defer h.Close()
+	if args[0] == "init" {
+		return hubInit(ctx, cli, h, url, fromFlag, *db)
+	}
+	return hubStatus(ctx, cli, h, *asJSON)
+}
+
+// hubURL chooses the hub: --hub, else $TECHWALK_HUB, else the URL saved in
+// Settings, else libpq's own PG* variables when PGHOST or PGSERVICE is set.
+// fromFlag says it was typed, so init may save it.
+func hubURL(flagURL, dbPath string) (url string, fromFlag bool, err error) {
+	switch {
+	case flagURL != "":
+		return flagURL, true, nil
+	case os.Getenv(hubEnv) != "":
+		return os.Getenv(hubEnv), false, nil
+	}
+	if saved := settingsHubURL(dbPath); saved != "" {
+		return saved, false, nil
+	}
+	if os.Getenv("PGHOST") != "" || os.Getenv("PGSERVICE") != "" {
+		return "", false, nil
+	}
+	return "", false, fmt.Errorf("no hub given: use --hub postgres://USER@HOST/DATABASE?sslmode=verify-full, set %s, or save the hub URL in Settings", hubEnv)
+}
+
+// settingsHubURL is the hub URL saved in this device's Settings, or "".
+func settingsHubURL(dbPath string) string {
+	store, err := openReader(dbPath)
+	if err != nil {
+		return ""
+	}
+	defer store.Close()
+	url, _ := store.Setting(context.Background(), sqlite.SettingHubURL, "")
+	return url
+}
+
+// hubError adds what to do to the hub errors people can act on.
+func hubError(err error) error {
+	switch {
+	case errors.Is(err, audit.ErrHubUnreachable):
+		return fmt.Errorf("%w; check the URL and the network (TechWalk keeps working offline)", err)
+	case errors.Is(err, audit.ErrHubUntrusted):
+		return fmt.Errorf("%w; nothing was sent. Give the district's certificate authority with sslrootcert=FILE in the URL (or ~/.postgresql/root.crt) and the server's own name as the host", err)
+	case errors.Is(err, audit.ErrHubNotSetUp):
+		return fmt.Errorf("%w; the district's database administrator creates the database (createdb) and runs 'techwalk hub init --hub URL' with an account that may create roles", err)
+	case errors.Is(err, audit.ErrHubDenied):
+		return fmt.Errorf("%w; check the user name and its password in ~/.pgpass, or ask the district's database administrator for access", err)
+	}
+	return err
+}
+
+func hubInit(ctx context.Context, cli *CLI, h *postgres.Hub, url string, fromFlag bool, dbPath string) error {
+	from, to, err := h.Migrate(ctx)
+	if err != nil {
+		return hubError(err)
+	}
+	if from == to {
+		fmt.Fprintf(cli.Out, "Hub %s is up to date (schema %d).\n", h.Target(), to)
+	} else {
+		fmt.Fprintf(cli.Out, "Hub %s set up: schema %d -> %d, roles techwalk_auditor and techwalk_reader, row-level security on every table.\n",
+			h.Target(), from, to)
+	}
+	if fromFlag {
+		saveHubURL(cli, url, dbPath)
+	}
+	return nil
+}
+
+// saveHubURL keeps the hub URL, without its password, in the Settings of
+// this device's database when that database exists (it never creates one).
+func saveHubURL(cli *CLI, url, dbPath string) {
+	clean, err := postgres.SaveableURL(url)
+	if err != nil {
+		fmt.Fprintf(cli.Err, "The hub URL was not saved in Settings: %v\n", err)
+		return
+	}
+	store, err := openExisting(dbPath)
+	if errors.Is(err, audit.ErrNoDatabase) {
+		return
+	}
+	if err == nil {
+		defer store.Close()
+		err = store.SetSetting(context.Background(), sqlite.SettingHubURL, clean)
+	}
+	if err != nil {
+		fmt.Fprintf(cli.Err, "The hub URL was not saved in Settings: %v\n", err)
+		return
+	}
+	fmt.Fprintf(cli.Out, "Saved %s in this device's Settings (without any password).\n", clean)
+}
+
+func hubStatus(ctx context.Context, cli *CLI, h *postgres.Hub, asJSON bool) error {
+	st, err := h.Status(ctx)
+	if err != nil {
+		return hubError(err)
+	}
+	if asJSON {
+		enc := json.NewEncoder(cli.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	roles := "no TechWalk role"
+	if len(st.Roles) > 0 {
+		roles = strings.Join(st.Roles, ", ")
+	}
+	fmt.Fprintf(cli.Out, "Hub %s: schema %d (this TechWalk sets up %d)\n", st.Target, st.Version, st.Latest)
+	fmt.Fprintf(cli.Out, "Signed in as %s (%s)\n", st.Login, roles)
+	counts := make([]string, len(st.Counts))
+	for i, c := range st.Counts {
+		counts[i] = fmt.Sprintf("%s %d", strings.ReplaceAll(c.Table, "_", " "), c.Rows)
+	}
+	fmt.Fprintf(cli.Out, "Rows this login can read: %s\n", strings.Join(counts, ", "))
+	return nil
+}

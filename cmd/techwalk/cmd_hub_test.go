@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"techwalk/audit/postgres"
+	"techwalk/audit/postgres/pgtest"
+	"techwalk/audit/sqlite"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// deviceDB creates an empty device database and returns its path.
+func deviceDB(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "techwalk.db")
+	s, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	return path
+}
+
+// pgpass writes a password file for the server's superuser and points
+// PGPASSFILE at it.
+func pgpass(t *testing.T, srv *pgtest.Server) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "pgpass")
+	line := fmt.Sprintf("127.0.0.1:%d:*:%s:%s\n", srv.Port(), pgtest.AdminUser, srv.Password())
+	if err := os.WriteFile(file, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PGPASSFILE", file)
+}
+
+// TestHubInitThenStatus sets a hub up with a URL that carries the
+// password, checks only the URL without it reaches Settings, and reads the
+// status through the saved URL with the password from ~/.pgpass.
+func TestHubInitThenStatus(t *testing.T) {
+	srv, hubURL := pgtest.Database(t)
+	db := deviceDB(t)
+	t.Setenv(hubEnv, "")
+	code, out, errOut := runCLI("hub", "init", "--hub", hubURL, "--db", db)
+	if code != 0 {
+		t.Fatalf("hub init: %d %s", code, errOut)
+	}
+	if want := fmt.Sprintf("schema 0 -> %d", postgres.Latest()); !strings.Contains(out, want) || !strings.Contains(out, "techwalk_reader") {
+		t.Fatalf("hub init said %q, want %q and the roles", out, want)
+	}
+	for _, f := range []string{db, db + "-wal"} {
+		if b, _ := os.ReadFile(f); strings.Contains(string(b), srv.Password()) {
+			t.Fatalf("%s holds the hub password", f)
+		}
+	}
+	store, err := sqlite.OpenReadOnly(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, _ := store.Setting(context.Background(), sqlite.SettingHubURL, "")
+	store.Close()
+	u, _ := url.Parse(saved)
+	if _, has := u.User.Password(); has || u.Host != "127.0.0.1:"+strconv.Itoa(srv.Port()) {
+		t.Fatalf("saved hub URL %q", saved)
+	}
+
+	if code, out, _ := runCLI("hub", "init", "--hub", hubURL, "--db", db); code != 0 || !strings.Contains(out, "up to date") {
+		t.Fatalf("second hub init: %d %q", code, out)
+	}
+	pgpass(t, srv)
+	code, out, errOut = runCLI("hub", "status", "--db", db, "--json")
+	if code != 0 {
+		t.Fatalf("hub status from Settings: %d %s", code, errOut)
+	}
+	var st postgres.Status
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatalf("status JSON %q: %v", out, err)
+	}
+	if st.Version != postgres.Latest() || st.Login != pgtest.AdminUser || len(st.Roles) == 0 || st.Roles[0] != "owner" {
+		t.Fatalf("status = %+v", st)
+	}
+	code, out, _ = runCLI("hub", "status", "--db", db)
+	if code != 0 || !strings.Contains(out, "Signed in as "+pgtest.AdminUser+" (owner") || !strings.Contains(out, "schools 0") {
+		t.Fatalf("hub status: %d %q", code, out)
+	}
+}
+
+// TestHubErrorsNameTheProblem: a hub not set up, a wrong password, a
+// closed port and a hub from a newer TechWalk each get a message saying
+// what to do, never showing the password; TECHWALK_HUB is used without --hub.
+func TestHubErrorsNameTheProblem(t *testing.T) {
+	srv, hubURL := pgtest.Database(t)
+	db := deviceDB(t)
+	dbName := strings.TrimPrefix(mustParse(t, hubURL).Path, "/")
+	secret := "Wr0ng-secret"
+	closed := strings.Replace(hubURL, ":"+strconv.Itoa(srv.Port()), ":1", 1)
+	cases := []struct {
+		name, hub, want string
+	}{
+		{"not set up", hubURL, "hub init"},
+		{"wrong password", srv.UserURL(pgtest.AdminUser, secret, dbName), "~/.pgpass"},
+		{"closed port", strings.Replace(closed, srv.Password(), secret, 1), "keeps working offline"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv(hubEnv, c.hub)
+			code, _, errOut := runCLI("hub", "status", "--db", db, "--timeout", "20s")
+			if code != 1 || !strings.Contains(errOut, c.want) {
+				t.Fatalf("hub status: %d %q, want a message with %q", code, errOut, c.want)
+			}
+			if strings.Contains(errOut, secret) || strings.Contains(errOut, srv.Password()) {
+				t.Fatalf("the message shows the password: %q", errOut)
+			}
+		})
+	}
+	t.Setenv(hubEnv, hubURL)
+	if code, _, errOut := runCLI("hub", "init", "--db", db); code != 0 {
+		t.Fatalf("hub init: %s", errOut)
+	}
+	if err := srv.Exec(dbName, "UPDATE techwalk.hub_schema SET version = version + 1"); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI("hub", "init", "--db", db)
+	if code != 1 || !strings.Contains(errOut, "newer TechWalk") || !strings.Contains(errOut, "update TechWalk") {
+		t.Fatalf("hub init on a newer hub: %d %q", code, errOut)
+	}
+}
+
+func mustParse(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
