@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"techwalk/audit"
@@ -31,7 +29,7 @@ func Export(ctx context.Context, src Source, scope audit.ExportScope, district, 
 	if err != nil {
 		return m, err
 	}
-	return m, writeFileAtomic(path, data)
+	return m, audit.WriteFileAtomic(path, data)
 }
 
 // ExportBytes makes the bundle of the rows scope selects from src, with a
@@ -48,29 +46,6 @@ func ExportBytes(ctx context.Context, src Source, scope audit.ExportScope, distr
 		return nil, m, err
 	}
 	return buf.Bytes(), m, nil
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
 
 // ReadFile reads and checks the bundle at path (a regular file within lim.File).

@@ -13,7 +13,6 @@ import (
 	"techwalk/audit/importer"
 	"techwalk/audit/sqlite"
 	"techwalk/report/backlog"
-	"techwalk/report/outfile"
 )
 
 // parseMixed parses flags that may come before or after the want
@@ -126,7 +125,7 @@ func (c *CLI) writeExport(ctx context.Context, store *sqlite.Store, opt backlog.
 	}
 	for _, p := range parts {
 		path := filepath.Join(filepath.Dir(out), p.Name)
-		if err := outfile.WriteFileAtomic(path, p.Data); err != nil {
+		if err := audit.WriteFileAtomic(path, p.Data); err != nil {
 			return err
 		}
 		fmt.Fprintf(c.Out, "wrote %s\n", path)

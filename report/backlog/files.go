@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"techwalk/audit"
 	"techwalk/report/outfile"
 )
 
@@ -106,7 +107,7 @@ func WriteFiles(ctx context.Context, store Findings, opt Options, dir, baseName 
 	var paths []string
 	for _, part := range parts {
 		path := filepath.Join(dir, part.Name)
-		if err := outfile.WriteFileAtomic(path, part.Data); err != nil {
+		if err := audit.WriteFileAtomic(path, part.Data); err != nil {
 			return paths, err
 		}
 		paths = append(paths, path)

@@ -1,12 +1,9 @@
-// Package outfile names and writes the files the reports make: a
-// user-chosen name reduced to one safe file name, and writes that never
-// leave a half-written file behind.
+// Package outfile names the files the reports make: a
+// user-chosen name reduced to one safe file name (audit.WriteFileAtomic
+// writes them).
 package outfile
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -35,31 +32,4 @@ func SafeFileName(name string) string {
 		name = string([]rune(name)[:maxName-1]) + "…"
 	}
 	return name
-}
-
-// WriteFileAtomic writes data to a temporary file next to path, syncs it
-// and renames it over path, so readers see the old file or the new one,
-// never a half-written one.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }
