@@ -115,7 +115,11 @@ func rowCounts(rows map[string]int) string {
 	sort.Strings(names)
 	parts := make([]string, len(names))
 	for i, name := range names {
-		parts[i] = fmt.Sprintf("%d %s", rows[name], strings.ReplaceAll(name, "_", " "))
+		label := strings.ReplaceAll(name, "_", " ") // part names are plural: "visit_rooms"
+		if rows[name] == 1 {
+			label = strings.TrimSuffix(label, "s")
+		}
+		parts[i] = fmt.Sprintf("%d %s", rows[name], label)
 	}
 	if len(parts) == 0 {
 		return "no rows"

@@ -71,3 +71,10 @@ func TestBundleCommandsRefuseTheDatabaseAndBadFiles(t *testing.T) {
 		t.Errorf("a bad --since: exit %d, %s", code, errOut)
 	}
 }
+
+func TestRowCountsSayOneInTheSingular(t *testing.T) {
+	got := rowCounts(map[string]int{"templates": 1, "visit_rooms": 31, "feedback": 1, "answers": 0})
+	if want := "1 feedback, 1 template, 31 visit rooms"; got != want {
+		t.Errorf("rowCounts = %q, want %q", got, want)
+	}
+}
