@@ -156,6 +156,19 @@ func (c *child) events(prefix string) []string {
 	return out
 }
 
+// waitForAnswers waits until the child has acknowledged n answers, or has
+// exited, or 30 s have passed.
+func (c *child) waitForAnswers(n int) {
+	deadline := time.Now().Add(30 * time.Second)
+	for len(c.ackedAnswers()) < n && time.Now().Before(deadline) {
+		select {
+		case <-c.done:
+			return
+		case <-time.After(100 * time.Microsecond):
+		}
+	}
+}
+
 // ackedAnswers returns the item numbers of the answers the child acknowledged.
 func (c *child) ackedAnswers() []int {
 	var out []int

@@ -78,7 +78,11 @@ func TestKilledDuringAutosaveLosesNothingAcknowledged(t *testing.T) {
 	for run := 0; run < runs; run++ {
 		visitID := target.newVisit(t)
 		c := startChild(t, "autosave", target.path, visitID, target.roomID, strconv.Itoa(answersPerRun), strconv.Itoa(photoEvery))
-		time.Sleep(time.Duration(rng.IntN(60_000)) * time.Microsecond)
+		// Kill after a random number of saves and a little more, so the kill
+		// lands between or inside saves however slow this machine (or the
+		// race detector) makes each save.
+		c.waitForAnswers(rng.IntN(answersPerRun / 4))
+		time.Sleep(time.Duration(rng.IntN(3_000)) * time.Microsecond)
 		c.cmd.Process.Signal(syscall.SIGKILL)
 		err := c.wait(t)
 		var exit *exec.ExitError
