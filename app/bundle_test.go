@@ -63,6 +63,9 @@ func TestImportBundleFromHomeThenSettleTheConflict(t *testing.T) {
 	}
 	u.bundles.importData("lincoln.twbundle", visitBundle(t, other, v))
 	u.bundles.work.wait()
+	if u.home != nil { // the import reloads Home on Fyne's goroutine; let it finish first
+		u.home.loading.wait()
+	}
 	if u.bundles.lastErr != nil || !strings.Contains(u.bundles.report.Text, "Imported lincoln.twbundle") {
 		t.Fatalf("report %q, error %v", u.bundles.report.Text, u.bundles.lastErr)
 	}
@@ -78,6 +81,9 @@ func TestImportBundleFromHomeThenSettleTheConflict(t *testing.T) {
 	}
 	u.bundles.importData("lincoln-2.twbundle", visitBundle(t, other, v))
 	u.bundles.work.wait()
+	if u.home != nil { // the import reloads Home on Fyne's goroutine; let it finish first
+		u.home.loading.wait()
+	}
 	if !strings.Contains(u.bundles.report.Text, "1 conflict") || !strings.Contains(u.bundles.report.Text, "keep both notes") {
 		t.Fatalf("the report does not announce the conflict: %q", u.bundles.report.Text)
 	}
@@ -108,6 +114,9 @@ func TestShareVisitWritesABundleTheOtherDeviceReads(t *testing.T) {
 	other, v, _ := otherDevice(t)
 	u.bundles.importData("lincoln.twbundle", visitBundle(t, other, v))
 	u.bundles.work.wait()
+	if u.home != nil { // the import reloads Home on Fyne's goroutine; let it finish first
+		u.home.loading.wait()
+	}
 	vs := u.showVisit(v.ID)
 	if vs.shareBtn == nil {
 		t.Fatal("the visit has no Share visit… button")
@@ -115,6 +124,9 @@ func TestShareVisitWritesABundleTheOtherDeviceReads(t *testing.T) {
 	path := filepath.Join(t.TempDir(), shareName(vs.school, vs.visit))
 	u.bundles.onShareFile(vs.visit, fileWriter(t, path), nil)
 	u.bundles.work.wait()
+	if u.home != nil { // the import reloads Home on Fyne's goroutine; let it finish first
+		u.home.loading.wait()
+	}
 	if u.bundles.lastErr != nil || !strings.Contains(u.bundles.report.Text, "Saved") {
 		t.Fatalf("share: %q %v", u.bundles.report.Text, u.bundles.lastErr)
 	}
