@@ -153,9 +153,7 @@ func TestKilledUnderLoadLosesNothingAcknowledged(t *testing.T) {
 		visitID := target.newVisit(t)
 		c := startChild(t, "autosave-touch", target.path, visitID, target.roomID, strconv.Itoa(perRun))
 		stopAt := 1 + rng.IntN(perRun-1)
-		for deadline := time.Now().Add(20 * time.Second); len(c.ackedAnswers()) < stopAt && time.Now().Before(deadline); {
-			time.Sleep(100 * time.Microsecond)
-		}
+		c.waitForAnswers(stopAt)
 		time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond)
 		c.cmd.Process.Signal(syscall.SIGKILL)
 		err := c.wait(t)
