@@ -48,6 +48,7 @@ type Store struct {
 	clock     *audit.Clock               // this device's hybrid logical clock, loaded on the first write
 	templates map[string]*audit.Template // "id@version"
 	visitTpl  map[string]*audit.Template // visit id
+	stmts     map[string]*sql.Stmt       // writerStatements, compiled once when the store opens
 }
 
 // Option changes how Open sets up a store.
@@ -119,6 +120,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		s.releaseUseLock()
 		return nil, s.openError(err)
 	}
+	s.prepareWriter(context.Background())
 	if s.r, err = sql.Open("sqlite", dsn(path, true, s.busy)); err != nil {
 		s.w.Close()
 		s.releaseUseLock()
@@ -206,9 +208,9 @@ func (s *Store) releaseUseLock() {
 
 // Close closes the store's connections, then lets go of the -lock file.
 func (s *Store) Close() error {
-	var err error
+	err := s.closeStatements()
 	if s.r != s.w {
-		err = s.r.Close()
+		err = errors.Join(err, s.r.Close())
 	}
 	err = errors.Join(err, s.w.Close())
 	s.releaseUseLock()

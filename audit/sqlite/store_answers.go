@@ -13,6 +13,13 @@ import (
 
 const answerColumns = "id, visit_id, room_id, item_id, value, note, created_at, updated_at, device, deleted"
 
+// saveAnswerSQL upserts one answer by (visit, room, item), keeping the
+// first answer's id.
+const saveAnswerSQL = `INSERT INTO answers(` + answerColumns + `) VALUES (?,?,?,?,?,?,?,?,?,0)
+	ON CONFLICT(visit_id, room_id, item_id) DO UPDATE SET value=excluded.value, note=excluded.note,
+	updated_at=excluded.updated_at, device=excluded.device, deleted=0
+	RETURNING id, created_at`
+
 // SaveAnswer stores the answer for one item in one room of a visit, in its
 // own transaction, replacing an earlier answer to the same item. The value
 // is checked against the visit's template; the answer's id is kept stable
@@ -34,11 +41,12 @@ func (s *Store) SaveAnswer(ctx context.Context, a *audit.Answer) error {
 	}
 	s.stamp(&a.Record)
 	return s.write(ctx, func(tx *sql.Tx) error {
+		stmt, err := s.cached(ctx, tx, saveAnswerSQL)
+		if err != nil {
+			return err
+		}
 		var created string
-		err := tx.QueryRowContext(ctx, `INSERT INTO answers(`+answerColumns+`) VALUES (?,?,?,?,?,?,?,?,?,0)
-			ON CONFLICT(visit_id, room_id, item_id) DO UPDATE SET value=excluded.value, note=excluded.note,
-			updated_at=excluded.updated_at, device=excluded.device, deleted=0
-			RETURNING id, created_at`,
+		err = stmt.QueryRowContext(ctx,
 			a.ID, a.VisitID, a.RoomID, a.ItemID, a.Value, a.Note, formatTime(a.CreatedAt), formatTime(a.UpdatedAt), a.Device).
 			Scan(&a.ID, &created)
 		if isForeignKey(err) {

@@ -7,6 +7,9 @@ import (
 	"techwalk/audit"
 )
 
+// tickSQL hands a clock reading to the triggers.
+const tickSQL = "UPDATE sync_clock SET now = ?, stamping = 1 WHERE id = 1"
+
 // tick takes a clock reading for the write transaction tx and hands it to
 // the schema's triggers (sync_clock), which stamp it on every row the
 // transaction writes: no save can forget it.
@@ -15,7 +18,11 @@ func (s *Store) tick(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, "UPDATE sync_clock SET now = ?, stamping = 1 WHERE id = 1", c.Now().String())
+	stmt, err := s.cached(ctx, tx, tickSQL)
+	if err != nil {
+		return err
+	}
+	_, err = stmt.ExecContext(ctx, c.Now().String())
 	return err
 }
 
