@@ -4,15 +4,18 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -167,6 +170,24 @@ func (c *child) waitForAnswers(n int) {
 		case <-time.After(100 * time.Microsecond):
 		}
 	}
+}
+
+// killAfter waits for n acknowledged answers and up to 3 ms more, then
+// kills the child with SIGKILL. It reports whether the kill caught the
+// child still running; a child that failed on its own fails the test.
+func (c *child) killAfter(t testing.TB, run, n int, rng *rand.Rand) bool {
+	c.waitForAnswers(n)
+	time.Sleep(time.Duration(rng.IntN(3_000)) * time.Microsecond)
+	c.cmd.Process.Signal(syscall.SIGKILL)
+	err := c.wait(t)
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL {
+		return true
+	}
+	if err != nil {
+		t.Fatalf("run %d: child failed before it was killed: %v\n%s", run, err, c.stderr.String())
+	}
+	return false
 }
 
 // ackedAnswers returns the item numbers of the answers the child acknowledged.

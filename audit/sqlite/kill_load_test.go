@@ -7,13 +7,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"techwalk/audit"
 	"techwalk/audit/importer"
@@ -153,15 +150,8 @@ func TestKilledUnderLoadLosesNothingAcknowledged(t *testing.T) {
 		visitID := target.newVisit(t)
 		c := startChild(t, "autosave-touch", target.path, visitID, target.roomID, strconv.Itoa(perRun))
 		stopAt := 1 + rng.IntN(perRun-1)
-		c.waitForAnswers(stopAt)
-		time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond)
-		c.cmd.Process.Signal(syscall.SIGKILL)
-		err := c.wait(t)
-		var exit *exec.ExitError
-		if errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL {
+		if c.killAfter(t, run, stopAt, rng) {
 			killedMidway++
-		} else if err != nil {
-			t.Fatalf("run %d: child failed before it was killed: %v\n%s", run, err, c.stderr.String())
 		}
 		answers += len(c.ackedAnswers())
 		verifyAcked(t, target.path, fmt.Sprintf("run %d", run), visitID, c)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"os/signal"
 	"strconv"
 	"syscall"
@@ -81,15 +80,8 @@ func TestKilledDuringAutosaveLosesNothingAcknowledged(t *testing.T) {
 		// Kill after a random number of saves and a little more, so the kill
 		// lands between or inside saves however slow this machine (or the
 		// race detector) makes each save.
-		c.waitForAnswers(rng.IntN(answersPerRun / 4))
-		time.Sleep(time.Duration(rng.IntN(3_000)) * time.Microsecond)
-		c.cmd.Process.Signal(syscall.SIGKILL)
-		err := c.wait(t)
-		var exit *exec.ExitError
-		if errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signal() == syscall.SIGKILL {
+		if c.killAfter(t, run, rng.IntN(answersPerRun/4), rng) {
 			killedMidway++
-		} else if err != nil {
-			t.Fatalf("run %d: child failed before it was killed: %v\n%s", run, err, c.stderr.String())
 		}
 		answers += len(c.ackedAnswers())
 		photos += len(c.ackedPhotos())
