@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/csv"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -215,8 +216,13 @@ func TestWholeVisit(t *testing.T) {
 		t.Errorf("the error does not name the file: %q", c.saved.Text)
 	}
 	fds, _ := s.Findings(ctx, audit.FindingFilter{VisitID: vid})
-	if len(fds) != 4 || !strings.Contains(vs.progress.Text, "items answered 6 of") || !strings.HasSuffix(vs.progress.Text, "findings so far 4") {
+	if len(fds) != 4 || !strings.Contains(vs.progress.Text, "all items 6 of") || !strings.HasSuffix(vs.progress.Text, "findings so far 4") {
 		t.Errorf("progress: %q", vs.progress.Text)
+	}
+	// the checks it counts are the coverage the finish screen and the report give
+	if score, err := s.ScoreOf(ctx, vid); err != nil || !strings.Contains(vs.progress.Text,
+		fmt.Sprintf("checks answered %d of %d", score.Coverage.Answered, score.Coverage.Applicable)) {
+		t.Errorf("progress %q does not give the score's coverage %s (%v)", vs.progress.Text, score.Coverage, err)
 	}
 
 	// mark done with checks unanswered: it asks, and N/A fills them in

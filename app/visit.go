@@ -337,36 +337,29 @@ func (vs *visitScreen) answer(roomID, itemID string) audit.Answer {
 
 func (vs *visitScreen) photoCount(roomID, itemID string) int { return len(vs.photosOf(roomID, itemID)) }
 
-// progressCounts counts rooms done, items answered and failures so far.
-func (vs *visitScreen) progressCounts() (roomsDone, answered, items, failures int) {
-	for _, r := range vs.rooms {
-		if vs.done[r.ID] {
-			roomsDone++
-		}
-		vals := vs.values(r.ID)
-		for _, it := range vs.tmpl.ItemsFor(r.Kind) {
-			if !it.Shown(vals) {
-				continue
-			}
-			items++
-			a, ok := vs.answers[r.ID][it.ID]
-			if !ok || a.Value == "" {
-				continue
-			}
-			answered++
-			if out, _ := it.Evaluate(a.Value); out == audit.Fail {
-				failures++
-			}
-		}
-	}
-	return
-}
-
+// updateProgress shows rooms done, the scored checks answered (the
+// coverage the finish screen and the report give), every item answered
+// (information items too) and the findings so far, all counted by the
+// scoring rule itself.
 func (vs *visitScreen) updateProgress() {
 	if vs.progress == nil {
 		return
 	}
-	done, answered, items, fails := vs.progressCounts()
-	vs.progress.SetText(fmt.Sprintf("Rooms done %d of %d · items answered %d of %d · findings so far %d",
-		done, len(vs.rooms), answered, items, fails))
+	done := 0
+	var answers []audit.Answer
+	for _, r := range vs.rooms {
+		if vs.done[r.ID] {
+			done++
+		}
+		for _, a := range vs.answers[r.ID] {
+			answers = append(answers, a)
+		}
+	}
+	score := audit.ScoreVisit(vs.tmpl, vs.rooms, answers, nil)
+	items, answered := 0, 0
+	for _, rs := range score.Rooms {
+		items, answered = items+rs.Items, answered+rs.Answered
+	}
+	vs.progress.SetText(fmt.Sprintf("Rooms done %d of %d · checks answered %d of %d · all items %d of %d · findings so far %d",
+		done, len(vs.rooms), score.Coverage.Answered, score.Coverage.Applicable, answered, items, score.Failures))
 }
