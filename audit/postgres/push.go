@@ -65,13 +65,22 @@ func (h *Hub) Push(ctx context.Context, device string, after audit.HLC, cs *audi
 	if progress == nil {
 		progress = func(string, int, int) {}
 	}
+	total := 0
+	for part, n := range cs.Rows() {
+		if part != "conflicts" { // a device's own finding: never pushed
+			total += n
+		}
+	}
+	if total == 0 {
+		return rep, nil // nothing to send, nothing to record
+	}
 	tx, err := h.pool.Begin(ctx)
 	if err != nil {
 		return rep, h.wrap(err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	var known bool
-	if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT FROM techwalk.change_sets WHERE id = $1)", rep.ChangeSet).Scan(&known); err != nil {
+	if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT FROM techwalk.change_sets WHERE device = $1 AND id = $2)", device, rep.ChangeSet).Scan(&known); err != nil {
 		return rep, h.wrap(err)
 	}
 	if known {
@@ -81,10 +90,6 @@ func (h *Hub) Push(ctx context.Context, device string, after audit.HLC, cs *audi
 	have, err := h.knownPhotos(ctx, tx, cs)
 	if err != nil {
 		return rep, err
-	}
-	total := 0
-	for _, p := range syncParts {
-		total += len(p.rows(cs, device))
 	}
 	done := 0
 	for _, p := range syncParts {

@@ -49,14 +49,16 @@ BEGIN
     END LOOP;
 END $$;
 
--- Change sets pushed, by id: pushing one again changes nothing.
+-- Change sets pushed, by device and id: pushing one again changes
+-- nothing. The device is part of the key, so no other login can mark a
+-- device's change set as pushed.
 CREATE TABLE techwalk.change_sets (
-    id        text PRIMARY KEY,
+    id        text NOT NULL,
     device    text NOT NULL REFERENCES techwalk.devices(id),
     pushed_at timestamptz NOT NULL DEFAULT now(),
-    counts    jsonb NOT NULL DEFAULT '{}'
+    counts    jsonb NOT NULL DEFAULT '{}',
+    PRIMARY KEY (device, id)
 );
-CREATE INDEX change_sets_device ON techwalk.change_sets(device, pushed_at);
 
 GRANT USAGE ON SEQUENCE techwalk.change_seq TO techwalk_auditor;
 GRANT SELECT, INSERT, UPDATE ON techwalk.status_history TO techwalk_auditor;
