@@ -87,9 +87,25 @@ func (h *Hub) Push(ctx context.Context, device string, after audit.HLC, cs *audi
 		rep.AlreadyPushed = true
 		return rep, nil
 	}
+	if err := h.stageAll(ctx, tx, device, cs, total, progress, &rep); err != nil {
+		return rep, err
+	}
+	if err := h.mergeAll(ctx, tx, &rep); err != nil {
+		return rep, err
+	}
+	counts, _ := json.Marshal(rep.Merged)
+	if _, err := tx.Exec(ctx, "INSERT INTO techwalk.change_sets(id, device, counts) VALUES ($1, $2, $3)", rep.ChangeSet, device, counts); err != nil {
+		return rep, h.wrap(err)
+	}
+	return rep, h.wrap(tx.Commit(ctx))
+}
+
+// stageAll copies every part's rows into its staging table, photos the
+// hub holds without their bytes.
+func (h *Hub) stageAll(ctx context.Context, tx pgx.Tx, device string, cs *audit.ChangeSet, total int, progress Progress, rep *PushReport) error {
 	have, err := h.knownPhotos(ctx, tx, cs)
 	if err != nil {
-		return rep, err
+		return err
 	}
 	done := 0
 	for _, p := range syncParts {
@@ -98,14 +114,20 @@ func (h *Hub) Push(ctx context.Context, device string, after audit.HLC, cs *audi
 			rep.PhotosKnown = dropKnownBytes(rows, have)
 		}
 		if err := h.stage(ctx, tx, p, rows); err != nil {
-			return rep, err
+			return err
 		}
 		rep.Sent[p.name] = len(rows)
 		done += len(rows)
 		progress(p.name, done, total)
 	}
+	return nil
+}
+
+// mergeAll takes the push lock and moves the staged rows into the hub's
+// tables, counting what each part took.
+func (h *Hub) mergeAll(ctx context.Context, tx pgx.Tx, rep *PushReport) error {
 	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", pushLock); err != nil {
-		return rep, h.wrap(err)
+		return h.wrap(err)
 	}
 	for _, p := range syncParts {
 		if rep.Sent[p.name] == 0 {
@@ -113,15 +135,11 @@ func (h *Hub) Push(ctx context.Context, device string, after audit.HLC, cs *audi
 		}
 		tag, err := tx.Exec(ctx, mergeSQL(p))
 		if err != nil {
-			return rep, fmt.Errorf("push %s: %w", p.name, h.wrap(err))
+			return fmt.Errorf("push %s: %w", p.name, h.wrap(err))
 		}
 		rep.Merged[p.name] = int(tag.RowsAffected())
 	}
-	counts, _ := json.Marshal(rep.Merged)
-	if _, err := tx.Exec(ctx, "INSERT INTO techwalk.change_sets(id, device, counts) VALUES ($1, $2, $3)", rep.ChangeSet, device, counts); err != nil {
-		return rep, h.wrap(err)
-	}
-	return rep, h.wrap(tx.Commit(ctx))
+	return nil
 }
 
 // knownPhotos is the set of the change set's photo SHA-256s whose bytes
