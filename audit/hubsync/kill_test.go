@@ -3,7 +3,9 @@ package hubsync
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	neturl "net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"techwalk/audit"
 	"techwalk/audit/postgres"
 	"techwalk/audit/sqlite"
 )
@@ -193,4 +196,47 @@ func TestTwoDevicesPushingAtOnceBothLand(t *testing.T) {
 	if got := len(exportAll(t, c).Answers); got != want {
 		t.Fatalf("a third device pulled %d answers of %d", got, want)
 	}
+}
+
+// TestDroppedConnectionMidPushResumes cuts the pushing login's connection
+// on the server (pg_terminate_backend) once its rows are staged: the push
+// fails as unreachable, the hub holds none of it, and the next push lands
+// every row.
+func TestDroppedConnectionMidPushResumes(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	s, _ := device(t, "a", time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC))
+	walk(t, s, "North", 4)
+	want := localAnswers(t, s)
+	url := h.auditorURL(t, "alice")
+	alice := open(t, url)
+	login := loginOf(t, url)
+	var once sync.Once
+	_, err := Push(ctx, s, alice, func(string, int, int) {
+		once.Do(func() {
+			if err := h.srv.Exec("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", login); err != nil {
+				t.Error(err)
+			}
+		})
+	})
+	if !errors.Is(err, audit.ErrHubUnreachable) {
+		t.Fatalf("a push whose connection was cut: %v, want ErrHubUnreachable", err)
+	}
+	if n := hubRows(t, h.admin, "answers"); n != 0 {
+		t.Fatalf("the cut push left %d answers on the hub", n)
+	}
+	rep := mustPush(t, s, open(t, url))
+	if got := hubRows(t, h.admin, "answers"); got != want || rep.Merged["answers"] != want {
+		t.Fatalf("after the cut the hub holds %d answers (push took %v), the device %d", got, rep.Merged, want)
+	}
+}
+
+// loginOf is the user name in a hub URL.
+func loginOf(t *testing.T, raw string) string {
+	t.Helper()
+	u, err := neturl.Parse(raw)
+	if err != nil || u.User == nil {
+		t.Fatalf("hub URL without a user: %v", err)
+	}
+	return u.User.Username()
 }
