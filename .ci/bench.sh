@@ -78,6 +78,15 @@ metric() {
   echo "| re-importing it | $(metric BenchmarkBundleImportVisit reimport-ms) ms (goal ≤ 50 ms) | | |"
   echo "| whole-district bundle (benchmark database) | $(metric BenchmarkBundleImportDistrict import-ms) ms | $(metric BenchmarkBundleImportDistrict bare-ms) ms | $(metric BenchmarkBundleImportDistrict x-bare-insert)x (goal ≤ 3) |"
   echo
+  echo "## District hub push (PostgreSQL, the district benchmark database)"
+  echo
+  echo "| figure | TechWalk | baseline: psql \\copy of the same rows from CSV files, one transaction | ratio |"
+  echo "|---|---|---|---|"
+  echo "| whole district to an empty hub ($(metric BenchmarkHubPushDistrict rows) rows): read from SQLite + push | $(metric BenchmarkHubPushDistrict push-ms) ms | $(metric BenchmarkHubPushDistrict psql-copy-ms) ms | $(metric BenchmarkHubPushDistrict x-psql-copy)x (goal ≤ 2) |"
+  echo "| the same, push alone (COPY into staging, merge, commit) | $(metric BenchmarkHubPushDistrict send-ms) ms | $(metric BenchmarkHubPushDistrict psql-copy-ms) ms | $(metric BenchmarkHubPushDistrict x-psql-copy-send)x |"
+  echo "| one new 40-room visit ($(metric BenchmarkHubPushVisit rows) rows) to a hub holding the district | $(metric BenchmarkHubPushVisit push-ms) ms (goal < 1 s) | $(metric BenchmarkHubPushVisit psql-copy-ms) ms | $(metric BenchmarkHubPushVisit x-psql-copy)x |"
+  echo "| the same, push alone | $(metric BenchmarkHubPushVisit send-ms) ms | | |"
+  echo
   echo "## PDF report of a 60-room visit with 120 photos"
   echo
   echo "| figure | TechWalk | baseline: reading the photo bytes | ratio |"

@@ -117,6 +117,7 @@ type ui struct {
 	imports  *importScreen
 	export   *exportScreen
 	bundles  *bundleFlow
+	hubSync  *hubSyncFlow
 	showing  string
 }
 
@@ -124,6 +125,7 @@ func newUI(a fyne.App, store *sqlite.Store) *ui {
 	guardDatabaseFiles()
 	u := &ui{app: a, store: store, ctx: context.Background(), nav: map[string]*widget.Button{}, askedPeople: map[string]bool{}}
 	u.bundles = newBundleFlow(u)
+	u.hubSync = newHubSyncFlow(u)
 	a.Settings().SetTheme(newTouchTheme())
 	u.win = a.NewWindow("TechWalk")
 	u.content = container.NewStack()

@@ -21,6 +21,7 @@ import (
 
 	"techwalk/audit"
 	"techwalk/audit/lockprobe"
+	"techwalk/audit/postgres/pgtest"
 	"techwalk/audit/sqlite"
 )
 
@@ -32,7 +33,7 @@ func TestMain(m *testing.M) {
 	if spec := os.Getenv(appChildEnv); spec != "" {
 		os.Exit(runAppChild(strings.Split(spec, "|")))
 	}
-	os.Exit(m.Run())
+	os.Exit(pgtest.Main(m))
 }
 
 // runAppChild opens the store and the app's UI under Fyne's test driver,

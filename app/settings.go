@@ -18,6 +18,7 @@ import (
 
 	"techwalk/audit"
 	"techwalk/audit/build"
+	"techwalk/audit/postgres"
 	"techwalk/audit/sqlite"
 )
 
@@ -32,6 +33,7 @@ type settingsScreen struct {
 	district  *widget.Entry
 	auditor   *widget.Entry
 	wifiURL   *widget.Entry
+	hubURL    *widget.Entry // the district hub, saved without any password
 	coverage  *widget.Entry // percentage of checks a room or visit needs to count as walked
 	teams     *widget.Entry
 	kioskPIN  *widget.Entry
@@ -53,6 +55,9 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 	s.district = s.textSetting(sqlite.SettingDistrict, "District name")
 	s.auditor = s.textSetting(sqlite.SettingAuditor, "Your name, as it appears on reports")
 	s.wifiURL = s.textSetting(sqlite.SettingWifiURL, "https://speedtest.example.org/ (your district's test server)")
+	s.hubURL = widget.NewEntry()
+	s.hubURL.SetPlaceHolder("postgres://you@hub.district.org/techwalk?sslmode=verify-full")
+	s.hubURL.OnChanged = s.onHubURL
 	s.teams = widget.NewMultiLineEntry()
 	s.teams.SetPlaceHolder(strings.Join(audit.DefaultOwnerTeams, "\n"))
 	s.teams.SetMinRowsVisible(4)
@@ -87,7 +92,9 @@ func (s *settingsScreen) buildUI() fyne.CanvasObject {
 		labelled("Owner teams findings are assigned to, one a line", s.teams),
 		labelled("PIN to leave the teacher feedback form (after a long press)", s.kioskPIN),
 		labelled("Wi-Fi test URL", s.wifiURL),
-		smallLabel("TechWalk contacts nothing else: the Wi-Fi test is the only network use, and only when you press Measure Wi-Fi."),
+		labelled("District hub", s.hubURL),
+		smallLabel("Sync on Home sends your visits to the district's PostgreSQL hub and brings the others'. The password goes in ~/.pgpass, never here."),
+		smallLabel("TechWalk contacts nothing else: only the Wi-Fi test when you press Measure Wi-Fi, and the hub when you press Sync."),
 		labelled("Data file", selectableLabel(s.store.Path())),
 		smallLabel("Every answer is saved in this file the moment it is given."),
 		labelled("Theme", wrapLabel("Follows your system's light or dark setting.")),
@@ -129,6 +136,7 @@ func (s *settingsScreen) load() {
 	s.district.SetText(get(sqlite.SettingDistrict, ""))
 	s.auditor.SetText(get(sqlite.SettingAuditor, ""))
 	s.wifiURL.SetText(get(sqlite.SettingWifiURL, ""))
+	s.hubURL.SetText(get(sqlite.SettingHubURL, ""))
 	s.coverage.SetText(get(sqlite.SettingMinCoverage, "80"))
 	s.teams.SetText(get(audit.SettingOwnerTeams, ""))
 	s.kioskPIN.SetText(get(audit.SettingKioskPIN, ""))
@@ -147,6 +155,27 @@ func (s *settingsScreen) save(key, value string) {
 		return
 	}
 	s.saved.saved(s.store.SetSetting(s.u.ctx, key, value))
+}
+
+// onHubURL saves the hub URL once it reads as one, always without a
+// password (it belongs in ~/.pgpass).
+func (s *settingsScreen) onHubURL(v string) {
+	if s.loading {
+		return
+	}
+	if strings.TrimSpace(v) == "" {
+		s.save(sqlite.SettingHubURL, "")
+		return
+	}
+	clean, err := postgres.SaveableURL(strings.TrimSpace(v))
+	if err != nil {
+		s.saved.failed(err)
+		return
+	}
+	s.save(sqlite.SettingHubURL, clean)
+	if strings.Contains(postgres.Redact(v), "xxxxx") {
+		s.saved.info("Saved without the password: keep it in ~/.pgpass.")
+	}
 }
 
 func (s *settingsScreen) onAnonymise(on bool) {

@@ -334,3 +334,21 @@ func sortedBy[T any](rows []T, key func(T) string) []T {
 	sort.SliceStable(out, func(i, j int) bool { return key(out[i]) < key(out[j]) })
 	return out
 }
+
+// NewestOf is the newest clock of the change set's rows that device took:
+// where a push of that device's own changes got to.
+func (cs *ChangeSet) NewestOf(device string) HLC {
+	var newest HLC
+	mine := func(h HLC) {
+		if h.Device == device && h.After(newest) {
+			newest = h
+		}
+	}
+	cs.eachClock(mine)
+	for _, a := range cs.Actions { // eachClock sees only an action's newest field
+		for _, f := range a.Fields() {
+			mine(f.Clock)
+		}
+	}
+	return newest
+}

@@ -11,11 +11,19 @@ import (
 // photos, rooms done, actions and conflicts changed since then. The
 // visits' schools, those schools' rooms and the visits' templates always
 // come along, so the receiver can walk the same rooms.
+//
+// OwnDevice narrows every part, schools, rooms, templates and visits
+// included, to the rows whose clock that device took, newer than After
+// (a push to the district hub: this device's own changes since its last
+// push). Conflicts never come along then: each device finds them itself
+// from the versions it merges.
 type ExportScope struct {
-	VisitIDs []string
-	SchoolID string
-	Since    time.Time
-	All      bool
+	VisitIDs  []string
+	SchoolID  string
+	Since     time.Time
+	All       bool
+	OwnDevice string
+	After     HLC
 }
 
 // ErrDanglingReference is returned when a change set refers to a row

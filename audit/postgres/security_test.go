@@ -228,3 +228,45 @@ func TestReaderCannotWrite(t *testing.T) {
 		t.Fatalf("answers after the reader's attempts: %v", got)
 	}
 }
+
+// TestAuditorCannotChangeAnotherDevicesSyncRows: the clocks and change
+// numbers of schema 2, its status history and its record of pushed change
+// sets are as closed to another device's login as the rows themselves;
+// and a change set another login records under alice's change set's id
+// does not stop alice's push.
+func TestAuditorCannotChangeAnotherDevicesSyncRows(t *testing.T) {
+	ctx := context.Background()
+	d := newDistrict(t)
+	for _, sql := range []string{
+		"UPDATE techwalk.answers SET hlc = '999999999999999-0000000000-dev-b', seq = 0 WHERE device = 'dev-a'",
+		"UPDATE techwalk.finding_actions SET status_hlc = '999999999999999-0000000000-dev-b' WHERE device = 'dev-a'",
+	} {
+		if n, err := d.bob.exec(ctx, sql); err != nil || n != 0 {
+			t.Errorf("bob: %s changed %d rows (%v); want none", sql, n, err)
+		}
+	}
+	for _, sql := range []string{
+		"INSERT INTO techwalk.change_sets(id, device) VALUES ('x', 'dev-a')",
+		"INSERT INTO techwalk.status_history(finding_id, device, status, hlc) VALUES ('s1-a1', 'dev-a', 'resolved', 'h')",
+		"UPDATE techwalk.change_sets SET counts = '{}'",
+		"DELETE FROM techwalk.change_sets",
+	} {
+		if _, err := d.bob.exec(ctx, sql); !errors.Is(err, audit.ErrHubDenied) {
+			t.Errorf("bob: %s: %v, want ErrHubDenied", sql, err)
+		}
+	}
+
+	at := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	clock := audit.HLC{Wall: at.UnixMilli(), Device: "dev-a"}
+	cs := &audit.ChangeSet{Schools: []audit.SchoolChange{{School: audit.School{Record: audit.Record{ID: "s3", CreatedAt: at, UpdatedAt: at,
+		Device: "dev-a"}, Name: "West"}, Clock: clock}}}
+	id := ChangeSetID("dev-a", audit.HLC{}, cs)
+	mustExec(t, d.bob, "INSERT INTO techwalk.change_sets(id, device) VALUES ($1, 'dev-b')", id)
+	rep, err := d.alice.Push(ctx, "dev-a", audit.HLC{}, cs, nil)
+	if err != nil || rep.AlreadyPushed || rep.Merged["schools"] != 1 {
+		t.Fatalf("alice's push after bob took its id: %+v, %v", rep, err)
+	}
+	if _, err := d.bob.Push(ctx, "dev-a", audit.HLC{Wall: 1, Device: "dev-a"}, cs, nil); !errors.Is(err, audit.ErrHubDenied) {
+		t.Fatalf("bob pushing as dev-a: %v, want ErrHubDenied", err)
+	}
+}

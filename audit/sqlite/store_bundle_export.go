@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
+
 	"techwalk/audit"
 )
 
@@ -14,6 +16,8 @@ type exportQuery struct {
 	visits  string // JSON array of the visit ids in scope
 	schools string // JSON array of the school ids in scope
 	since   string // clock text rows must reach, "" for all
+	own     string // the device whose clocks rows must carry, "" for any
+	after   string // clock text an own row must pass
 }
 
 // ExportChangeSet reads the rows the scope selects, tombstones included,
@@ -51,6 +55,7 @@ func (s *Store) exportScope(ctx context.Context, conn *sql.Conn, scope audit.Exp
 	if !scope.Since.IsZero() {
 		q.since = audit.HLC{Wall: scope.Since.UnixMilli()}.String()
 	}
+	q.own, q.after = scope.OwnDevice, scope.After.String()
 	where, args := "1", []any{}
 	switch {
 	case scope.All:
@@ -103,6 +108,24 @@ func (q exportQuery) changedSince(where string, args []any, column string) (stri
 	return where + " AND " + column + " >= ?", append(args, q.since)
 }
 
+// hlcDevice is where the device starts in a clock's text form (1-based,
+// as SQLite's substr counts): after the fixed-width wall and counter.
+const hlcDevice = 28
+
+// ownSince adds the OwnDevice and After conditions on a clock column.
+func (q exportQuery) ownSince(where string, args []any, column string) (string, []any) {
+	if q.own == "" {
+		return where, args
+	}
+	return where + " AND " + ownClock(column), append(args, q.own, q.after)
+}
+
+// ownClock is the condition "column is a clock of the device (first
+// argument) newer than the cursor (second)".
+func ownClock(column string) string {
+	return fmt.Sprintf("(substr(%s, %d) = ? AND %s > ?)", column, hlcDevice, column)
+}
+
 // withHLC scans a row's columns and then its clock text.
 type withHLC struct {
 	row  scanner
@@ -135,6 +158,7 @@ func clockOf(text string) (audit.HLC, error) {
 
 func exportSchools(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit.ChangeSet) error {
 	where, args := in("id", q.schools)
+	where, args = q.ownSince(where, args, "hlc")
 	return exportRows(ctx, conn, "SELECT "+schoolColumns+", hlc FROM schools WHERE "+where, args, func(row scanner) error {
 		var text string
 		sc, err := scanSchool(withHLC{row, &text})
@@ -149,6 +173,7 @@ func exportSchools(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit
 
 func exportRooms(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit.ChangeSet) error {
 	where, args := in("school_id", q.schools)
+	where, args = q.ownSince(where, args, "hlc")
 	return exportRows(ctx, conn, "SELECT "+roomColumns+", hlc FROM rooms WHERE "+where, args, func(row scanner) error {
 		var text string
 		r, err := scanRoom(withHLC{row, &text})
@@ -166,6 +191,7 @@ func exportTemplates(ctx context.Context, conn *sql.Conn, q exportQuery, cs *aud
 	if q.visits != "" {
 		where, args = "(id, version) IN (SELECT template_id, template_version FROM visits WHERE id IN (SELECT value FROM json_each(?)))", []any{q.visits}
 	}
+	where, args = q.ownSince(where, args, "hlc")
 	return exportRows(ctx, conn, "SELECT id, version, name, body, hlc FROM templates WHERE "+where, args, func(row scanner) error {
 		var t audit.TemplateChange
 		var text string
@@ -181,6 +207,7 @@ func exportTemplates(ctx context.Context, conn *sql.Conn, q exportQuery, cs *aud
 
 func exportVisits(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit.ChangeSet) error {
 	where, args := in("id", q.visits)
+	where, args = q.ownSince(where, args, "hlc")
 	return exportRows(ctx, conn, "SELECT "+visitColumns+", hlc FROM visits WHERE "+where, args, func(row scanner) error {
 		var text string
 		v, err := scanVisit(withHLC{row, &text})
@@ -196,6 +223,7 @@ func exportVisits(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit.
 func exportVisitRooms(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit.ChangeSet) error {
 	where, args := in("visit_id", q.visits)
 	where, args = q.changedSince(where, args, "hlc")
+	where, args = q.ownSince(where, args, "hlc")
 	return exportRows(ctx, conn, "SELECT visit_id, room_id, done, updated_at, device, hlc FROM visit_rooms WHERE "+where, args, func(row scanner) error {
 		var vr audit.VisitRoomChange
 		var text string
@@ -212,6 +240,7 @@ func exportVisitRooms(ctx context.Context, conn *sql.Conn, q exportQuery, cs *au
 func exportAnswers(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit.ChangeSet) error {
 	where, args := in("visit_id", q.visits)
 	where, args = q.changedSince(where, args, "hlc")
+	where, args = q.ownSince(where, args, "hlc")
 	return exportRows(ctx, conn, "SELECT "+answerColumns+", hlc FROM answers WHERE "+where, args, func(row scanner) error {
 		var text string
 		a, err := scanAnswer(withHLC{row, &text})
@@ -227,6 +256,7 @@ func exportAnswers(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit
 func exportFeedback(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit.ChangeSet) error {
 	where, args := in("visit_id", q.visits)
 	where, args = q.changedSince(where, args, "hlc")
+	where, args = q.ownSince(where, args, "hlc")
 	return exportRows(ctx, conn, "SELECT "+feedbackColumns+", hlc FROM feedback WHERE "+where, args, func(row scanner) error {
 		var text string
 		f, err := scanFeedback(withHLC{row, &text})
@@ -242,6 +272,7 @@ func exportFeedback(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audi
 func exportPhotos(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit.ChangeSet) error {
 	where, args := in("visit_id", q.visits)
 	where, args = q.changedSince(where, args, "hlc")
+	where, args = q.ownSince(where, args, "hlc")
 	return exportRows(ctx, conn, `SELECT id, visit_id, room_id, item_id, caption, mime, width, height, sha256, data,
 		created_at, updated_at, device, deleted, hlc FROM photos WHERE `+where, args, func(row scanner) error {
 		var p audit.PhotoChange
@@ -269,6 +300,14 @@ func exportActions(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit
 		where += " AND max(owner_team_hlc, priority_hlc, due_date_hlc, status_hlc, ticket_key_hlc) >= ?"
 		args = append(args, q.since)
 	}
+	if q.own != "" {
+		var ors []string
+		for _, col := range []string{"owner_team_hlc", "priority_hlc", "due_date_hlc", "status_hlc", "ticket_key_hlc"} {
+			ors = append(ors, ownClock(col))
+			args = append(args, q.own, q.after)
+		}
+		where += " AND (" + strings.Join(ors, " OR ") + ")"
+	}
 	return exportRows(ctx, conn, "SELECT "+actionSyncColumns+" FROM actions WHERE "+where, args, func(row scanner) error {
 		var a audit.ActionChange
 		texts := make([]string, 5)
@@ -294,6 +333,7 @@ func exportHistory(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit
 		where, args = "finding_id IN (SELECT id FROM answers WHERE visit_id IN (SELECT value FROM json_each(?)))", []any{q.visits}
 	}
 	where, args = q.changedSince(where, args, "hlc")
+	where, args = q.ownSince(where, args, "hlc")
 	return exportRows(ctx, conn, "SELECT finding_id, status, hlc FROM status_history WHERE "+where, args, func(row scanner) error {
 		var h audit.StatusChange
 		var status, text string
@@ -310,6 +350,9 @@ func exportHistory(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit
 const conflictColumns = "kind, visit_id, room_id, item_id, value, note, deleted, device, hlc, resolved"
 
 func exportConflicts(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit.ChangeSet) error {
+	if q.own != "" {
+		return nil // each device finds the conflicts of what it merges itself
+	}
 	where, args := in("visit_id", q.visits)
 	// A resolution does not change the losing version's clock, so resolved
 	// ones always go along: a --since bundle carries the settling too.

@@ -11,23 +11,29 @@ import (
 	"time"
 
 	"techwalk/audit"
+	"techwalk/audit/hubsync"
 	"techwalk/audit/postgres"
 	"techwalk/audit/sqlite"
 )
 
-const hubUsage = "usage: techwalk hub init|status [--hub URL] [--db PATH] (init: create or upgrade the district hub's schema and roles; status: what the hub holds)"
+const hubUsage = "usage: techwalk hub init|status|push|pull|sync [--hub URL] [--db PATH] (init: create or upgrade the district hub's schema and roles; " +
+	"status: what the hub holds and what waits each way; push: send this device's changes; pull: bring the district's; sync: pull, then push)"
 
 // hubEnv names the environment variable read when --hub is not given.
 const hubEnv = "TECHWALK_HUB"
 
 func runHub(cli *CLI, args []string) error {
-	if err := cli.subcommand(args, hubUsage, "init", "status"); err != nil {
+	if err := cli.subcommand(args, hubUsage, "init", "status", "push", "pull", "sync"); err != nil {
 		return err
 	}
 	fs := cli.newFlags("hub " + args[0])
 	hub := fs.String("hub", "", "hub URL, e.g. postgres://USER@HOST/DATABASE?sslmode=verify-full (default $"+hubEnv+", else the URL saved in Settings; the password comes from ~/.pgpass or PGPASSWORD)")
 	db := dbFlag(fs)
-	timeout := fs.Duration("timeout", time.Minute, "give up after this long")
+	limit := time.Minute
+	if args[0] == "push" || args[0] == "pull" || args[0] == "sync" {
+		limit = 30 * time.Minute // a whole district's first push or pull
+	}
+	timeout := fs.Duration("timeout", limit, "give up after this long")
 	var asJSON *bool
 	if args[0] == "status" {
 		asJSON = fs.Bool("json", false, "print the status as JSON")
@@ -48,10 +54,13 @@ func runHub(cli *CLI, args []string) error {
 		return hubError(err)
 	}
 	defer h.Close()
-	if args[0] == "init" {
+	switch args[0] {
+	case "init":
 		return hubInit(ctx, cli, h, url, fromFlag, *db)
+	case "status":
+		return hubStatus(ctx, cli, h, *db, *asJSON)
 	}
-	return hubStatus(ctx, cli, h, *asJSON)
+	return hubSync(ctx, cli, h, args[0], *db)
 }
 
 // hubURL chooses the hub: --hub, else $TECHWALK_HUB, else the URL saved in
@@ -88,7 +97,7 @@ func settingsHubURL(dbPath string) string {
 func hubError(err error) error {
 	switch {
 	case errors.Is(err, audit.ErrHubUnreachable):
-		return fmt.Errorf("%w; check the URL and the network (TechWalk keeps working offline)", err)
+		return fmt.Errorf("%w; check the URL and the network (TechWalk keeps working offline: your work is saved on this device and goes to the hub with the next push)", err)
 	case errors.Is(err, audit.ErrHubUntrusted):
 		return fmt.Errorf("%w; nothing was sent. Give the district's certificate authority with sslrootcert=FILE in the URL (or ~/.postgresql/root.crt) and the server's own name as the host", err)
 	case errors.Is(err, audit.ErrHubNotSetUp):
@@ -139,15 +148,26 @@ func saveHubURL(cli *CLI, url, dbPath string) {
 	fmt.Fprintf(cli.Out, "Saved %s in this device's Settings (without any password).\n", clean)
 }
 
-func hubStatus(ctx context.Context, cli *CLI, h *postgres.Hub, asJSON bool) error {
+// hubStatusJSON is what 'hub status --json' prints: the hub's status and,
+// when this device has a database, what waits each way.
+type hubStatusJSON struct {
+	postgres.Status
+	Waiting *hubsync.Waiting `json:"waiting,omitempty"`
+}
+
+func hubStatus(ctx context.Context, cli *CLI, h *postgres.Hub, dbPath string, asJSON bool) error {
 	st, err := h.Status(ctx)
+	if err != nil {
+		return hubError(err)
+	}
+	waiting, err := waitingEachWay(ctx, h, dbPath)
 	if err != nil {
 		return hubError(err)
 	}
 	if asJSON {
 		enc := json.NewEncoder(cli.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(st)
+		return enc.Encode(hubStatusJSON{Status: st, Waiting: waiting})
 	}
 	roles := "no TechWalk role"
 	if len(st.Roles) > 0 {
@@ -160,5 +180,89 @@ func hubStatus(ctx context.Context, cli *CLI, h *postgres.Hub, asJSON bool) erro
 		counts[i] = fmt.Sprintf("%s %d", strings.ReplaceAll(c.Table, "_", " "), c.Rows)
 	}
 	fmt.Fprintf(cli.Out, "Rows this login can read: %s\n", strings.Join(counts, ", "))
+	if waiting != nil {
+		fmt.Fprintf(cli.Out, "Waiting: %s to send, %s to bring\n", changes(waiting.ToSend), changes(waiting.ToBring))
+	}
 	return nil
+}
+
+// waitingEachWay counts what waits each way between this device's
+// database and the hub; nil when there is no database, or the hub's schema
+// is older than push and pull need.
+func waitingEachWay(ctx context.Context, h *postgres.Hub, dbPath string) (*hubsync.Waiting, error) {
+	if v, err := h.Version(ctx); err != nil || v < postgres.Latest() {
+		return nil, err
+	}
+	store, err := openReader(dbPath)
+	if errors.Is(err, audit.ErrNoDatabase) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	w, err := hubsync.Count(ctx, store, h)
+	return &w, err
+}
+
+func changes(n int) string {
+	if n == 1 {
+		return "1 change"
+	}
+	return fmt.Sprintf("%d changes", n)
+}
+
+// hubSync runs push, pull or sync (pull, then push) between this
+// device's database and the hub.
+func hubSync(ctx context.Context, cli *CLI, h *postgres.Hub, what, dbPath string) error {
+	store, err := openExisting(dbPath)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if what == "pull" || what == "sync" {
+		rep, err := hubsync.Pull(ctx, store, h, nil)
+		if err != nil {
+			return hubError(err)
+		}
+		if rep.Total() == (audit.PartCount{}) {
+			fmt.Fprintf(cli.Out, "Nothing to pull: this device holds everything of hub %s.\n", h.Target())
+		} else {
+			fmt.Fprintf(cli.Out, "Pulled from hub %s: %s.\n", h.Target(), rep.Summary())
+		}
+	}
+	if what == "pull" {
+		return nil
+	}
+	rep, err := hubsync.Push(ctx, store, h, nil)
+	if err != nil {
+		return hubError(err)
+	}
+	fmt.Fprintln(cli.Out, pushSummary(h, rep))
+	return nil
+}
+
+// pushSummary says in one line what a push did.
+func pushSummary(h *postgres.Hub, rep postgres.PushReport) string {
+	sent := 0
+	for _, n := range rep.Sent {
+		sent += n
+	}
+	switch {
+	case rep.AlreadyPushed:
+		return fmt.Sprintf("Hub %s already had these changes (change set %s): nothing changed.", h.Target(), rep.ChangeSet)
+	case sent == 0:
+		return fmt.Sprintf("Nothing to push: hub %s holds every change of this device.", h.Target())
+	}
+	var parts []string
+	for _, name := range []string{"schools", "rooms", "templates", "visits", "visit_rooms", "answers", "feedback", "photos", "actions", "status_history"} {
+		if n := rep.Sent[name]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(name, "_", " "), n))
+		}
+	}
+	line := fmt.Sprintf("Pushed to hub %s: %s; the hub took %d rows", h.Target(), strings.Join(parts, ", "), rep.Changed())
+	if rep.PhotosKnown > 0 {
+		line += fmt.Sprintf(" (%d photos it already had went without their bytes)", rep.PhotosKnown)
+	}
+	return line + "."
 }

@@ -142,3 +142,74 @@ func mustParse(t *testing.T, raw string) *url.URL {
 	}
 	return u
 }
+
+// TestHubPushPullSync walks one device's district (the demo), pushes it,
+// syncs it into a second device, and checks what waits each way before and
+// after, that nothing shows or stores the password, and the messages when
+// the hub is offline and when the login may not write as the device.
+func TestHubPushPullSync(t *testing.T) {
+	srv, hubURL := pgtest.Database(t)
+	a, b := deviceDB(t), deviceDB(t)
+	t.Setenv(hubEnv, "")
+	if code, _, errOut := runCLI("demo", "--db", a); code != 0 {
+		t.Fatalf("demo: %s", errOut)
+	}
+	if code, _, errOut := runCLI("hub", "init", "--hub", hubURL, "--db", a); code != 0 {
+		t.Fatalf("hub init: %s", errOut)
+	}
+	var outs []string
+	run := func(want string, args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLI(append(args, "--hub", hubURL)...)
+		outs = append(outs, out, errOut)
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("%v: %d %q %q, want %q", args, code, out, errOut, want)
+		}
+		return out
+	}
+	run("Waiting: ", "hub", "status", "--db", a)
+	if out := run(", 0 changes to bring", "hub", "status", "--db", a); strings.Contains(out, "Waiting: 0 changes to send") {
+		t.Fatalf("the demo's device has nothing to send: %q", out)
+	}
+	run("Pushed to hub", "hub", "push", "--db", a)
+	run("Nothing to push", "hub", "push", "--db", a)
+	run("Waiting: 0 changes to send, 0 changes to bring", "hub", "status", "--db", a)
+	if out := run("Waiting: 0 changes to send", "hub", "status", "--db", b); strings.Contains(out, ", 0 changes to bring") {
+		t.Fatalf("the second device has nothing to bring: %q", out)
+	}
+	sync := run("Pulled from hub", "hub", "sync", "--db", b)
+	if !strings.Contains(sync, "Nothing to push") || !strings.Contains(sync, "added ") {
+		t.Fatalf("hub sync said %q", sync)
+	}
+	run("Nothing to pull", "hub", "pull", "--db", b)
+	run("Waiting: 0 changes to send, 0 changes to bring", "hub", "status", "--db", b)
+	_, schoolsA, _ := runCLI("schools", "--db", a)
+	_, schoolsB, _ := runCLI("schools", "--db", b)
+	if schoolsA != schoolsB || strings.Count(schoolsB, "\n") != 4 {
+		t.Fatalf("the schools differ after sync:\n%s\n---\n%s", schoolsA, schoolsB)
+	}
+	for _, f := range []string{a, a + "-wal", b, b + "-wal"} {
+		if data, _ := os.ReadFile(f); strings.Contains(string(data), srv.Password()) {
+			t.Fatalf("%s holds the hub password", f)
+		}
+	}
+	for _, out := range outs {
+		if strings.Contains(out, srv.Password()) {
+			t.Fatalf("a hub command shows the password: %q", out)
+		}
+	}
+
+	closed := strings.Replace(hubURL, ":"+strconv.Itoa(srv.Port()), ":1", 1)
+	for _, cmd := range []string{"push", "pull", "sync"} {
+		code, _, errOut := runCLI("hub", cmd, "--db", a, "--hub", closed, "--timeout", "20s")
+		if code != 1 || !strings.Contains(errOut, "cannot be reached") || !strings.Contains(errOut, "saved on this device") || strings.Contains(errOut, srv.Password()) {
+			t.Fatalf("hub %s offline: %d %q", cmd, code, errOut)
+		}
+	}
+	login, password := srv.NewLogin(t, "bob", "techwalk_auditor")
+	bob := srv.UserURL(login, password, strings.TrimPrefix(mustParse(t, hubURL).Path, "/"))
+	code, _, errOut := runCLI("hub", "push", "--db", a, "--hub", bob)
+	if code != 1 || !strings.Contains(errOut, "refused this account") || strings.Contains(errOut, password) {
+		t.Fatalf("bob pushing the first device's changes: %d %q", code, errOut)
+	}
+}

@@ -101,6 +101,7 @@ func Start() (*Server, error) {
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
+		s.port = 0 // another free port on each attempt
 		err = s.start(owner)
 		if err == nil || attempt == 2 || !strings.Contains(s.logTail(), "could not bind") {
 			break
@@ -168,6 +169,9 @@ func (s *Server) start(owner *account) error {
 	port, err := freePort()
 	if err != nil {
 		return err
+	}
+	if s.port != 0 { // a restart keeps the port
+		port = s.port
 	}
 	s.port = port
 	log, err := os.OpenFile(s.logFile(), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
@@ -291,6 +295,20 @@ func (s *Server) UserURL(user, password, db string) string {
 		u.User = url.UserPassword(user, password)
 	}
 	return u.String()
+}
+
+// Restart shuts the server down (fast: the connections are cut, as for
+// pg_ctl restart) and starts it again on the same port with the same data.
+func (s *Server) Restart() error {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return errors.New("pgtest: the server is not running")
+	}
+	s.signalUntilExit()
+	owner, err := serverUser()
+	if err != nil {
+		return err
+	}
+	return s.start(owner)
 }
 
 // Stop shuts the server down (fast, then immediate, then killed) and

@@ -1,0 +1,139 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"techwalk/audit"
+	"techwalk/audit/hubsync"
+	"techwalk/audit/postgres"
+	"techwalk/audit/sqlite"
+)
+
+// syncTimeout bounds one sync: a district's first push or pull is large.
+const syncTimeout = 30 * time.Minute
+
+// hubEnv names the environment variable read when Settings has no hub URL.
+const hubEnv = "TECHWALK_HUB"
+
+// offlineMessage is what Sync says when the hub cannot be reached.
+const offlineMessage = "offline: the hub cannot be reached; your work is saved on this device"
+
+// hubSyncFlow syncs this device with the district hub from Home's Sync
+// button: pull, then push, in the background, with its progress and its
+// outcome in Home's status bar.
+type hubSyncFlow struct {
+	u       *ui
+	store   *sqlite.Store
+	work    job
+	running bool
+	last    string // the last message shown, for tests and for Home shown again
+}
+
+func newHubSyncFlow(u *ui) *hubSyncFlow {
+	return &hubSyncFlow{u: u, store: u.store}
+}
+
+// say shows msg in Home's status bar, when Home is on screen.
+func (f *hubSyncFlow) say(show func(*statusBar)) {
+	if f.u.home != nil && f.u.showing == "home" {
+		show(f.u.home.status)
+	}
+}
+
+func (f *hubSyncFlow) info(msg string) {
+	f.last = msg
+	f.say(func(b *statusBar) { b.info(msg) })
+}
+
+// hubURL is the hub URL saved in Settings, else $TECHWALK_HUB.
+func (f *hubSyncFlow) hubURL() string {
+	url, _ := f.store.Setting(f.u.ctx, sqlite.SettingHubURL, "")
+	if url == "" {
+		url = os.Getenv(hubEnv)
+	}
+	return url
+}
+
+// onSync starts a sync unless one is running.
+func (f *hubSyncFlow) onSync() {
+	if f.running {
+		return
+	}
+	url := f.hubURL()
+	if url == "" {
+		err := errors.New("no district hub yet: give its URL in Settings")
+		f.last = err.Error()
+		f.say(func(b *statusBar) { b.failed(err) })
+		return
+	}
+	f.running = true
+	f.info("Syncing with the district hub…")
+	f.work.start(func() func() {
+		msg, err := f.sync(url)
+		return func() { f.done(msg, err) }
+	})
+}
+
+// sync pulls, then pushes; it runs off Fyne's goroutine.
+func (f *hubSyncFlow) sync(url string) (string, error) {
+	ctx, cancel := context.WithTimeout(f.u.ctx, syncTimeout)
+	defer cancel()
+	h, err := postgres.Open(ctx, url)
+	if err != nil {
+		return "", err
+	}
+	defer h.Close()
+	progress := func(verb string) postgres.Progress {
+		return func(part string, done, total int) {
+			msg := fmt.Sprintf("Syncing: %s %s (%d of %d rows)…", verb, strings.ReplaceAll(part, "_", " "), done, total)
+			fyne.Do(func() { f.info(msg) })
+		}
+	}
+	pulled, err := hubsync.Pull(ctx, f.store, h, progress("bringing"))
+	if err != nil {
+		return "", err
+	}
+	pushed, err := hubsync.Push(ctx, f.store, h, progress("sending"))
+	if err != nil {
+		return "", err
+	}
+	brought := pulled.Total()
+	return fmt.Sprintf("Synced with the hub: brought %d new and %d updated rows, sent %d.",
+		brought.Added, brought.Updated, pushed.Changed()), nil
+}
+
+// done shows how the sync ended and reloads what it changed.
+func (f *hubSyncFlow) done(msg string, err error) {
+	f.running = false
+	if err != nil {
+		err = syncError(err)
+		f.last = err.Error()
+		f.say(func(b *statusBar) { b.failed(err) })
+		return
+	}
+	f.u.dataChanged()
+	f.last = msg
+	f.say(func(b *statusBar) { b.success(msg) })
+}
+
+// syncError says what a failed sync means for the person holding the device.
+func syncError(err error) error {
+	switch {
+	case errors.Is(err, audit.ErrHubUnreachable):
+		return errors.New(offlineMessage)
+	case errors.Is(err, audit.ErrHubUntrusted):
+		return fmt.Errorf("the hub's certificate is not trusted, so nothing was sent; ask the district's IT for its certificate authority (%w)", err)
+	case errors.Is(err, audit.ErrHubDenied):
+		return fmt.Errorf("the hub refused this account: check the user name in Settings and the password in ~/.pgpass (%w)", err)
+	case errors.Is(err, audit.ErrHubNotSetUp):
+		return fmt.Errorf("the hub is not set up for this TechWalk: the district's IT runs 'techwalk hub init' (%w)", err)
+	}
+	return err
+}
