@@ -3,8 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"fmt"
 	"time"
 
 	"techwalk/audit"
@@ -57,14 +55,15 @@ func (s *Store) DistrictInput(ctx context.Context, now time.Time) (audit.Distric
 // whose summaries are missing (a write since the refresh) gets them
 // computed from its answers.
 func (s *Store) loadDistrictSummaries(ctx context.Context, tx *sql.Tx, schools []audit.DistrictSchool) error {
-	details := map[string]string{}
+	details := map[string][]byte{}
 	rows, err := tx.QueryContext(ctx, "SELECT visit_id, detail FROM visit_summary")
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, detail string
+		var id string
+		var detail []byte
 		if err := rows.Scan(&id, &detail); err != nil {
 			return err
 		}
@@ -83,7 +82,7 @@ func (s *Store) loadDistrictSummaries(ctx context.Context, tx *sql.Tx, schools [
 
 // schoolSummaries sets the summaries of one school's visits from the
 // stored details, or computes them all when one is missing or stale.
-func (s *Store) schoolSummaries(ctx context.Context, tx *sql.Tx, sc *audit.DistrictSchool, details map[string]string) error {
+func (s *Store) schoolSummaries(ctx context.Context, tx *sql.Tx, sc *audit.DistrictSchool, details map[string][]byte) error {
 	rooms := make(map[string]audit.Room, len(sc.Rooms))
 	for _, r := range sc.Rooms {
 		rooms[r.ID] = r
@@ -97,11 +96,9 @@ func (s *Store) schoolSummaries(ctx context.Context, tx *sql.Tx, sc *audit.Distr
 			break
 		}
 		var err error
-		if sums[i], err = decodeSummary(detail, rooms); errors.Is(err, errRoomGone) {
+		if sums[i], err = decodeSummary(detail, rooms); err != nil { // stale, or cut short: computed again
 			stored = false
 			break
-		} else if err != nil {
-			return fmt.Errorf("visit %s: stored summary: %w", v.Visit.ID, err)
 		}
 	}
 	if !stored {

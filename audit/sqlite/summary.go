@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -14,92 +13,9 @@ import (
 // every visit whose school had no write since it was computed; triggers
 // delete a school's summaries in the transaction of every write that may
 // change them, and readers compute the missing ones again from the answers
-// with audit's rule (refreshSummaries stores them; a read-only store, or a
+// with audit's rule (RefreshSummaries stores them; a read-only store, or a
 // write landing between the refresh and the read, gets them computed in
 // memory).
-
-// storedScore is a VisitScore as the summary table keeps it: the rooms'
-// figures without the room records, which are attached again from the
-// school's rooms when read.
-type storedScore struct {
-	audit.VisitScore
-	RoomIDs     []string      `json:",omitempty"`
-	RoomFigures [][11]float64 `json:",omitempty"`
-}
-
-// storedSummary is a VisitSummary as the summary table keeps it.
-type storedSummary struct {
-	Score, Now, Was storedScore
-	Common          int
-	HasChange       bool
-	FindingsOpen    int
-	FixedSinceLast  int
-	Failing         []audit.FailingCheck
-}
-
-func toStored(vs audit.VisitScore) storedScore {
-	st := storedScore{VisitScore: vs}
-	st.Rooms = nil
-	for _, r := range vs.Rooms {
-		st.RoomIDs = append(st.RoomIDs, r.Room.ID)
-		st.RoomFigures = append(st.RoomFigures, [11]float64{r.Score, r.Uncapped, r.Cap, float64(r.Scored), float64(r.Failures),
-			flag(r.Ready), flag(r.Partial), float64(r.Answered), float64(r.Items), float64(r.Coverage.Answered), float64(r.Coverage.Applicable)})
-	}
-	return st
-}
-
-func flag(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// errRoomGone means a stored summary names a room the school no longer
-// has: the summary is stale.
-var errRoomGone = errors.New("summary: room gone")
-
-func (st storedScore) score(rooms map[string]audit.Room) (audit.VisitScore, error) {
-	vs := st.VisitScore
-	for i, id := range st.RoomIDs {
-		room, ok := rooms[id]
-		if !ok {
-			return vs, errRoomGone
-		}
-		f := st.RoomFigures[i]
-		vs.Rooms = append(vs.Rooms, audit.RoomScore{Room: room, Score: f[0], Uncapped: f[1], Cap: f[2], Scored: int(f[3]),
-			Failures: int(f[4]), Ready: f[5] == 1, Partial: f[6] == 1, Answered: int(f[7]), Items: int(f[8]),
-			Coverage: audit.Coverage{Answered: int(f[9]), Applicable: int(f[10])}})
-	}
-	return vs, nil
-}
-
-func encodeSummary(sum audit.VisitSummary) (string, error) {
-	b, err := json.Marshal(storedSummary{Score: toStored(sum.Score), Now: toStored(sum.Change.Now), Was: toStored(sum.Change.Was),
-		Common: sum.Change.Common, HasChange: sum.HasChange, FindingsOpen: sum.FindingsOpen, FixedSinceLast: sum.FixedSinceLast,
-		Failing: sum.Failing})
-	return string(b), err
-}
-
-// decodeSummary reads a stored summary, attaching the school's live rooms
-// by id.
-func decodeSummary(detail string, rooms map[string]audit.Room) (audit.VisitSummary, error) {
-	var st storedSummary
-	if err := json.Unmarshal([]byte(detail), &st); err != nil {
-		return audit.VisitSummary{}, err
-	}
-	sum := audit.VisitSummary{Change: audit.Change{Common: st.Common}, HasChange: st.HasChange,
-		FindingsOpen: st.FindingsOpen, FixedSinceLast: st.FixedSinceLast, Failing: st.Failing}
-	var err error
-	if sum.Score, err = st.Score.score(rooms); err != nil {
-		return sum, err
-	}
-	if sum.Change.Now, err = st.Now.score(rooms); err != nil {
-		return sum, err
-	}
-	sum.Change.Was, err = st.Was.score(rooms)
-	return sum, err
-}
 
 // staleSchools lists the schools with a live visit that has no summary.
 func staleSchools(ctx context.Context, q actionRows) ([]string, error) {
@@ -120,10 +36,11 @@ func staleSchools(ctx context.Context, q actionRows) ([]string, error) {
 	return out, rows.Err()
 }
 
-// refreshSummaries computes and stores the summaries of every school that
-// has a stale one, a transaction per school so that saving answers never
-// waits long. A read-only store leaves them to its readers.
-func (s *Store) refreshSummaries(ctx context.Context) error {
+// RefreshSummaries computes and stores the visit summaries of every school
+// that has a stale one, a transaction per school so that saving answers
+// never waits long; Home and the district picture do it as they read. A
+// read-only store leaves them to its readers.
+func (s *Store) RefreshSummaries(ctx context.Context) error {
 	if s.readOnly {
 		return nil
 	}
@@ -155,10 +72,7 @@ func (s *Store) refreshSchool(ctx context.Context, schoolID string) error {
 		return saveError(err)
 	}
 	for id, sum := range sums {
-		detail, err := encodeSummary(sum)
-		if err != nil {
-			return err
-		}
+		detail := encodeSummary(sum)
 		vs := sum.Score
 		if _, err := tx.ExecContext(ctx, `INSERT INTO visit_summary(visit_id, school_id, score, rooms_visited, answered, applicable, partial, detail)
 			VALUES (?,?,?,?,?,?,?,?)`, id, schoolID, vs.Score, vs.RoomsVisited, vs.Coverage.Answered, vs.Coverage.Applicable, vs.Partial, detail); err != nil {
@@ -243,7 +157,7 @@ func loadSchoolAnswers(ctx context.Context, tx *sql.Tx, schoolID string, visits 
 // write now (busy in another window, read-only, disk full) is no failure:
 // the reader computes what is missing in memory.
 func (s *Store) refreshForReading(ctx context.Context) error {
-	err := s.refreshSummaries(ctx)
+	err := s.RefreshSummaries(ctx)
 	if errors.Is(err, audit.ErrBusy) || errors.Is(err, audit.ErrReadOnly) || errors.Is(err, audit.ErrDiskFull) {
 		return nil
 	}

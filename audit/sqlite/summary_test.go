@@ -182,8 +182,9 @@ func summaryMismatch(ctx context.Context, s *Store) error {
 		return err
 	}
 	type stored struct {
-		visit, school, detail string
-		head                  audit.ScoreHeadline
+		visit, school string
+		detail        []byte
+		head          audit.ScoreHeadline
 	}
 	var all []stored
 	for rows.Next() {
@@ -245,7 +246,7 @@ func runSummaryWorld(t *testing.T, seed uint64, steps int, setUp func(*Store)) e
 		}
 	}
 	for _, d := range []*Store{w.a, w.b} {
-		if err := d.refreshSummaries(ctx); err != nil {
+		if err := d.RefreshSummaries(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if stale, err := staleSchools(ctx, d.r); err != nil || len(stale) != 0 {
@@ -370,4 +371,40 @@ func TestScoreHeadlinesOnAReadOnlyStore(t *testing.T) {
 	if !errors.Is(ro.refreshSchool(ctx, v.SchoolID), audit.ErrReadOnly) {
 		t.Fatal("a read-only store stored summaries")
 	}
+}
+
+// FuzzDecodeSummary: a damaged summary record is refused (and so computed
+// again), never a panic; a record read back is the summary written.
+func FuzzDecodeSummary(f *testing.F) {
+	in := audit.DistrictInput{Rules: audit.DefaultScoreRules()}
+	room := audit.Room{Record: audit.Record{ID: "r1"}, Number: "101", Kind: audit.KindClassroom}
+	tmpl := fixtureTemplate()
+	visit := func(id string, day int, values ...string) audit.DistrictVisit {
+		v := audit.DistrictVisit{Template: tmpl, Visit: audit.Visit{Record: audit.Record{ID: id}, SchoolID: "s",
+			StartedAt: time.Date(2026, 3, day, 9, 0, 0, 0, time.UTC), FinishedAt: time.Date(2026, 3, day, 11, 0, 0, 0, time.UTC)}}
+		for i, item := range []string{"display", "hdmi", "pens"} {
+			v.Answers = append(v.Answers, audit.Answer{Record: audit.Record{ID: id + item}, RoomID: room.ID, ItemID: item, Value: values[i]})
+		}
+		v.Feedback = []audit.Feedback{{RoomID: room.ID, SupportsTeaching: 4, ChooseAgain: audit.ChooseYes, Inconveniences: 2}}
+		return v
+	}
+	school := audit.DistrictSchool{Rooms: []audit.Room{room}, Visits: []audit.DistrictVisit{
+		visit("v1", 2, audit.CheckOK, audit.CheckMissing, audit.CheckOK), visit("v2", 9, audit.CheckBroken, audit.CheckOK, audit.CheckOK)}}
+	sums := in.Rules.SummariseSchool(school, nil)
+	rooms := map[string]audit.Room{room.ID: room}
+	for _, id := range []string{"v1", "v2"} {
+		b := encodeSummary(sums[id])
+		got, err := decodeSummary(b, rooms)
+		if err != nil || !reflect.DeepEqual(got, sums[id]) {
+			f.Fatalf("%s read back as %+v (%v), want %+v", id, got, err, sums[id])
+		}
+		f.Add(b)
+		f.Add(b[:len(b)/2])
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sum, err := decodeSummary(b, rooms)
+		if err == nil && len(encodeSummary(sum)) > 2*len(b)+64 {
+			t.Fatalf("a %d-byte record read as a summary of %d bytes", len(b), len(encodeSummary(sum)))
+		}
+	})
 }

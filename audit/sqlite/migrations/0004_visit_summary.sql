@@ -15,7 +15,7 @@ CREATE TABLE visit_summary (
     answered      INTEGER NOT NULL,
     applicable    INTEGER NOT NULL,
     partial       INTEGER NOT NULL,
-    detail        TEXT NOT NULL
+    detail        BLOB NOT NULL
 );
 CREATE INDEX visit_summary_school ON visit_summary(school_id);
 
