@@ -30,8 +30,10 @@ type summaryWriter struct {
 	table []string
 }
 
-func (w *summaryWriter) int(n int)       { w.body = binary.AppendVarint(w.body, int64(n)) }
-func (w *summaryWriter) float(f float64) { w.body = binary.LittleEndian.AppendUint64(w.body, math.Float64bits(f)) }
+func (w *summaryWriter) int(n int) { w.body = binary.AppendVarint(w.body, int64(n)) }
+func (w *summaryWriter) float(f float64) {
+	w.body = binary.LittleEndian.AppendUint64(w.body, math.Float64bits(f))
+}
 
 func (w *summaryWriter) bool(b bool) {
 	if b {
