@@ -16,7 +16,9 @@ import "sort"
 type VisitSummary struct {
 	Score VisitScore
 	// Change compares a finished visit with the school's previous finished
-	// visit; HasChange tells whether they are comparable.
+	// visit, its two scores without their per-room rows (what the
+	// comparison shows is the visit's and its categories' scores on the
+	// common checks); HasChange tells whether they are comparable.
 	Change    Change
 	HasChange bool
 	// FindingsOpen and FixedSinceLast are SchoolPicture's, for a finished
@@ -71,6 +73,7 @@ func (r ScoreRules) SummariseSchool(s DistrictSchool, actions map[string]Action)
 		if i > 0 {
 			prev := finished[i-1]
 			sum.Change = r.CompareVisits(ScoredVisit{v.Template, rooms, v.Answers}, ScoredVisit{prev.Template, rooms, prev.Answers})
+			sum.Change.Now.Rooms, sum.Change.Was.Rooms = nil, nil
 			sum.HasChange = sum.Change.Comparable()
 		}
 		sum.FindingsOpen, sum.FixedSinceLast = loops(finished[:i+1], actions)
