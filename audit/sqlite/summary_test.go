@@ -408,3 +408,46 @@ func FuzzDecodeSummary(f *testing.F) {
 		}
 	})
 }
+
+// TestVisitSummariesAfterRestore: going back to a backup brings back the
+// summaries of the backup's own answers, not of the answers saved since.
+func TestVisitSummariesAfterRestore(t *testing.T) {
+	ctx := context.Background()
+	s := openDevice(t, "restore", time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	v, rooms := fixtureVisit(t, s)
+	answer := audit.Answer{VisitID: v.ID, RoomID: rooms[0].ID, ItemID: "hdmi", Value: audit.CheckOK}
+	if err := s.SaveAnswer(ctx, &answer); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RefreshSummaries(ctx); err != nil {
+		t.Fatal(err)
+	}
+	backup, err := s.Backup(ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer.Value = audit.CheckMissing
+	if err := s.SaveAnswer(ctx, &answer); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ScoreHeadlines(ctx); err != nil {
+		t.Fatal(err)
+	}
+	path := s.Path()
+	s.Close()
+	if _, err := Restore(ctx, path, backup); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer back.Close()
+	if err := summaryMismatch(ctx, back); err != nil {
+		t.Fatal(err)
+	}
+	heads, err := back.ScoreHeadlines(ctx)
+	if err != nil || heads[v.ID].Score != 100 {
+		t.Fatalf("restored visit scores %+v (%v); want 100, its HDMI adapter present as in the backup", heads[v.ID], err)
+	}
+}
