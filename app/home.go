@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -164,68 +163,62 @@ func (h *home) showLoaded(d homeData, err error) {
 }
 
 // load reads the schools, their latest visits and scores, and the recent
-// visits. It only reads the store, so it runs off Fyne's goroutine; what it
-// read so far comes back with an error.
+// visits: four reads, the scores from the stored visit summaries. It only
+// reads the store, so it runs off Fyne's goroutine; what it read so far
+// comes back with an error.
 func (h *home) load() (homeData, error) {
 	d := homeData{now: h.store.Now(), names: map[string]string{}}
 	schools, err := h.store.Schools(h.u.ctx)
 	if err != nil {
 		return d, err
 	}
-	for _, s := range schools {
-		d.names[s.ID] = s.Name
-		sum, err := h.summarise(s)
-		if err != nil {
-			return d, err
-		}
-		d.schools = append(d.schools, sum)
-	}
 	visits, err := h.store.Visits(h.u.ctx, sqlite.VisitFilter{})
 	if err != nil {
 		return d, err
+	}
+	rooms, err := h.store.RoomCounts(h.u.ctx)
+	if err != nil {
+		return d, err
+	}
+	scores, err := h.store.ScoreHeadlines(h.u.ctx)
+	if err != nil {
+		return d, err
+	}
+	bySchool := map[string][]audit.Visit{} // newest first, as Visits lists them
+	for _, v := range visits {
+		bySchool[v.SchoolID] = append(bySchool[v.SchoolID], v)
+	}
+	for _, s := range schools {
+		d.names[s.ID] = s.Name
+		d.schools = append(d.schools, summarise(s, rooms[s.ID], bySchool[s.ID], scores))
 	}
 	d.visits = visits[:min(len(visits), recentVisits)]
 	return d, nil
 }
 
-func (h *home) summarise(s audit.School) (schoolSummary, error) {
-	sum := schoolSummary{school: s}
-	rooms, err := h.store.Rooms(h.u.ctx, s.ID)
-	if err != nil {
-		return sum, err
+// summarise makes a school's row from its room count, its visits (newest
+// first) and the visits' scores.
+func summarise(s audit.School, rooms int, visits []audit.Visit, scores map[string]audit.ScoreHeadline) schoolSummary {
+	sum := schoolSummary{school: s, rooms: rooms}
+	if len(visits) == 0 {
+		return sum
 	}
-	sum.rooms = len(rooms)
-	v, err := h.store.LatestVisit(h.u.ctx, s.ID, false)
-	if errors.Is(err, audit.ErrNotFound) {
-		return sum, nil
-	}
-	if err != nil {
-		return sum, err
-	}
+	v := visits[0]
 	sum.last = v
 	if !v.Finished() {
 		sum.open = &v
 	}
-	score, err := h.store.ScoreOf(h.u.ctx, v.ID)
-	if err != nil {
-		return sum, err
-	}
+	score := scores[v.ID]
 	sum.score, sum.scored = score.Score, score.RoomsVisited > 0
 	sum.coverage, sum.partial = score.Coverage.Percent(), score.Partial
-	if v.Finished() {
-		sum.finished, sum.hasFin = sum.score, sum.scored && !sum.partial
-		return sum, nil
+	for _, fin := range visits {
+		if fin.Finished() {
+			fs := scores[fin.ID]
+			sum.finished, sum.hasFin = fs.Score, fs.RoomsVisited > 0 && !fs.Partial
+			break
+		}
 	}
-	fin, err := h.store.LatestVisit(h.u.ctx, s.ID, true)
-	if errors.Is(err, audit.ErrNotFound) {
-		return sum, nil
-	}
-	if err != nil {
-		return sum, err
-	}
-	fs, err := h.store.ScoreOf(h.u.ctx, fin.ID)
-	sum.finished, sum.hasFin = fs.Score, err == nil && fs.RoomsVisited > 0 && !fs.Partial
-	return sum, err
+	return sum
 }
 
 // visitedThisTerm tells whether the school's latest visit began this term.

@@ -73,3 +73,57 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// Home's rows, read from the stored visit summaries, say what scoring each
+// school's visits from their answers says, also after an answer changes a
+// score Home already stored.
+func TestHomeScoresAreTheVisitScores(t *testing.T) {
+	u, s, _ := newTestUI(t)
+	if _, err := s.CreateDemo(ctx, 11); err != nil {
+		t.Fatal(err)
+	}
+	check := func(h *home) {
+		t.Helper()
+		for _, sum := range h.schools {
+			latest, err := s.LatestVisit(ctx, sum.school.ID, false)
+			must(t, err)
+			score, err := s.ScoreOf(ctx, latest.ID)
+			must(t, err)
+			if sum.last.ID != latest.ID || sum.score != score.Score || sum.scored != (score.RoomsVisited > 0) ||
+				sum.coverage != score.Coverage.Percent() || sum.partial != score.Partial {
+				t.Errorf("%s: Home %+v, the visit's score %+v", sum.school.Name, sum, score)
+			}
+			fin, err := s.LatestVisit(ctx, sum.school.ID, true)
+			must(t, err)
+			fs, err := s.ScoreOf(ctx, fin.ID)
+			must(t, err)
+			if sum.finished != fs.Score || sum.hasFin != (fs.RoomsVisited > 0 && !fs.Partial) {
+				t.Errorf("%s: Home's finished score %.2f (%v), the latest finished visit's %.2f", sum.school.Name, sum.finished, sum.hasFin, fs.Score)
+			}
+		}
+	}
+	h := loadedHome(u)
+	check(h)
+	school := h.schools[0].school
+	before := summaryOf(t, h, school.ID)
+	fin, err := s.LatestVisit(ctx, school.ID, true)
+	must(t, err)
+	answers, err := s.Answers(ctx, fin.ID)
+	must(t, err)
+	changed := 0
+	for _, a := range answers {
+		if a.Value == audit.CheckOK && changed < 3 {
+			a.Value = audit.CheckMissing
+			must(t, s.SaveAnswer(ctx, &a))
+			changed++
+		}
+	}
+	if changed == 0 {
+		t.Fatal("no passing check to fail")
+	}
+	h = loadedHome(u)
+	check(h)
+	if after := summaryOf(t, h, school.ID); after.finished >= before.finished {
+		t.Errorf("%s scores %.2f after %d checks failed, %.2f before", school.Name, after.finished, changed, before.finished)
+	}
+}

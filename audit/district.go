@@ -13,12 +13,16 @@ import (
 // turns them into the figures the District screen and the district report
 // show, so a hub and a local database of merged bundles agree.
 
-// DistrictVisit is one visit with what scoring it needs.
+// DistrictVisit is one visit with what scoring it needs: its summary, or
+// its answers and feedback. When every visit of a school carries its
+// summary (a store's stored one), the picture reads the summaries and needs
+// no answers; otherwise it computes the school's summaries from the answers.
 type DistrictVisit struct {
 	Visit    Visit
 	Template *Template
 	Answers  []Answer
 	Feedback []Feedback
+	Summary  *VisitSummary
 }
 
 // DistrictSchool is one school with its rooms and visits, in any order.
@@ -128,7 +132,7 @@ func DistrictPicture(in DistrictInput) District {
 		if s.School.Deleted {
 			continue
 		}
-		p, finished := in.school(s)
+		p, finished, sums := in.school(s)
 		if p.ThisTerm {
 			d.VisitedThisTerm++
 		} else {
@@ -138,9 +142,10 @@ func DistrictPicture(in DistrictInput) District {
 			scores = append(scores, p.Score.Score)
 		}
 		if len(finished) > 0 {
-			tallyProblems(problems, s.School.ID, finished[len(finished)-1])
+			latest := finished[len(finished)-1]
+			tallyProblems(problems, s.School.ID, latest.Template, sums[latest.Visit.ID].Failing)
 		}
-		in.addTerms(terms, s, finished)
+		in.addTerms(terms, s, finished, sums)
 		d.Schools = append(d.Schools, p)
 	}
 	d.Score, d.HasScore = DistrictScore(scores)
@@ -158,10 +163,10 @@ func lessName(a, b School) bool {
 	return a.ID < b.ID
 }
 
-// school computes one school's row and returns its finished visits, oldest first.
-func (in DistrictInput) school(s DistrictSchool) (SchoolPicture, []DistrictVisit) {
+// school computes one school's row and returns its finished visits, oldest
+// first, and the summaries of its visits.
+func (in DistrictInput) school(s DistrictSchool) (SchoolPicture, []DistrictVisit, map[string]VisitSummary) {
 	p := SchoolPicture{School: s.School, DaysSinceLast: -1}
-	rooms := liveRooms(s.Rooms)
 	var finished []DistrictVisit
 	for _, v := range s.Visits {
 		if v.Visit.Deleted || v.Template == nil {
@@ -174,25 +179,39 @@ func (in DistrictInput) school(s DistrictSchool) (SchoolPicture, []DistrictVisit
 			finished = append(finished, v)
 		}
 	}
-	sort.SliceStable(finished, func(i, j int) bool { return visitBefore(finished[i].Visit, finished[j].Visit) })
+	sortFinished(finished)
 	if !p.LastVisit.IsZero() {
 		p.DaysSinceLast = max(0, int(in.Now.Sub(p.LastVisit).Hours()/24))
 		p.ThisTerm = !p.LastVisit.Before(TermStart(in.Now))
 	}
 	if len(finished) == 0 {
-		return p, finished
+		return p, finished, nil
 	}
+	sums := in.summaries(s)
 	latest := finished[len(finished)-1]
+	sum := sums[latest.Visit.ID]
 	p.Latest = latest.Visit
-	p.Score = in.Rules.ScoreVisit(latest.Template, rooms, latest.Answers, latest.Feedback)
+	p.Score = sum.Score
 	p.Scored = p.Score.RoomsVisited > 0
-	if len(finished) > 1 {
-		prev := finished[len(finished)-2]
-		p.Change = in.Rules.CompareVisits(ScoredVisit{latest.Template, rooms, latest.Answers}, ScoredVisit{prev.Template, rooms, prev.Answers})
-		p.HasChange = p.Change.Comparable()
+	p.Change, p.HasChange = sum.Change, sum.HasChange
+	p.FindingsOpen, p.FixedSinceLast = sum.FindingsOpen, sum.FixedSinceLast
+	return p, finished, sums
+}
+
+// summaries returns the school's visit summaries: the ones its visits
+// carry when all do, else computed from the answers.
+func (in DistrictInput) summaries(s DistrictSchool) map[string]VisitSummary {
+	out := map[string]VisitSummary{}
+	for _, v := range s.Visits {
+		if v.Visit.Deleted || v.Template == nil {
+			continue
+		}
+		if v.Summary == nil {
+			return in.Rules.SummariseSchool(s, in.Actions)
+		}
+		out[v.Visit.ID] = *v.Summary
 	}
-	p.FindingsOpen, p.FixedSinceLast = in.loops(finished)
-	return p, finished
+	return out
 }
 
 func visitBefore(a, b Visit) bool {
@@ -215,7 +234,7 @@ func liveRooms(rooms []Room) []Room {
 // loops traces every room's item across the finished visits (the loop
 // rules of TraceLoops and LinkFindings) and counts the latest visit's
 // findings still open and the faults it found fixed.
-func (in DistrictInput) loops(finished []DistrictVisit) (open, fixed int) {
+func loops(finished []DistrictVisit, actions map[string]Action) (open, fixed int) {
 	latest := finished[len(finished)-1]
 	sightings := map[[2]string][]Sighting{}
 	var findings []Finding
@@ -229,7 +248,7 @@ func (in DistrictInput) loops(finished []DistrictVisit) (open, fixed int) {
 			key := [2]string{a.RoomID, a.ItemID}
 			sightings[key] = append(sightings[key], Sighting{AnswerID: a.ID, VisitID: v.Visit.ID, VisitDate: v.Visit.StartedAt, Outcome: out})
 			if out == Fail && v.Visit.ID == latest.Visit.ID {
-				findings = append(findings, Finding{ID: a.ID, Action: in.Actions[a.ID]})
+				findings = append(findings, Finding{ID: a.ID, Action: actions[a.ID]})
 			}
 		}
 	}
@@ -241,7 +260,7 @@ func (in DistrictInput) loops(finished []DistrictVisit) (open, fixed int) {
 			}
 		}
 	}
-	LinkFindings(findings, loopOf, in.Actions)
+	LinkFindings(findings, loopOf, actions)
 	for _, f := range findings {
 		if f.Action.Status != StatusResolved && f.Action.Status != StatusWontFix {
 			open++
@@ -261,28 +280,21 @@ type problemTally struct {
 	schools  map[string]bool
 }
 
-// tallyProblems adds a school's latest visit's failing answers.
-func tallyProblems(problems map[problemKey]*problemTally, schoolID string, v DistrictVisit) {
-	for _, a := range v.Answers {
-		it, ok := v.Template.Item(a.ItemID)
-		if a.Deleted || !ok {
+// tallyProblems adds a school's latest visit's failing checks.
+func tallyProblems(problems map[problemKey]*problemTally, schoolID string, t *Template, failing []FailingCheck) {
+	for _, f := range failing {
+		it, ok := t.Item(f.ItemID)
+		if !ok {
 			continue
 		}
-		out, reason := it.Evaluate(a.Value)
-		if out != Fail {
-			continue
+		key := problemKey{item: f.ItemID, reason: f.Reason}
+		p := problems[key]
+		if p == nil {
+			p = &problemTally{label: it.Label, severity: it.Severity, rooms: map[[2]string]bool{}, schools: map[string]bool{}}
+			problems[key] = p
 		}
-		key := problemKey{item: it.ID}
-		if it.Kind == ItemCheck || it.Kind == ItemChoice {
-			key.reason = reason
-		}
-		t := problems[key]
-		if t == nil {
-			t = &problemTally{label: it.Label, severity: it.Severity, rooms: map[[2]string]bool{}, schools: map[string]bool{}}
-			problems[key] = t
-		}
-		t.rooms[[2]string{schoolID, a.RoomID}] = true
-		t.schools[schoolID] = true
+		p.rooms[[2]string{schoolID, f.RoomID}] = true
+		p.schools[schoolID] = true
 	}
 }
 
@@ -312,14 +324,13 @@ func sortProblems(problems map[problemKey]*problemTally) []CommonProblem {
 
 // addTerms records, for every term a school had finished visits in, the
 // score of its latest one that term when it counts (a full walk).
-func (in DistrictInput) addTerms(terms map[time.Time]map[string]float64, s DistrictSchool, finished []DistrictVisit) {
-	rooms := liveRooms(s.Rooms)
+func (in DistrictInput) addTerms(terms map[time.Time]map[string]float64, s DistrictSchool, finished []DistrictVisit, sums map[string]VisitSummary) {
 	latestOfTerm := map[time.Time]DistrictVisit{}
 	for _, v := range finished { // oldest first: the last one of a term wins
 		latestOfTerm[TermStart(v.Visit.StartedAt.In(in.Now.Location()))] = v
 	}
 	for term, v := range latestOfTerm {
-		vs := in.Rules.ScoreVisit(v.Template, rooms, v.Answers, nil)
+		vs := sums[v.Visit.ID].Score
 		if vs.RoomsVisited == 0 || vs.Partial {
 			continue
 		}

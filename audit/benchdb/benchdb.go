@@ -94,8 +94,23 @@ func Build(path string, size Size) error {
 			return err
 		}
 	}
-	_, err = db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	return err
+	if _, err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		return err
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	return summarise(path)
+}
+
+// summarise stores the visit summaries, as the app's first Home leaves them.
+func summarise(path string) error {
+	s, err := sqlite.Open(path)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return s.RefreshSummaries(context.Background())
 }
 
 func template(items int) *audit.Template {

@@ -10,12 +10,12 @@ import (
 
 // DistrictInput loads what audit.DistrictPicture needs in one read
 // transaction: every school with its rooms, its visits with their
-// templates, answers and feedback, every action, and the scoring rules.
-// now is today in the district's time zone.
+// templates and summaries (the stale ones computed again first), every
+// action, and the scoring rules. It reads no answers but those of a school
+// whose summaries went stale since. now is today in the district's time zone.
 func (s *Store) DistrictInput(ctx context.Context, now time.Time) (audit.DistrictInput, error) {
 	in := audit.DistrictInput{Now: now, Actions: map[string]audit.Action{}}
-	var err error
-	if in.Rules, err = s.ScoreRules(ctx); err != nil {
+	if err := s.refreshForReading(ctx); err != nil {
 		return in, err
 	}
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -23,6 +23,9 @@ func (s *Store) DistrictInput(ctx context.Context, now time.Time) (audit.Distric
 		return in, s.readError(err)
 	}
 	defer tx.Rollback()
+	if in.Rules, err = scoreRulesIn(ctx, tx); err != nil {
+		return in, s.readError(err)
+	}
 	schools, err := txList(ctx, tx, scanSchool, "SELECT "+schoolColumns+" FROM schools WHERE deleted = 0 ORDER BY name COLLATE NOCASE, id")
 	if err != nil {
 		return in, s.readError(err)
@@ -36,17 +39,81 @@ func (s *Store) DistrictInput(ctx context.Context, now time.Time) (audit.Distric
 	if err := s.loadDistrictRooms(ctx, tx, bySchool); err != nil {
 		return in, s.readError(err)
 	}
-	visits, err := s.loadDistrictVisits(ctx, tx, bySchool)
-	if err != nil {
+	if err := s.loadDistrictVisits(ctx, tx, bySchool); err != nil {
 		return in, err
 	}
-	if err := loadDistrictAnswers(ctx, tx, visits); err != nil {
+	if err := s.loadDistrictSummaries(ctx, tx, in.Schools); err != nil {
 		return in, s.readError(err)
 	}
 	if err := readActions(ctx, tx, in.Actions, actionsQuery); err != nil {
 		return in, s.readError(err)
 	}
 	return in, s.readError(tx.Commit())
+}
+
+// loadDistrictSummaries gives every visit its stored summary; a school
+// whose summaries are missing (a write since the refresh) gets them
+// computed from its answers.
+func (s *Store) loadDistrictSummaries(ctx context.Context, tx *sql.Tx, schools []audit.DistrictSchool) error {
+	details := map[string][]byte{}
+	rows, err := tx.QueryContext(ctx, "SELECT visit_id, detail FROM visit_summary")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var detail []byte
+		if err := rows.Scan(&id, &detail); err != nil {
+			return err
+		}
+		details[id] = detail
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range schools {
+		if err := s.schoolSummaries(ctx, tx, &schools[i], details); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// schoolSummaries sets the summaries of one school's visits from the
+// stored details, or computes them all when one is missing or stale.
+func (s *Store) schoolSummaries(ctx context.Context, tx *sql.Tx, sc *audit.DistrictSchool, details map[string][]byte) error {
+	rooms := make(map[string]audit.Room, len(sc.Rooms))
+	for _, r := range sc.Rooms {
+		rooms[r.ID] = r
+	}
+	sums := make([]audit.VisitSummary, len(sc.Visits))
+	stored := true
+	for i, v := range sc.Visits {
+		detail, ok := details[v.Visit.ID]
+		if !ok {
+			stored = false
+			break
+		}
+		var err error
+		if sums[i], err = decodeSummary(detail, rooms); err != nil { // stale, or cut short: computed again
+			stored = false
+			break
+		}
+	}
+	if !stored {
+		computed, _, err := s.computeSummaries(ctx, tx, sc.School.ID)
+		if err != nil {
+			return err
+		}
+		for i, v := range sc.Visits {
+			sums[i] = computed[v.Visit.ID]
+		}
+	}
+	for i := range sc.Visits {
+		sc.Visits[i].Summary = &sums[i]
+	}
+	return nil
 }
 
 func (s *Store) loadDistrictRooms(ctx context.Context, tx *sql.Tx, bySchool map[string]*audit.DistrictSchool) error {
@@ -56,15 +123,17 @@ func (s *Store) loadDistrictRooms(ctx context.Context, tx *sql.Tx, bySchool map[
 			sc.Rooms = append(sc.Rooms, r)
 		}
 	}
+	for _, sc := range bySchool {
+		audit.SortRooms(sc.Rooms) // the order scoring used
+	}
 	return err
 }
 
-// loadDistrictVisits puts every live visit, with its template, under its
-// school and returns them by id (pointers into the schools' slices).
-func (s *Store) loadDistrictVisits(ctx context.Context, tx *sql.Tx, bySchool map[string]*audit.DistrictSchool) (map[string]*audit.DistrictVisit, error) {
+// loadDistrictVisits puts every live visit, with its template, under its school.
+func (s *Store) loadDistrictVisits(ctx context.Context, tx *sql.Tx, bySchool map[string]*audit.DistrictSchool) error {
 	visits, err := txList(ctx, tx, scanVisit, "SELECT "+visitColumns+" FROM visits WHERE deleted = 0 ORDER BY school_id, started_at, id")
 	if err != nil {
-		return nil, s.readError(err)
+		return s.readError(err)
 	}
 	for _, v := range visits {
 		sc := bySchool[v.SchoolID]
@@ -73,36 +142,11 @@ func (s *Store) loadDistrictVisits(ctx context.Context, tx *sql.Tx, bySchool map
 		}
 		t, err := s.Template(ctx, v.TemplateID, v.TemplateVersion)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		sc.Visits = append(sc.Visits, audit.DistrictVisit{Visit: v, Template: t})
 	}
-	byID := map[string]*audit.DistrictVisit{}
-	for _, sc := range bySchool {
-		for i := range sc.Visits {
-			byID[sc.Visits[i].Visit.ID] = &sc.Visits[i]
-		}
-	}
-	return byID, nil
-}
-
-func loadDistrictAnswers(ctx context.Context, tx *sql.Tx, visits map[string]*audit.DistrictVisit) error {
-	answers, err := txList(ctx, tx, scanAnswer, "SELECT "+answerColumns+" FROM answers WHERE deleted = 0")
-	if err != nil {
-		return err
-	}
-	for _, a := range answers {
-		if v := visits[a.VisitID]; v != nil {
-			v.Answers = append(v.Answers, a)
-		}
-	}
-	feedback, err := txList(ctx, tx, scanFeedback, "SELECT "+feedbackColumns+" FROM feedback WHERE deleted = 0")
-	for _, f := range feedback {
-		if v := visits[f.VisitID]; v != nil {
-			v.Feedback = append(v.Feedback, f)
-		}
-	}
-	return err
+	return nil
 }
 
 // actionRows are what readActions reads from: the reader pool or a transaction.

@@ -184,9 +184,24 @@ func ParseMinCoverage(value string) (float64, error) {
 
 // ScoreRules returns the district's scoring rules from the settings.
 func (s *Store) ScoreRules(ctx context.Context) (audit.ScoreRules, error) {
+	r, err := scoreRulesIn(ctx, s.r)
+	return r, s.readError(err)
+}
+
+// oneRow is what reading one row needs: the reader pool or a transaction.
+type oneRow interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// scoreRulesIn reads the scoring rules from the settings through q.
+func scoreRulesIn(ctx context.Context, q oneRow) (audit.ScoreRules, error) {
 	r := audit.DefaultScoreRules()
-	v, err := s.Setting(ctx, SettingMinCoverage, "")
-	if err != nil || v == "" {
+	var v string
+	err := q.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", SettingMinCoverage).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && v == "") {
+		return r, nil
+	}
+	if err != nil {
 		return r, err
 	}
 	r.MinCoverage, err = ParseMinCoverage(v)

@@ -120,6 +120,25 @@ func (s *Store) Rooms(ctx context.Context, schoolID string) ([]audit.Room, error
 	return rooms, err
 }
 
+// RoomCounts returns how many rooms, not deleted, each school has, by school id.
+func (s *Store) RoomCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT school_id, count(*) FROM rooms WHERE deleted = 0 GROUP BY school_id")
+	if err != nil {
+		return nil, s.readError(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, s.readError(err)
+		}
+		out[id] = n
+	}
+	return out, s.readError(rows.Err())
+}
+
 // Room loads one room by id.
 func (s *Store) Room(ctx context.Context, id string) (audit.Room, error) {
 	r, err := scanRoom(s.r.QueryRowContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE id = ? AND deleted = 0", id))
