@@ -54,7 +54,14 @@ type SchoolPicture struct {
 	LastVisit      time.Time // start of the newest visit, finished or not; zero when never visited
 	DaysSinceLast  int       // whole days from LastVisit to Now; -1 when never visited
 	ThisTerm       bool      // the newest visit began this term
+	// Teachers sums the latest finished visit's teacher feedback, with
+	// the n of every mean.
+	Teachers TeacherTally
 }
+
+// Visited reports whether the school has a finished visit to show figures
+// of; a school without one is "not visited", never a 0.
+func (p SchoolPicture) Visited() bool { return p.Latest.ID != "" }
 
 // CountsInDistrict reports whether the school's score enters the district
 // score: a finished visit that checked rooms and is not a partial walk.
@@ -116,6 +123,66 @@ type District struct {
 	TermStart       time.Time       // the current term's first day
 	VisitedThisTerm int
 	NotThisTerm     []School // schools whose newest visit began before this term, or never visited; by name
+	KPIs            DistrictKPIs
+}
+
+// DistrictKPIs are the district's headline figures. Rooms, inconveniences
+// and teachers are summed over the schools that count in the district
+// score (their latest finished visit is a full walk), so every figure
+// describes the same visits; findings and fixes over every school with a
+// finished visit.
+type DistrictKPIs struct {
+	Schools        int // schools that count
+	RoomsVisited   int
+	RoomsReady     int
+	Failures       int // inconveniences found: failing answers
+	Teachers       TeacherTally
+	PartialWalks   int // schools whose latest finished visit is a partial walk, left out
+	NotVisited     int // schools without a finished visit
+	FindingsOpen   int
+	FixedSinceLast int
+}
+
+// InconveniencesPerRoom is the failing answers per room checked; 0 when no room was.
+func (k DistrictKPIs) InconveniencesPerRoom() float64 { return ratio(k.Failures, k.RoomsVisited) }
+
+// ReadyShare is the share (0-1) of checked rooms ready to teach.
+func (k DistrictKPIs) ReadyShare() float64 { return ratio(k.RoomsReady, k.RoomsVisited) }
+
+func (k *DistrictKPIs) add(p SchoolPicture) {
+	switch {
+	case !p.Visited():
+		k.NotVisited++
+		return
+	case p.CountsInDistrict():
+		k.Schools++
+		k.RoomsVisited += p.Score.RoomsVisited
+		k.RoomsReady += p.Score.RoomsReady
+		k.Failures += p.Score.Failures
+		k.Teachers = k.Teachers.Plus(p.Teachers)
+	case p.Score.Partial:
+		k.PartialWalks++
+	}
+	k.FindingsOpen += p.FindingsOpen
+	k.FixedSinceLast += p.FixedSinceLast
+}
+
+// DistrictVerdict reads the district for a superintendent in plain words:
+// the score's verdict, unless too few rooms are ready for it to praise,
+// and how much of the district was visited this term.
+func DistrictVerdict(d District) string {
+	k := d.KPIs
+	if !d.HasScore {
+		return "No school has a finished, fully walked visit yet: too little to judge the district."
+	}
+	text := Verdict(d.Score)
+	if notReady := k.RoomsVisited - k.RoomsReady; d.Score >= 75 && 2*notReady > k.RoomsVisited {
+		text = fmt.Sprintf("Most checks pass, but serious problems keep %d of %d rooms from being ready to teach.", notReady, k.RoomsVisited)
+	}
+	if total := len(d.Schools); 2*d.VisitedThisTerm < total {
+		text += fmt.Sprintf(" Only %d of %d schools were visited this term.", d.VisitedThisTerm, total)
+	}
+	return text
 }
 
 // DistrictPicture computes the district picture from loaded values.
@@ -141,6 +208,7 @@ func DistrictPicture(in DistrictInput) District {
 			tallyProblems(problems, s.School.ID, finished[len(finished)-1])
 		}
 		in.addTerms(terms, s, finished)
+		d.KPIs.add(p)
 		d.Schools = append(d.Schools, p)
 	}
 	d.Score, d.HasScore = DistrictScore(scores)
@@ -186,6 +254,9 @@ func (in DistrictInput) school(s DistrictSchool) (SchoolPicture, []DistrictVisit
 	p.Latest = latest.Visit
 	p.Score = in.Rules.ScoreVisit(latest.Template, rooms, latest.Answers, latest.Feedback)
 	p.Scored = p.Score.RoomsVisited > 0
+	for _, f := range latest.Feedback {
+		p.Teachers.Add(f)
+	}
 	if len(finished) > 1 {
 		prev := finished[len(finished)-2]
 		p.Change = in.Rules.CompareVisits(ScoredVisit{latest.Template, rooms, latest.Answers}, ScoredVisit{prev.Template, rooms, prev.Answers})
