@@ -80,6 +80,7 @@ func (p SchoolPicture) InconveniencesPerRoom() float64 {
 type CommonProblem struct {
 	ItemID   string
 	Label    string
+	Kind     ItemKind
 	Reason   string // the shared reason of a check or choice item ("missing"); "" when reasons vary
 	Severity Severity
 	Rooms    int
@@ -327,6 +328,7 @@ type problemKey struct{ item, reason string }
 
 type problemTally struct {
 	label    string
+	kind     ItemKind
 	severity Severity
 	rooms    map[[2]string]bool // school, room
 	schools  map[string]bool
@@ -349,7 +351,7 @@ func tallyProblems(problems map[problemKey]*problemTally, schoolID string, v Dis
 		}
 		t := problems[key]
 		if t == nil {
-			t = &problemTally{label: it.Label, severity: it.Severity, rooms: map[[2]string]bool{}, schools: map[string]bool{}}
+			t = &problemTally{label: it.Label, kind: it.Kind, severity: it.Severity, rooms: map[[2]string]bool{}, schools: map[string]bool{}}
 			problems[key] = t
 		}
 		t.rooms[[2]string{schoolID, a.RoomID}] = true
@@ -361,7 +363,7 @@ func tallyProblems(problems map[problemKey]*problemTally, schoolID string, v Dis
 func sortProblems(problems map[problemKey]*problemTally) []CommonProblem {
 	out := make([]CommonProblem, 0, len(problems))
 	for k, t := range problems {
-		out = append(out, CommonProblem{ItemID: k.item, Label: t.label, Reason: k.reason, Severity: t.severity,
+		out = append(out, CommonProblem{ItemID: k.item, Label: t.label, Kind: t.kind, Reason: k.reason, Severity: t.severity,
 			Rooms: len(t.rooms), Schools: len(t.schools)})
 	}
 	sort.Slice(out, func(i, j int) bool {
