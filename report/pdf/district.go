@@ -37,7 +37,11 @@ func WriteDistrict(ctx context.Context, w io.Writer, dist audit.District, opt Op
 	if err != nil {
 		return err
 	}
-	base, err := newPDFDoc(ctx, opt, paper, nonEmpty(opt.District, "District")+" · District technology report")
+	footer := "District technology report"
+	if strings.TrimSpace(opt.District) != "" {
+		footer = opt.District + " · " + footer
+	}
+	base, err := newPDFDoc(ctx, opt, paper, footer)
 	if err != nil {
 		return err
 	}
@@ -118,8 +122,8 @@ func (d *districtDoc) cover() error {
 		d.subheading("Most common problems", 10)
 		for i, p := range d.dist.Problems[:min(len(d.dist.Problems), 3)] {
 			d.text(d.left(), d.y, fmt.Sprintf("%d.", i+1), stBodyBold)
-			d.paragraph(d.left()+6, d.contentW()-6, d.scrubber.Scrub(fmt.Sprintf("%s in %s across %s", problemWords(p),
-				countWord(p.Rooms, "room"), countWord(p.Schools, "school")))+".", stBody)
+			d.paragraph(d.left()+6, d.contentW()-6, fmt.Sprintf("%s in %s across %s.", d.scrubber.Scrub(problemWords(p)),
+				countWord(p.Rooms, "room"), countWord(p.Schools, "school")), stBody)
 			d.y += 1
 		}
 	}
@@ -169,8 +173,9 @@ func (d *districtDoc) districtScoreBlock() {
 		d.setInk(greyMid)
 		d.y += 2
 		last, prev := tr[len(tr)-1], tr[len(tr)-2]
-		d.paragraphMax(right, w-(right-x)-6, fmt.Sprintf("%s since %s (%.0f then, %.0f in %s).",
-			changeWords(last.Score-prev.Score, "point"), prev.Label(), prev.Score, last.Score, last.Label()), stBody, 2)
+		d.paragraphMax(right, w-(right-x)-6, fmt.Sprintf("%s since %s (%.0f from %s then, %.0f from %s in %s).",
+			changeWords(last.Score-prev.Score, "point"), prev.Label(), prev.Score, countWord(prev.Schools, "school"),
+			last.Score, countWord(last.Schools, "school"), last.Label()), stBody, 3)
 	}
 	d.y = y + h
 	d.setInk(greyInk)
@@ -190,11 +195,26 @@ func (d *districtDoc) districtKPIs() []kpi {
 	return []kpi{
 		{ready, "rooms ready to teach", fmt.Sprintf("%s; walked, and no critical or high-severity item failing", percentOf(k.ReadyShare(), k.RoomsVisited))},
 		{perRoom, "inconveniences per room", fmt.Sprintf("%d failing checks across %s; teachers reported %d this week", k.Failures, rooms, t.Inconveniences)},
-		{rating(t.MeanSupportsTeaching()), "technology supports my teaching",
-			fmt.Sprintf("n = %d %s; getting help is easy: %s (n = %d)", t.SupportsN, plural(t.SupportsN, "teacher", "teachers"), rating(t.MeanHelpEasy()), t.HelpN)},
-		{percent(t.ChooseAgainShare(), t.ChooseAgainAnswers), "would choose IT again",
-			fmt.Sprintf("yes %d of n = %d %s who answered", t.ChooseAgainYes, t.ChooseAgainAnswers, plural(t.ChooseAgainAnswers, "teacher", "teachers"))},
+		{rating(t.MeanSupportsTeaching()), "technology supports my teaching", ratingDetail(t)},
+		{percent(t.ChooseAgainShare(), t.ChooseAgainAnswers), "would choose IT again", chooseAgainDetail(t)},
 	}
+}
+
+// noFeedback is a teacher KPI's detail when no teacher answered.
+const noFeedback = "no teacher feedback in the visits counted"
+
+func ratingDetail(t audit.TeacherTally) string {
+	if t.SupportsN == 0 {
+		return noFeedback
+	}
+	return fmt.Sprintf("n = %d %s; getting help is easy: %s (n = %d)", t.SupportsN, plural(t.SupportsN, "teacher", "teachers"), rating(t.MeanHelpEasy()), t.HelpN)
+}
+
+func chooseAgainDetail(t audit.TeacherTally) string {
+	if t.ChooseAgainAnswers == 0 {
+		return noFeedback
+	}
+	return fmt.Sprintf("yes %d of n = %d %s who answered", t.ChooseAgainYes, t.ChooseAgainAnswers, plural(t.ChooseAgainAnswers, "teacher", "teachers"))
 }
 
 // percentOf prints a share of n as "40% of rooms", or "no room checked".
@@ -220,7 +240,7 @@ func (d *doc) kpiGrid(tiles []kpi) {
 // a finished visit and "partial" for a partial walk.
 func (d *districtDoc) schoolTable() error {
 	d.heading("Schools", "Each school's latest finished visit. Change: against the previous visit on the checks answered both times. "+
-		"Ready: rooms ready to teach of rooms checked. Rating: technology supports my teaching (1-5), with the number of teachers. "+
+		"Ready: rooms ready to teach of rooms checked. Incon.: inconveniences found (failing checks) per room checked. Rating: technology supports my teaching (1-5), with the number of teachers. "+
 		"Again: would choose IT again. Open: findings IT has not closed. Fixed: faults the previous visit saw that this one found working. "+
 		"Days: since the last visit, finished or not. A partial walk's figures describe the rooms walked, not the school.", 0)
 	rows := make([][]string, 0, len(d.dist.Schools))
@@ -228,7 +248,7 @@ func (d *districtDoc) schoolTable() error {
 		rows = append(rows, schoolRow(p))
 	}
 	cols := []column{{"School", 4, false}, {"Visit", 0, false}, {"Score", 0, true}, {"Change", 0, true}, {"Ready", 0, true},
-		{"Incon./room", 0, true}, {"Rating", 0, true}, {"Again", 0, true}, {"Open", 0, true}, {"Fixed", 0, true}, {"Days", 0, true}}
+		{"Incon.", 0, true}, {"Rating", 0, true}, {"Again", 0, true}, {"Open", 0, true}, {"Fixed", 0, true}, {"Days", 0, true}}
 	return d.table(cols, rows, stSmall)
 }
 
@@ -244,6 +264,9 @@ func schoolRow(p audit.SchoolPicture) []string {
 	}
 	if !p.Visited() {
 		return []string{p.School.Name, "not visited", "-", "-", "-", "-", "-", "-", "-", "-", days}
+	}
+	if !p.Scored {
+		return []string{p.School.Name, p.Latest.StartedAt.Format("2 Jan 2006"), "no room checked", "-", "-", "-", "-", "-", "-", "-", days}
 	}
 	s := p.Score
 	score := fmt.Sprintf("%.0f", s.Score)
