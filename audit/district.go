@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -73,6 +74,48 @@ func (p SchoolPicture) InconveniencesPerRoom() float64 {
 		return 0
 	}
 	return float64(p.Score.Failures) / float64(p.Score.RoomsVisited)
+}
+
+// DistrictColumns name the figures Cells gives, in its order.
+var DistrictColumns = []string{"Visit", "Score", "Change", "Ready", "Inconveniences per room", "Rating", "Would choose again",
+	"Open", "Fixed", "Days"}
+
+// Cells are the school's figures as the district table shows them, in
+// DistrictColumns' order: the latest finished visit's date, score, change,
+// rooms ready of rooms checked, inconveniences per room, teacher rating
+// and would-choose-again with their n, findings open, fixed since the
+// last visit, days since the last visit. A school without a finished visit
+// reads "not visited", never 0; a visit that checked no room "no room
+// checked"; a partial walk's score says "partial"; "-" stands for no figure.
+func (p SchoolPicture) Cells() []string {
+	days := "never"
+	if p.DaysSinceLast >= 0 {
+		days = fmt.Sprint(p.DaysSinceLast)
+	}
+	switch {
+	case !p.Visited():
+		return []string{"not visited", "-", "-", "-", "-", "-", "-", "-", "-", days}
+	case !p.Scored:
+		return []string{p.Latest.StartedAt.Format("2 Jan 2006"), "no room checked", "-", "-", "-", "-", "-", "-", "-", days}
+	}
+	s, t := p.Score, p.Teachers
+	score := fmt.Sprintf("%.0f", s.Score)
+	if s.Partial {
+		score += " partial"
+	}
+	change := "-"
+	if p.HasChange {
+		change = fmt.Sprintf("%+.0f", math.Round(p.Change.Delta()))
+	}
+	rating, again := "-", "-"
+	if t.SupportsN > 0 {
+		rating = fmt.Sprintf("%.1f (n=%d)", t.MeanSupportsTeaching(), t.SupportsN)
+	}
+	if t.ChooseAgainAnswers > 0 {
+		again = fmt.Sprintf("%.0f%% (n=%d)", 100*t.ChooseAgainShare(), t.ChooseAgainAnswers)
+	}
+	return []string{p.Latest.StartedAt.Format("2 Jan 2006"), score, change, fmt.Sprintf("%d/%d", s.RoomsReady, s.RoomsVisited),
+		fmt.Sprintf("%.1f", p.InconveniencesPerRoom()), rating, again, fmt.Sprint(p.FindingsOpen), fmt.Sprint(p.FixedSinceLast), days}
 }
 
 // CommonProblem is one checklist item failing across the district's

@@ -251,3 +251,22 @@ func TestDistrictVerdict(t *testing.T) {
 		t.Errorf("a district without a full walk got %q", got)
 	}
 }
+
+// TestSchoolPictureCells: a school never visited reads "not visited",
+// never a 0; a partial walk says so; means carry their n.
+func TestSchoolPictureCells(t *testing.T) {
+	d := DistrictPicture(sampleDistrict())
+	baker, carver, dunn := d.Schools[1].Cells(), d.Schools[2].Cells(), d.Schools[3].Cells()
+	if len(baker) != len(DistrictColumns) {
+		t.Fatalf("%d cells for %d columns", len(baker), len(DistrictColumns))
+	}
+	if want := []string{"not visited", "-", "-", "-", "-", "-", "-", "-", "-", "never"}; !slices.Equal(carver, want) {
+		t.Errorf("Carver's cells %q, want %q", carver, want)
+	}
+	if !strings.HasSuffix(dunn[1], " partial") || dunn[0] != "10 Mar 2025" {
+		t.Errorf("Dunn's cells %q should show its partial walk of 10 Mar 2025", dunn)
+	}
+	if baker[5] != "3.0 (n=2)" || baker[6] != "50% (n=2)" || baker[2] != "-" || baker[3] != "0/2" {
+		t.Errorf("Baker's cells %q", baker)
+	}
+}

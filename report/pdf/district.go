@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
 	"techwalk/audit"
@@ -245,51 +244,11 @@ func (d *districtDoc) schoolTable() error {
 		"Days: since the last visit, finished or not. A partial walk's figures describe the rooms walked, not the school.", 0)
 	rows := make([][]string, 0, len(d.dist.Schools))
 	for _, p := range d.dist.Schools {
-		rows = append(rows, schoolRow(p))
+		rows = append(rows, append([]string{p.School.Name}, p.Cells()...))
 	}
 	cols := []column{{"School", 4, false}, {"Visit", 0, false}, {"Score", 0, true}, {"Change", 0, true}, {"Ready", 0, true},
 		{"Incon.", 0, true}, {"Rating", 0, true}, {"Again", 0, true}, {"Open", 0, true}, {"Fixed", 0, true}, {"Days", 0, true}}
 	return d.table(cols, rows, stSmall)
-}
-
-// schoolRow is a school's row of the district table, as the report prints
-// it: name, visit date, score, change, ready rooms, inconveniences per
-// room, teacher rating with n, would choose again with n, findings open,
-// fixed, days since the last visit. A school without a finished visit
-// reads "not visited", never 0; a partial walk's score says "partial".
-func schoolRow(p audit.SchoolPicture) []string {
-	days := "never"
-	if p.DaysSinceLast >= 0 {
-		days = fmt.Sprint(p.DaysSinceLast)
-	}
-	if !p.Visited() {
-		return []string{p.School.Name, "not visited", "-", "-", "-", "-", "-", "-", "-", "-", days}
-	}
-	if !p.Scored {
-		return []string{p.School.Name, p.Latest.StartedAt.Format("2 Jan 2006"), "no room checked", "-", "-", "-", "-", "-", "-", "-", days}
-	}
-	s := p.Score
-	score := fmt.Sprintf("%.0f", s.Score)
-	if s.Partial {
-		score += " partial"
-	}
-	change := "-"
-	if p.HasChange {
-		change = fmt.Sprintf("%+.0f", math.Round(p.Change.Delta()))
-	}
-	t := p.Teachers
-	return []string{p.School.Name, p.Latest.StartedAt.Format("2 Jan 2006"), score, change,
-		fmt.Sprintf("%d/%d", s.RoomsReady, s.RoomsVisited), fmt.Sprintf("%.1f", p.InconveniencesPerRoom()),
-		withN(rating(t.MeanSupportsTeaching()), t.SupportsN), withN(percent(t.ChooseAgainShare(), t.ChooseAgainAnswers), t.ChooseAgainAnswers),
-		fmt.Sprint(p.FindingsOpen), fmt.Sprint(p.FixedSinceLast), days}
-}
-
-// withN adds the number of answers to a figure: "3.4 / 5 (n=12)"; "-" alone when none.
-func withN(figure string, n int) string {
-	if n == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%s (n=%d)", strings.TrimSuffix(figure, " / 5"), n)
 }
 
 // trend draws the district score of every term as bars with their values.
