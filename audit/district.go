@@ -76,12 +76,7 @@ func (p SchoolPicture) InconveniencesPerRoom() float64 {
 	return float64(p.Score.Failures) / float64(p.Score.RoomsVisited)
 }
 
-// DistrictColumns name the figures Cells gives, in its order.
-var DistrictColumns = []string{"Visit", "Score", "Change", "Ready", "Inconveniences per room", "Rating", "Would choose again",
-	"Open", "Fixed", "Days"}
-
-// Cells are the school's figures as the district table shows them, in
-// DistrictColumns' order: the latest finished visit's date, score, change,
+// Cells are the school's figures as the district table shows them: the latest finished visit's date, score, change,
 // rooms ready of rooms checked, inconveniences per room, teacher rating
 // and would-choose-again with their n, findings open, fixed since the
 // last visit, days since the last visit. A school without a finished visit
@@ -105,7 +100,10 @@ func (p SchoolPicture) Cells() []string {
 	}
 	change := "-"
 	if p.HasChange {
-		change = fmt.Sprintf("%+.0f", math.Round(p.Change.Delta()))
+		change = "0"
+		if n := math.Round(p.Change.Delta()); n != 0 {
+			change = fmt.Sprintf("%+.0f", n)
+		}
 	}
 	rating, again := "-", "-"
 	if t.SupportsN > 0 {

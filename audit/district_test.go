@@ -257,8 +257,8 @@ func TestDistrictVerdict(t *testing.T) {
 func TestSchoolPictureCells(t *testing.T) {
 	d := DistrictPicture(sampleDistrict())
 	baker, carver, dunn := d.Schools[1].Cells(), d.Schools[2].Cells(), d.Schools[3].Cells()
-	if len(baker) != len(DistrictColumns) {
-		t.Fatalf("%d cells for %d columns", len(baker), len(DistrictColumns))
+	if len(baker) != len(carver) || len(baker) != 10 {
+		t.Fatalf("%d and %d cells, want 10 each", len(baker), len(carver))
 	}
 	if want := []string{"not visited", "-", "-", "-", "-", "-", "-", "-", "-", "never"}; !slices.Equal(carver, want) {
 		t.Errorf("Carver's cells %q, want %q", carver, want)

@@ -121,7 +121,7 @@ func (d *districtDoc) cover() error {
 		d.subheading("Most common problems", 10)
 		for i, p := range d.dist.Problems[:min(len(d.dist.Problems), 3)] {
 			d.text(d.left(), d.y, fmt.Sprintf("%d.", i+1), stBodyBold)
-			d.paragraph(d.left()+6, d.contentW()-6, fmt.Sprintf("%s in %s across %s.", d.scrubber.Scrub(problemWords(p)),
+			d.paragraph(d.left()+6, d.contentW()-6, fmt.Sprintf("%s in %s across %s.", d.scrubber.Scrub(ProblemWords(p)),
 				countWord(p.Rooms, "room"), countWord(p.Schools, "school")), stBody)
 			d.y += 1
 		}
@@ -288,7 +288,7 @@ func (d *districtDoc) problems() error {
 	shown := all[:min(len(all), maxDistrictIssues)]
 	rows := make([][]string, len(shown))
 	for i, p := range shown {
-		rows[i] = []string{fmt.Sprint(i + 1), d.scrubber.Scrub(problemWords(p)), string(p.Severity), fmt.Sprint(p.Rooms), fmt.Sprint(p.Schools)}
+		rows[i] = []string{fmt.Sprint(i + 1), d.scrubber.Scrub(ProblemWords(p)), string(p.Severity), fmt.Sprint(p.Rooms), fmt.Sprint(p.Schools)}
 	}
 	cols := []column{{"#", 0, true}, {"Problem", 6, false}, {"Severity", 0, false}, {"Rooms", 0, true}, {"Schools", 0, true}}
 	if err := d.table(cols, rows, stBody); err != nil {
@@ -301,10 +301,10 @@ func (d *districtDoc) problems() error {
 	return nil
 }
 
-// problemWords says what is wrong as the school report does ("Display or
+// ProblemWords says what is wrong as the school report does ("Display or
 // projector mount loose", "Wi-Fi at the front of the room below the
 // standard"); an item whose reasons vary is "failing".
-func problemWords(p audit.CommonProblem) string {
+func ProblemWords(p audit.CommonProblem) string {
 	switch {
 	case p.Kind == audit.ItemWifi:
 		return problem(audit.Item{Kind: p.Kind, Label: p.Label}, nil)
@@ -318,6 +318,11 @@ func problemWords(p audit.CommonProblem) string {
 
 // countWord is "1 room" or "34 rooms".
 func countWord(n int, noun string) string { return fmt.Sprintf("%d %s", n, plural(n, noun, noun+"s")) }
+
+// ProblemSentence is "Display or projector mount loose in 5 rooms across 3 schools".
+func ProblemSentence(p audit.CommonProblem) string {
+	return fmt.Sprintf("%s in %s across %s", ProblemWords(p), countWord(p.Rooms, "room"), countWord(p.Schools, "school"))
+}
 
 // coverage lists the schools not visited this term.
 func (d *districtDoc) coverage() error {

@@ -154,6 +154,9 @@ func expectedRow(p audit.SchoolPicture) string {
 	change := "-"
 	if p.HasChange {
 		change = fmt.Sprintf("%+.0f", p.Change.Now.Score-p.Change.Was.Score)
+		if change == "+0" || change == "-0" {
+			change = "0"
+		}
 	}
 	rating, again := "-", "-"
 	if tt.SupportsN > 0 {
