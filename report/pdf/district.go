@@ -11,10 +11,9 @@ import (
 )
 
 // The district report: the district picture (audit.District) for a
-// superintendent and a board. It prints no teacher's name and no free text
-// from the rooms; the labels and reasons it prints come from the
-// checklists and, when teachers are anonymised, are scrubbed of teacher
-// names like the school report's text.
+// superintendent and a board. It prints no teacher's name and no note or
+// quote; the reasons it prints are answers and, when teachers are
+// anonymised, are scrubbed of teacher names as the school report's are.
 
 // maxDistrictIssues is how many of the most common problems the report lists.
 const maxDistrictIssues = 12
@@ -121,8 +120,7 @@ func (d *districtDoc) cover() error {
 		d.subheading("Most common problems", 10)
 		for i, p := range d.dist.Problems[:min(len(d.dist.Problems), 3)] {
 			d.text(d.left(), d.y, fmt.Sprintf("%d.", i+1), stBodyBold)
-			d.paragraph(d.left()+6, d.contentW()-6, fmt.Sprintf("%s in %s across %s.", d.scrubber.Scrub(ProblemWords(p)),
-				countWord(p.Rooms, "room"), countWord(p.Schools, "school")), stBody)
+			d.paragraph(d.left()+6, d.contentW()-6, d.problemSentence(p)+".", stBody)
 			d.y += 1
 		}
 	}
@@ -288,7 +286,7 @@ func (d *districtDoc) problems() error {
 	shown := all[:min(len(all), maxDistrictIssues)]
 	rows := make([][]string, len(shown))
 	for i, p := range shown {
-		rows[i] = []string{fmt.Sprint(i + 1), d.scrubber.Scrub(ProblemWords(p)), string(p.Severity), fmt.Sprint(p.Rooms), fmt.Sprint(p.Schools)}
+		rows[i] = []string{fmt.Sprint(i + 1), ProblemWords(d.scrubbed(p)), string(p.Severity), fmt.Sprint(p.Rooms), fmt.Sprint(p.Schools)}
 	}
 	cols := []column{{"#", 0, true}, {"Problem", 6, false}, {"Severity", 0, false}, {"Rooms", 0, true}, {"Schools", 0, true}}
 	if err := d.table(cols, rows, stBody); err != nil {
@@ -299,6 +297,17 @@ func (d *districtDoc) problems() error {
 		d.paragraph(d.left(), d.contentW(), fmt.Sprintf("%d more problems fail in fewer rooms.", len(all)-len(shown)), stSmall)
 	}
 	return nil
+}
+
+// scrubbed is p with teacher names taken out of its reason, the answer
+// text, as the school report scrubs reasons; labels are the checklist's.
+func (d *districtDoc) scrubbed(p audit.CommonProblem) audit.CommonProblem {
+	p.Reason = d.scrubber.Scrub(p.Reason)
+	return p
+}
+
+func (d *districtDoc) problemSentence(p audit.CommonProblem) string {
+	return ProblemSentence(d.scrubbed(p))
 }
 
 // ProblemWords says what is wrong as the school report does ("Display or
@@ -378,7 +387,7 @@ func (d *districtDoc) method() error {
 	d.methodPart("Terms", "Terms start on 1 August (autumn) and 1 January (spring).")
 	teachers := "This report names no teacher and quotes no teacher or auditor notes."
 	if d.opt.Anonymise {
-		teachers += " Teacher names are also removed from the checklist wording it prints."
+		teachers += " Teacher names are also removed from the answers it prints."
 	}
 	d.methodPart("Teachers", teachers)
 	d.methodPart("Generated", d.opt.Now.Format("2 January 2006, 15:04 MST")+" by "+build.String()+".")

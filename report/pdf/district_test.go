@@ -203,18 +203,18 @@ func TestDistrictReportPrivacy(t *testing.T) {
 	}
 }
 
-// TestDistrictReportScrubsChecklistWords: a checklist label that holds a
-// teacher's name is scrubbed when teachers are anonymised.
-func TestDistrictReportScrubsChecklistWords(t *testing.T) {
+// TestDistrictReportScrubsAnswers: an answer that holds a teacher's name
+// (a choice's reason) is scrubbed when teachers are anonymised.
+func TestDistrictReportScrubsAnswers(t *testing.T) {
 	needTools(t, "pdftotext")
-	d := audit.District{Problems: []audit.CommonProblem{{Label: "Priya Patel's document camera", Kind: audit.ItemCheck, Reason: audit.CheckMissing,
+	d := audit.District{Problems: []audit.CommonProblem{{Label: "Document camera", Kind: audit.ItemChoice, Reason: "on Priya Patel's cart",
 		Severity: audit.High, Rooms: 2, Schools: 1}}}
 	var buf bytes.Buffer
 	reporttest.NoErr(t, WriteDistrict(context.Background(), &buf, d, Options{Now: fixedNow, Anonymise: true, TeacherNames: []string{"Priya Patel"}}))
 	path := filepath.Join(t.TempDir(), "d.pdf")
 	reporttest.NoErr(t, os.WriteFile(path, buf.Bytes(), 0o600))
 	text := pdfText(t, path)
-	if leaks := reporttest.Leaks(text); len(leaks) > 0 || !strings.Contains(text, audit.NameMask) {
-		t.Errorf("leaks %v, or no %s in:\n%s", leaks, audit.NameMask, text)
+	if leaks := reporttest.Leaks(text); len(leaks) > 0 || strings.Count(text, audit.NameMask) != 2 {
+		t.Errorf("leaks %v, or not 2 %s (cover and table) in:\n%s", leaks, audit.NameMask, text)
 	}
 }
