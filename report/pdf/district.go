@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"techwalk/audit"
@@ -17,6 +18,9 @@ import (
 
 // maxDistrictIssues is how many of the most common problems the report lists.
 const maxDistrictIssues = 12
+
+// maxFixRows is how many schools the fixes section lists, the most fixes first.
+const maxFixRows = 10
 
 // districtDoc is a district report being drawn.
 type districtDoc struct {
@@ -342,20 +346,22 @@ func (d *districtDoc) coverage() error {
 		d.paragraph(d.left(), d.contentW(), "Every school was visited this term.", stBody)
 		return nil
 	}
-	last := map[string]audit.SchoolPicture{}
+	var waiting []audit.SchoolPicture
 	for _, p := range d.dist.Schools {
-		last[p.School.ID] = p
+		if !p.ThisTerm {
+			waiting = append(waiting, p)
+		}
 	}
-	rows := make([][]string, 0, len(d.dist.NotThisTerm))
-	for _, s := range d.dist.NotThisTerm {
-		p := last[s.ID]
+	slices.SortStableFunc(waiting, func(a, b audit.SchoolPicture) int { return a.LastVisit.Compare(b.LastVisit) }) // never visited, then the longest wait
+	rows := make([][]string, 0, len(waiting))
+	for _, p := range waiting {
 		when := "never visited"
 		if !p.LastVisit.IsZero() {
 			when = fmt.Sprintf("%s (%d days ago)", p.LastVisit.Format("2 January 2006"), p.DaysSinceLast)
 		}
-		rows = append(rows, []string{s.Name, when})
+		rows = append(rows, []string{p.School.Name, when})
 	}
-	d.subheading("Not visited this term", 10)
+	d.subheading("Not visited this term, the longest wait first", 10)
 	return d.table([]column{{"School", 3, false}, {"Last visit", 2, false}}, rows, stBody)
 }
 
@@ -364,17 +370,30 @@ func (d *districtDoc) fixes() error {
 	k := d.dist.KPIs
 	d.heading("Fixes closed", fmt.Sprintf("%d %s that a school's previous visit saw failing passed on its latest visit; %d findings of the latest visits are still open.",
 		k.FixedSinceLast, plural(k.FixedSinceLast, "fault", "faults"), k.FindingsOpen), 0)
-	var rows [][]string
+	var fixed []audit.SchoolPicture
 	for _, p := range d.dist.Schools {
 		if p.FixedSinceLast > 0 {
-			rows = append(rows, []string{p.School.Name, p.Latest.StartedAt.Format("2 January 2006"), fmt.Sprint(p.FixedSinceLast), fmt.Sprint(p.FindingsOpen)})
+			fixed = append(fixed, p)
 		}
 	}
-	if len(rows) == 0 {
+	if len(fixed) == 0 {
 		d.paragraph(d.left(), d.contentW(), "No fault has been seen fixed yet: fixes show once a school is visited again.", stBody)
 		return nil
 	}
-	return d.table([]column{{"School", 3, false}, {"Latest visit", 0, false}, {"Fixed", 0, true}, {"Still open", 0, true}}, rows, stBody)
+	slices.SortStableFunc(fixed, func(a, b audit.SchoolPicture) int { return b.FixedSinceLast - a.FixedSinceLast })
+	rows := make([][]string, 0, maxFixRows)
+	for _, p := range fixed[:min(len(fixed), maxFixRows)] {
+		rows = append(rows, []string{p.School.Name, p.Latest.StartedAt.Format("2 January 2006"), fmt.Sprint(p.FixedSinceLast), fmt.Sprint(p.FindingsOpen)})
+	}
+	d.subheading("The schools with the most fixes", 10)
+	if err := d.table([]column{{"School", 3, false}, {"Latest visit", 0, false}, {"Fixed", 0, true}, {"Still open", 0, true}}, rows, stBody); err != nil {
+		return err
+	}
+	if len(fixed) > maxFixRows {
+		d.y += 2
+		d.paragraph(d.left(), d.contentW(), fmt.Sprintf("%d more schools closed fixes; the school table gives every school's.", len(fixed)-maxFixRows), stSmall)
+	}
+	return nil
 }
 
 // method says how the figures are made.
