@@ -63,6 +63,7 @@ metric() {
   echo "|---|---|---|---|"
   echo "| export every finding to plain CSV | $(metric BenchmarkExportDistrict export-ms) ms | sqlite3 CLI, same joined rows to CSV: $(metric BenchmarkExportDistrict sqlite3-ms) ms | $(metric BenchmarkExportDistrict x-sqlite3)x (goal ≤ 1.0) |"
   echo "| PDF report of one 40-room visit | $(metric BenchmarkDistrictReport report-ms) ms | loading the visit and its photos: $(metric BenchmarkDistrictReport load-ms) ms | $(metric BenchmarkDistrictReport x-load)x |"
+  echo "| district report PDF (200 schools) | $(metric BenchmarkDistrictPDF report-ms) ms | loading the district picture: $(metric BenchmarkDistrictPDF load-ms) ms | $(metric BenchmarkDistrictPDF x-load)x |"
   echo
   echo "## Importing a district list of 100,000 schools"
   echo
