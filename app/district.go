@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -8,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -42,19 +44,21 @@ type districtScreen struct {
 	desc    bool  // sorted from the highest value
 	loaded  bool
 
-	title    *widget.Label
-	verdict  *widget.Label
-	kpis     *fyne.Container
-	trend    *widget.Label
-	search   *widget.Entry
-	count    *widget.Label
-	table    *widget.Table
-	headers  map[int]*widget.Button // the header buttons, by column
-	problems *widget.Label
-	coverage *widget.Label
-	progress *widget.ProgressBarInfinite
-	status   *statusBar
-	loading  job
+	title     *widget.Label
+	verdict   *widget.Label
+	kpis      *fyne.Container
+	trend     *widget.Label
+	search    *widget.Entry
+	count     *widget.Label
+	table     *widget.Table
+	headers   map[int]*widget.Button // the header buttons, by column
+	problems  *widget.Label
+	coverage  *widget.Label
+	progress  *widget.ProgressBarInfinite
+	reportBtn *widget.Button // District report…: the PDF for the board
+	status    *statusBar
+	loading   job
+	writing   job // the district report being written
 }
 
 func newDistrictScreen(u *ui) *districtScreen {
@@ -73,6 +77,8 @@ func (s *districtScreen) buildUI() fyne.CanvasObject {
 	s.search.SetPlaceHolder("Search schools by name, code or principal")
 	s.search.OnChanged = func(string) { s.apply() }
 	s.count = widget.NewLabel("")
+	s.reportBtn = widget.NewButtonWithIcon("District report…", theme.DocumentPrintIcon(), s.onReport)
+	s.reportBtn.Disable() // until the district is loaded
 	s.table = widget.NewTable(s.size, s.newCell, s.updateCell)
 	s.table.ShowHeaderRow = true
 	s.table.CreateHeader = s.newHeader
@@ -87,7 +93,7 @@ func (s *districtScreen) buildUI() fyne.CanvasObject {
 		container.NewVScroll(container.NewVBox(heading("Coverage this term"), s.coverage)))
 	split := container.NewVSplit(s.table, below)
 	split.Offset = 0.6
-	top := container.NewVBox(container.NewBorder(nil, nil, s.title, nil, s.verdict), s.progress, s.kpis, s.trend,
+	top := container.NewVBox(container.NewBorder(nil, nil, s.title, tallBox(s.reportBtn), s.verdict), s.progress, s.kpis, s.trend,
 		container.NewBorder(nil, nil, nil, s.count, tallBox(s.search)))
 	return container.NewBorder(container.NewPadded(top), s.status.box, nil, nil, split)
 }
@@ -119,12 +125,66 @@ func (s *districtScreen) showLoaded(d audit.District, err error) {
 		return
 	}
 	s.dist, s.loaded = d, true
+	s.reportBtn.Enable()
 	s.verdict.SetText(s.headline())
 	s.showKPIs()
 	s.trend.SetText(s.trendText())
 	s.problems.SetText(s.problemsText())
 	s.coverage.SetText(s.coverageText())
 	s.apply()
+}
+
+// onReport asks where to save the district report.
+func (s *districtScreen) onReport() {
+	d := dialog.NewFileSave(s.onReportFile, s.u.win)
+	d.SetFileName("district-report-" + s.store.Now().Format("2006-01-02") + ".pdf")
+	d.Resize(s.u.win.Canvas().Size())
+	d.Show()
+}
+
+// onReportFile writes the district report of the picture on show to w in
+// the background, with the district's report settings (paper, privacy).
+func (s *districtScreen) onReportFile(w fyne.URIWriteCloser, err error) {
+	if err != nil || w == nil {
+		if w != nil {
+			w.Close()
+		}
+		if err != nil {
+			s.status.failed(err)
+		}
+		return
+	}
+	opt, err := pdf.OptionsFromStore(s.u.ctx, s.store)
+	if err != nil {
+		w.Close()
+		s.status.failed(err)
+		return
+	}
+	opt.Now = s.store.Now()
+	d := s.dist
+	s.reportBtn.Disable()
+	s.status.info("Writing the district report…")
+	s.writing.start(func() func() {
+		var buf bytes.Buffer
+		err := pdf.WriteDistrict(s.u.ctx, &buf, d, opt)
+		if err == nil {
+			_, err = w.Write(buf.Bytes())
+		}
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		settleFile(w.URI(), err)
+		return func() { s.onReportDone(w.URI(), err) }
+	})
+}
+
+func (s *districtScreen) onReportDone(uri fyne.URI, err error) {
+	s.reportBtn.Enable()
+	if err != nil {
+		s.status.failed(fmt.Errorf("district report not created: %w", err))
+		return
+	}
+	s.status.success("District report saved: " + uri.Path())
 }
 
 // headline is the district score with its verdict and what it is made of.

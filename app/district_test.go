@@ -1,6 +1,9 @@
 package app
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,4 +192,23 @@ func TestDistrictScreenReachedFromHomeAndOpen(t *testing.T) {
 		t.Errorf("--open district: %v, showing %q", err, u.showing)
 	}
 	u.district.loading.wait()
+}
+
+// TestDistrictScreenWritesTheReport saves the district report from the
+// screen: a real PDF, private to the user, that names the schools.
+func TestDistrictScreenWritesTheReport(t *testing.T) {
+	_, s := districtUI(t)
+	path := filepath.Join(t.TempDir(), "district.pdf")
+	s.onReportFile(fileWriter(t, path), nil)
+	s.writing.wait()
+	data, err := os.ReadFile(path)
+	if err != nil || !bytes.HasPrefix(data, []byte("%PDF")) || !bytes.Contains(data, []byte("%%EOF")) {
+		t.Fatalf("district report: %v, %d bytes; status %q", err, len(data), s.status.Text)
+	}
+	if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("report file mode %v (%v), want 0600", info.Mode().Perm(), err)
+	}
+	if !strings.Contains(s.status.Text, "District report saved") || s.reportBtn.Disabled() {
+		t.Errorf("status %q, button disabled %v", s.status.Text, s.reportBtn.Disabled())
+	}
 }
