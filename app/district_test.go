@@ -187,7 +187,7 @@ func TestDistrictScreenReachedFromHomeAndOpen(t *testing.T) {
 	if !strings.Contains(u.district.verdict.Text, "too little to judge") || len(u.district.shown) != 0 {
 		t.Errorf("an empty district reads %q with %d rows", u.district.verdict.Text, len(u.district.shown))
 	}
-	u.showHome()
+	u.showHome().loading.wait() // its load applies on Fyne's goroutine: let it finish before the test drives the window again
 	if err := u.open(OpenDistrict); err != nil || u.showing != "district" {
 		t.Errorf("--open district: %v, showing %q", err, u.showing)
 	}
