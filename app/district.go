@@ -200,7 +200,7 @@ func (s *districtScreen) headline() string {
 		left = append(left, plural(k.PartialWalks, "partial walk"))
 	}
 	if k.NotVisited > 0 {
-		left = append(left, fmt.Sprintf("%d not visited", k.NotVisited))
+		left = append(left, fmt.Sprintf("%d without a finished visit", k.NotVisited))
 	}
 	if len(left) > 0 {
 		text += "; left out: " + strings.Join(left, ", ")

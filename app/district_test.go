@@ -113,7 +113,7 @@ func TestDistrictScreenShowsEverySchoolHonestly(t *testing.T) {
 	if l := schoolRow(t, s, "Lincoln Elementary School"); !strings.Contains(l[6], "(n=") || !strings.Contains(l[7], "(n=") {
 		t.Errorf("Lincoln's teacher figures carry no n: %q", l)
 	}
-	if !strings.Contains(s.verdict.Text, "mean of 3 schools; left out: 1 partial walk, 1 not visited") {
+	if !strings.Contains(s.verdict.Text, "mean of 3 schools; left out: 1 partial walk, 1 without a finished visit") {
 		t.Errorf("headline %q", s.verdict.Text)
 	}
 	if !strings.Contains(s.coverage.Text, "4 of 5 schools visited this term") || !strings.Contains(s.coverage.Text, "Jefferson Academy") {

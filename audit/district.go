@@ -80,7 +80,8 @@ func (p SchoolPicture) InconveniencesPerRoom() float64 {
 // rooms ready of rooms checked, inconveniences per room, teacher rating
 // and would-choose-again with their n, findings open, fixed since the
 // last visit, days since the last visit. A school without a finished visit
-// reads "not visited", never 0; a visit that checked no room "no room
+// reads "not visited", never 0, or "not finished" while its first visit
+// is under way; a visit that checked no room "no room
 // checked"; a partial walk's score says "partial"; "-" stands for no figure.
 func (p SchoolPicture) Cells() []string {
 	days := "never"
@@ -88,8 +89,10 @@ func (p SchoolPicture) Cells() []string {
 		days = fmt.Sprint(p.DaysSinceLast)
 	}
 	switch {
-	case !p.Visited():
+	case !p.Visited() && p.LastVisit.IsZero():
 		return []string{"not visited", "-", "-", "-", "-", "-", "-", "-", "-", days}
+	case !p.Visited():
+		return []string{"not finished", "-", "-", "-", "-", "-", "-", "-", "-", days}
 	case !p.Scored:
 		return []string{p.Latest.StartedAt.Format("2 Jan 2006"), "no room checked", "-", "-", "-", "-", "-", "-", "-", days}
 	}
@@ -180,7 +183,7 @@ type DistrictKPIs struct {
 	Failures       int // inconveniences found: failing answers
 	Teachers       TeacherTally
 	PartialWalks   int // schools whose latest finished visit is a partial walk, left out
-	NotVisited     int // schools without a finished visit
+	NotVisited     int // schools without a finished visit (never visited, or the first visit under way)
 	FindingsOpen   int
 	FixedSinceLast int
 }

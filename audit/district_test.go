@@ -270,3 +270,18 @@ func TestSchoolPictureCells(t *testing.T) {
 		t.Errorf("Baker's cells %q", baker)
 	}
 }
+
+// TestSchoolPictureCellsFirstVisitUnderWay: a school whose only visit is
+// not finished yet has no figures, and says why, with the days since it began.
+func TestSchoolPictureCellsFirstVisitUnderWay(t *testing.T) {
+	in := sampleDistrict()
+	in.Schools[2].Visits = []DistrictVisit{walk("c1", "C", in.Now.AddDate(0, 0, -3), false, map[string]map[string]string{"301": {}})}
+	d := DistrictPicture(in)
+	carver := d.Schools[2]
+	if got, want := carver.Cells(), []string{"not finished", "-", "-", "-", "-", "-", "-", "-", "-", "3"}; !slices.Equal(got, want) {
+		t.Errorf("Carver's cells %q, want %q", got, want)
+	}
+	if d.KPIs.NotVisited != 1 || !carver.ThisTerm || carver.CountsInDistrict() {
+		t.Errorf("Carver counts %+v; want it without a finished visit, visited this term, not in the score", d.KPIs)
+	}
+}

@@ -141,7 +141,7 @@ func (d *districtDoc) countedSentence() string {
 		out = append(out, fmt.Sprintf("%d partial %s", k.PartialWalks, plural(k.PartialWalks, "walk", "walks")))
 	}
 	if k.NotVisited > 0 {
-		out = append(out, fmt.Sprintf("%d not visited", k.NotVisited))
+		out = append(out, fmt.Sprintf("%d without a finished visit", k.NotVisited))
 	}
 	if len(out) > 0 {
 		text += " (left out: " + strings.Join(out, ", ") + ")"

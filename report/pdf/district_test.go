@@ -114,6 +114,7 @@ func TestDistrictReportFigures(t *testing.T) {
 	}
 	k := d.KPIs
 	t0 := k.Teachers
+	flat := strings.Join(strings.Fields(layout), " ") // lines that wrap read as one
 	for _, want := range []string{
 		fmt.Sprintf("%.0f\n", d.Score),
 		fmt.Sprintf("%d of %d", k.RoomsReady, k.RoomsVisited),
@@ -124,9 +125,9 @@ func TestDistrictReportFigures(t *testing.T) {
 		fmt.Sprintf("Findings still open: %d. Fixes closed since the previous visits: %d.", k.FindingsOpen, k.FixedSinceLast),
 		fmt.Sprintf("%d of %d schools visited this term", d.VisitedThisTerm, len(d.Schools)),
 		audit.DistrictVerdict(d)[:30],
-		"left out: 1 partial walk, 1 not visited",
+		"left out: 1 partial walk, 1 without a finished visit",
 	} {
-		if !strings.Contains(layout, want) {
+		if !strings.Contains(layout, want) && !strings.Contains(flat, strings.Join(strings.Fields(want), " ")) {
 			t.Errorf("the report does not say %q", want)
 		}
 	}
