@@ -183,17 +183,7 @@ func changeWords(delta float64, unit string) string {
 type kpi struct{ value, label, detail string }
 
 // kpiTiles draws the headline KPIs in a two-by-two grid.
-func (d *doc) kpiTiles() {
-	tiles := d.kpis()
-	gap := 5.0
-	w, h := (d.contentW()-gap)/2, 30.0
-	for i, t := range tiles {
-		x := d.left() + float64(i%2)*(w+gap)
-		y := d.y + float64(i/2)*(h+gap)
-		d.kpiTile(x, y, w, h, t)
-	}
-	d.y += 2*h + gap
-}
+func (d *doc) kpiTiles() { d.kpiGrid(d.kpis()) }
 
 func (d *doc) kpiTile(x, y, w, h float64, t kpi) {
 	d.setDraw(greyInk)

@@ -204,6 +204,7 @@ func (d *districtDoc) districtKPIs() []kpi {
 // noFeedback is a teacher KPI's detail when no teacher answered.
 const noFeedback = "no teacher feedback in the visits counted"
 
+// ratingDetail gives the rating tile its n and the help-is-easy rating.
 func ratingDetail(t audit.TeacherTally) string {
 	if t.SupportsN == 0 {
 		return noFeedback
@@ -211,6 +212,7 @@ func ratingDetail(t audit.TeacherTally) string {
 	return fmt.Sprintf("n = %d %s; getting help is easy: %s (n = %d)", t.SupportsN, plural(t.SupportsN, "teacher", "teachers"), rating(t.MeanHelpEasy()), t.HelpN)
 }
 
+// chooseAgainDetail gives the would-choose-again tile its yes count and n.
 func chooseAgainDetail(t audit.TeacherTally) string {
 	if t.ChooseAgainAnswers == 0 {
 		return noFeedback
@@ -218,7 +220,7 @@ func chooseAgainDetail(t audit.TeacherTally) string {
 	return fmt.Sprintf("yes %d of n = %d %s who answered", t.ChooseAgainYes, t.ChooseAgainAnswers, plural(t.ChooseAgainAnswers, "teacher", "teachers"))
 }
 
-// percentOf prints a share of n as "40% of rooms", or "no room checked".
+// percentOf prints a share of n rooms as "40%", or "no room checked" when n is 0.
 func percentOf(share float64, n int) string {
 	if n == 0 {
 		return "no room checked"
