@@ -398,19 +398,28 @@ func (d *districtDoc) fixes() error {
 	return nil
 }
 
-// method says how the figures are made.
+// method says how the figures are made, on one page.
 func (d *districtDoc) method() error {
-	d.heading("How the figures are made", "", 0)
-	d.methodPart("District score", "The mean of every school's latest finished visit score, each school counting the same. "+
-		"A school whose latest finished visit is a partial walk, or that has no finished visit, is left out and listed as such.")
-	d.methodPart("Rooms and teachers", "Rooms ready to teach, inconveniences per room and the teachers' answers are added up over the same visits as the district score; "+
-		"every mean is shown with the number of answers it is made of.")
-	d.methodPart("Terms", "Terms start on 1 August (autumn) and 1 January (spring).")
 	teachers := "This report names no teacher and quotes no teacher or auditor notes."
 	if d.opt.Anonymise {
 		teachers += " Teacher names are also removed from the answers it prints."
 	}
-	d.methodPart("Teachers", teachers)
-	d.methodPart("Generated", d.opt.Now.Format("2 January 2006, 15:04 MST")+" by "+build.String()+".")
+	parts := [][2]string{
+		{"District score", "The mean of every school's latest finished visit score, each school counting the same. " +
+			"A school whose latest finished visit is a partial walk, or that has no finished visit, is left out and listed as such."},
+		{"Rooms and teachers", "Rooms ready to teach, inconveniences per room and the teachers' answers are added up over the same visits as the district score; " +
+			"every mean is shown with the number of answers it is made of."},
+		{"Terms", "Terms start on 1 August (autumn) and 1 January (spring)."},
+		{"Teachers", teachers},
+		{"Generated", d.opt.Now.Format("2 January 2006, 15:04 MST") + " by " + build.String() + "."},
+	}
+	keep := 0.0
+	for _, p := range parts {
+		keep += lineHeight(stBodyBold) + float64(len(d.fonts.wrap(p[1], stBody, d.contentW())))*lineHeight(stBody) + 3
+	}
+	d.heading("How the figures are made", "", keep)
+	for _, p := range parts {
+		d.methodPart(p[0], p[1])
+	}
 	return nil
 }
