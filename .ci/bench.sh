@@ -64,6 +64,7 @@ metric() {
   echo "|---|---|---|---|"
   echo "| export the district's backlog to plain CSV ($(metric BenchmarkExportDistrict findings) faults, one row each) | $(metric BenchmarkExportDistrict export-ms) ms | sqlite3 CLI, every failing answer ($(metric BenchmarkExportDistrict sqlite3-rows) sightings) joined the same way to CSV: $(metric BenchmarkExportDistrict sqlite3-ms) ms | $(metric BenchmarkExportDistrict x-sqlite3)x |"
   echo "| PDF report of one 40-room visit | $(metric BenchmarkDistrictReport report-ms) ms | loading the visit and its photos: $(metric BenchmarkDistrictReport load-ms) ms | $(metric BenchmarkDistrictReport x-load)x |"
+  echo "| district report PDF (200 schools) | $(metric BenchmarkDistrictPDF report-ms) ms | loading the district picture: $(metric BenchmarkDistrictPDF load-ms) ms | $(metric BenchmarkDistrictPDF x-load)x |"
   echo
   echo "## Importing a district list of 100,000 schools"
   echo

@@ -31,6 +31,7 @@ const (
 	OpenExport    = "export"
 	OpenKiosk     = "kiosk"
 	OpenSignOff   = "signoff"
+	OpenDistrict  = "district"
 )
 
 // screen is one screen Options.Open can name, and how the window opens on it.
@@ -49,6 +50,7 @@ var screens = []screen{
 	{OpenExport, func(u *ui) error { u.showExport(""); return nil }},
 	{OpenKiosk, (*ui).openKiosk},
 	{OpenSignOff, (*ui).openSignOff},
+	{OpenDistrict, func(u *ui) error { u.showDistrict(); return nil }},
 }
 
 // OpenScreens lists the names Options.Open takes.
@@ -65,7 +67,7 @@ func screenNames() []string {
 // Options say how the window opens.
 type Options struct {
 	// Open names the first screen: home (default), checklist, findings,
-	// settings, import, export, kiosk or signoff.
+	// settings, import, export, kiosk, signoff or district.
 	// The checklist opens the latest unfinished visit (or, failing that, the
 	// latest visit) at its first room not yet done; kiosk opens that room's
 	// teacher feedback form handed to the teacher; signoff opens that
@@ -113,6 +115,7 @@ type ui struct {
 	finish   *finishScreen
 	signOff  *signOffScreen
 	findings *findingsScreen
+	district *districtScreen
 	settings *settingsScreen
 	imports  *importScreen
 	export   *exportScreen
@@ -350,6 +353,15 @@ func (u *ui) showFindings(visitID string) *findingsScreen {
 	u.setScreen("findings", "findings", f.buildUI())
 	f.onShown()
 	return f
+}
+
+// showDistrict opens the district picture, loaded in the background.
+func (u *ui) showDistrict() *districtScreen {
+	s := newDistrictScreen(u)
+	u.district = s
+	u.setScreen("district", "home", s.buildUI())
+	s.onShown()
+	return s
 }
 
 func (u *ui) showSettings() *settingsScreen {

@@ -49,6 +49,7 @@ type home struct {
 	importBtn    *widget.Button
 	bundleBtn    *widget.Button // Import bundle…: visits from another device
 	syncBtn      *widget.Button // Sync: with the district hub
+	districtBtn  *widget.Button // the District screen
 	schoolsBtn   *widget.Button
 	visitsBtn    *widget.Button
 	list         *widget.List
@@ -92,6 +93,7 @@ func (h *home) buildUI() fyne.CanvasObject {
 	h.importBtn = widget.NewButtonWithIcon("Import…", theme.UploadIcon(), func() { h.u.showImport() })
 	h.bundleBtn = widget.NewButtonWithIcon("Import bundle…", theme.DownloadIcon(), func() { h.u.bundles.onImport() })
 	h.syncBtn = widget.NewButtonWithIcon("Sync", theme.ViewRefreshIcon(), func() { h.u.hubSync.onSync() })
+	h.districtBtn = widget.NewButtonWithIcon("District", theme.GridIcon(), func() { h.u.showDistrict() })
 	h.district = heading("Loading the schools…")
 	h.search = widget.NewEntry()
 	h.search.SetPlaceHolder("Search schools by name, code or principal")
@@ -106,7 +108,7 @@ func (h *home) buildUI() fyne.CanvasObject {
 	h.visitsBtn = widget.NewButtonWithIcon("Recent visits", theme.HistoryIcon(), func() { h.showTab(true) })
 	h.center = container.NewStack(h.list)
 	h.showTab(false)
-	buttons := container.NewHBox(tallBox(h.syncBtn), tallBox(h.bundleBtn), tallBox(h.importBtn), tallBox(h.addBtn))
+	buttons := container.NewHBox(tallBox(h.districtBtn), tallBox(h.syncBtn), tallBox(h.bundleBtn), tallBox(h.importBtn), tallBox(h.addBtn))
 	filters := container.NewBorder(nil, nil, nil, container.NewHBox(tallBox(h.sortBy), tallBox(h.notThisTerm)), tallBox(h.search))
 	tabs := container.NewGridWithColumns(2, tallBox(h.schoolsBtn), tallBox(h.visitsBtn))
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, buttons, h.district), filters, tabs)

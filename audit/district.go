@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -58,7 +59,14 @@ type SchoolPicture struct {
 	LastVisit      time.Time // start of the newest visit, finished or not; zero when never visited
 	DaysSinceLast  int       // whole days from LastVisit to Now; -1 when never visited
 	ThisTerm       bool      // the newest visit began this term
+	// Teachers sums the latest finished visit's teacher feedback, with
+	// the n of every mean.
+	Teachers TeacherTally
 }
+
+// Visited reports whether the school has a finished visit to show figures
+// of; a school without one is "not visited", never a 0.
+func (p SchoolPicture) Visited() bool { return p.Latest.ID != "" }
 
 // CountsInDistrict reports whether the school's score enters the district
 // score: a finished visit that checked rooms and is not a partial walk.
@@ -72,11 +80,55 @@ func (p SchoolPicture) InconveniencesPerRoom() float64 {
 	return float64(p.Score.Failures) / float64(p.Score.RoomsVisited)
 }
 
+// Cells are the school's figures as the district table shows them: the latest finished visit's date, score, change,
+// rooms ready of rooms checked, inconveniences per room, teacher rating
+// and would-choose-again with their n, findings open, fixed since the
+// last visit, days since the last visit. A school without a finished visit
+// reads "not visited", never 0, or "not finished" while its first visit
+// is under way; a visit that checked no room "no room
+// checked"; a partial walk's score says "partial"; "-" stands for no figure.
+func (p SchoolPicture) Cells() []string {
+	days := "never"
+	if p.DaysSinceLast >= 0 {
+		days = fmt.Sprint(p.DaysSinceLast)
+	}
+	switch {
+	case !p.Visited() && p.LastVisit.IsZero():
+		return []string{"not visited", "-", "-", "-", "-", "-", "-", "-", "-", days}
+	case !p.Visited():
+		return []string{"not finished", "-", "-", "-", "-", "-", "-", "-", "-", days}
+	case !p.Scored:
+		return []string{p.Latest.StartedAt.Format("2 Jan 2006"), "no room checked", "-", "-", "-", "-", "-", "-", "-", days}
+	}
+	s, t := p.Score, p.Teachers
+	score := fmt.Sprintf("%.0f", s.Score)
+	if s.Partial {
+		score += " partial"
+	}
+	change := "-"
+	if p.HasChange {
+		change = "0"
+		if n := math.Round(p.Change.Delta()); n != 0 {
+			change = fmt.Sprintf("%+.0f", n)
+		}
+	}
+	rating, again := "-", "-"
+	if t.SupportsN > 0 {
+		rating = fmt.Sprintf("%.1f (n=%d)", t.MeanSupportsTeaching(), t.SupportsN)
+	}
+	if t.ChooseAgainAnswers > 0 {
+		again = fmt.Sprintf("%.0f%% (n=%d)", 100*t.ChooseAgainShare(), t.ChooseAgainAnswers)
+	}
+	return []string{p.Latest.StartedAt.Format("2 Jan 2006"), score, change, fmt.Sprintf("%d/%d", s.RoomsReady, s.RoomsVisited),
+		fmt.Sprintf("%.1f", p.InconveniencesPerRoom()), rating, again, fmt.Sprint(p.FindingsOpen), fmt.Sprint(p.FixedSinceLast), days}
+}
+
 // CommonProblem is one checklist item failing across the district's
 // latest visits.
 type CommonProblem struct {
 	ItemID   string
 	Label    string
+	Kind     ItemKind
 	Reason   string // the shared reason of a check or choice item ("missing"); "" when reasons vary
 	Severity Severity
 	Rooms    int
@@ -120,6 +172,66 @@ type District struct {
 	TermStart       time.Time       // the current term's first day
 	VisitedThisTerm int
 	NotThisTerm     []School // schools whose newest visit began before this term, or never visited; by name
+	KPIs            DistrictKPIs
+}
+
+// DistrictKPIs are the district's headline figures. Rooms, inconveniences
+// and teachers are summed over the schools that count in the district
+// score (their latest finished visit is a full walk), so every figure
+// describes the same visits; findings and fixes over every school with a
+// finished visit.
+type DistrictKPIs struct {
+	Schools        int // schools that count
+	RoomsVisited   int
+	RoomsReady     int
+	Failures       int // inconveniences found: failing answers
+	Teachers       TeacherTally
+	PartialWalks   int // schools whose latest finished visit is a partial walk, left out
+	NotVisited     int // schools without a finished visit (never visited, or the first visit under way)
+	FindingsOpen   int
+	FixedSinceLast int
+}
+
+// InconveniencesPerRoom is the failing answers per room checked; 0 when no room was.
+func (k DistrictKPIs) InconveniencesPerRoom() float64 { return ratio(k.Failures, k.RoomsVisited) }
+
+// ReadyShare is the share (0-1) of checked rooms ready to teach.
+func (k DistrictKPIs) ReadyShare() float64 { return ratio(k.RoomsReady, k.RoomsVisited) }
+
+func (k *DistrictKPIs) add(p SchoolPicture) {
+	switch {
+	case !p.Visited():
+		k.NotVisited++
+		return
+	case p.CountsInDistrict():
+		k.Schools++
+		k.RoomsVisited += p.Score.RoomsVisited
+		k.RoomsReady += p.Score.RoomsReady
+		k.Failures += p.Score.Failures
+		k.Teachers = k.Teachers.Plus(p.Teachers)
+	case p.Score.Partial:
+		k.PartialWalks++
+	}
+	k.FindingsOpen += p.FindingsOpen
+	k.FixedSinceLast += p.FixedSinceLast
+}
+
+// DistrictVerdict reads the district for a superintendent in plain words:
+// the score's verdict, unless too few rooms are ready for it to praise,
+// and how much of the district was visited this term.
+func DistrictVerdict(d District) string {
+	k := d.KPIs
+	if !d.HasScore {
+		return "No school has a finished, fully walked visit yet: too little to judge the district."
+	}
+	text := Verdict(d.Score)
+	if notReady := k.RoomsVisited - k.RoomsReady; d.Score >= 75 && 2*notReady > k.RoomsVisited {
+		text = fmt.Sprintf("Most checks pass, but serious problems keep %d of %d rooms from being ready to teach.", notReady, k.RoomsVisited)
+	}
+	if total := len(d.Schools); 2*d.VisitedThisTerm < total {
+		text += fmt.Sprintf(" Only %d of %d schools were visited this term.", d.VisitedThisTerm, total)
+	}
+	return text
 }
 
 // DistrictPicture computes the district picture from loaded values.
@@ -146,6 +258,7 @@ func DistrictPicture(in DistrictInput) District {
 			tallyProblems(problems, s.School.ID, latest.Template, sums[latest.Visit.ID].Failing)
 		}
 		in.addTerms(terms, s, finished, sums)
+		d.KPIs.add(p)
 		d.Schools = append(d.Schools, p)
 	}
 	d.Score, d.HasScore = DistrictScore(scores)
@@ -193,6 +306,7 @@ func (in DistrictInput) school(s DistrictSchool) (SchoolPicture, []DistrictVisit
 	p.Latest = latest.Visit
 	p.Score = sum.Score
 	p.Scored = p.Score.RoomsVisited > 0
+	p.Teachers = p.Score.Teachers
 	p.Change, p.HasChange = sum.Change, sum.HasChange
 	p.FindingsOpen, p.FixedSinceLast = sum.FindingsOpen, sum.FixedSinceLast
 	return p, finished, sums
@@ -275,6 +389,7 @@ type problemKey struct{ item, reason string }
 
 type problemTally struct {
 	label    string
+	kind     ItemKind
 	severity Severity
 	rooms    map[[2]string]bool // school, room
 	schools  map[string]bool
@@ -290,7 +405,7 @@ func tallyProblems(problems map[problemKey]*problemTally, schoolID string, t *Te
 		key := problemKey{item: f.ItemID, reason: f.Reason}
 		p := problems[key]
 		if p == nil {
-			p = &problemTally{label: it.Label, severity: it.Severity, rooms: map[[2]string]bool{}, schools: map[string]bool{}}
+			p = &problemTally{label: it.Label, kind: it.Kind, severity: it.Severity, rooms: map[[2]string]bool{}, schools: map[string]bool{}}
 			problems[key] = p
 		}
 		p.rooms[[2]string{schoolID, f.RoomID}] = true
@@ -302,7 +417,7 @@ func tallyProblems(problems map[problemKey]*problemTally, schoolID string, t *Te
 func sortProblems(problems map[problemKey]*problemTally) []CommonProblem {
 	out := make([]CommonProblem, 0, len(problems))
 	for k, t := range problems {
-		out = append(out, CommonProblem{ItemID: k.item, Label: t.label, Reason: k.reason, Severity: t.severity,
+		out = append(out, CommonProblem{ItemID: k.item, Label: t.label, Kind: t.kind, Reason: k.reason, Severity: t.severity,
 			Rooms: len(t.rooms), Schools: len(t.schools)})
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -199,5 +200,88 @@ func TestDistrictPictureEmpty(t *testing.T) {
 	d := DistrictPicture(DistrictInput{Now: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), Rules: DefaultScoreRules()})
 	if d.HasScore || len(d.Schools) != 0 || len(d.Problems) != 0 || len(d.Trend) != 0 || !d.TermStart.Equal(time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("empty district %+v", d)
+	}
+}
+
+// TestDistrictKPIs: rooms, inconveniences and teachers add up over the
+// schools that count (Adams and Baker), Dunn's partial walk and Carver's
+// missing visit are counted apart, and every mean carries its n.
+func TestDistrictKPIs(t *testing.T) {
+	in := sampleDistrict()
+	d := DistrictPicture(in)
+	k := d.KPIs
+	adams, baker := d.Schools[0], d.Schools[1]
+	if k.Schools != 2 || k.PartialWalks != 1 || k.NotVisited != 1 {
+		t.Errorf("%d schools count, %d partial, %d not visited; want 2, 1 (Dunn), 1 (Carver)", k.Schools, k.PartialWalks, k.NotVisited)
+	}
+	if k.RoomsVisited != 5 || k.RoomsReady != adams.Score.RoomsReady+baker.Score.RoomsReady {
+		t.Errorf("rooms %d ready of %d, want Adams' and Baker's: %d of 5", k.RoomsReady, k.RoomsVisited, adams.Score.RoomsReady+baker.Score.RoomsReady)
+	}
+	if want := float64(adams.Score.Failures+baker.Score.Failures) / 5; k.InconveniencesPerRoom() != want {
+		t.Errorf("%.2f inconveniences a room, want %.2f", k.InconveniencesPerRoom(), want)
+	}
+	if tt := k.Teachers; tt.Teachers != 2 || tt.SupportsN != 2 || tt.MeanSupportsTeaching() != 3 || tt.MeanHelpEasy() != 3 ||
+		tt.ChooseAgainAnswers != 2 || tt.ChooseAgainShare() != 0.5 || tt.Inconveniences != 3 {
+		t.Errorf("teachers %+v; want Baker's two: supports 3.0 (n=2), help 3.0, choose again 1 of 2, 3 inconveniences", tt)
+	}
+	if baker.Teachers.MeanSupportsTeaching() != baker.Score.MeanSupportsTeaching || baker.Teachers.ChooseAgainShare() != baker.Score.ChooseAgainShare {
+		t.Errorf("Baker's teacher tally %+v disagrees with its visit score %+v", baker.Teachers, baker.Score)
+	}
+	if k.FindingsOpen != adams.FindingsOpen+baker.FindingsOpen+d.Schools[3].FindingsOpen || k.FixedSinceLast != 1 {
+		t.Errorf("%d open, %d fixed; want the schools' sum and Adams' one fix", k.FindingsOpen, k.FixedSinceLast)
+	}
+	if d.Schools[2].Visited() || !d.Schools[3].Visited() {
+		t.Error("Carver has no finished visit, Dunn has one (a partial walk)")
+	}
+}
+
+// TestDistrictVerdict: the sample's 78 would read "mostly ready", but 3 of
+// its 5 counted rooms are not ready to teach, and the verdict says so.
+func TestDistrictVerdict(t *testing.T) {
+	d := DistrictPicture(sampleDistrict())
+	want := "Most checks pass, but serious problems keep 3 of 5 rooms from being ready to teach."
+	if got := DistrictVerdict(d); got != want {
+		t.Errorf("verdict %q, want %q (2 of 4 schools visited is not \"only\")", got, want)
+	}
+	d.VisitedThisTerm = 1
+	if got, want := DistrictVerdict(d), want+" Only 1 of 4 schools were visited this term."; got != want {
+		t.Errorf("verdict %q, want %q", got, want)
+	}
+	if got := DistrictVerdict(District{}); !strings.Contains(got, "too little to judge") {
+		t.Errorf("a district without a full walk got %q", got)
+	}
+}
+
+// TestSchoolPictureCells: a school never visited reads "not visited",
+// never a 0; a partial walk says so; means carry their n.
+func TestSchoolPictureCells(t *testing.T) {
+	d := DistrictPicture(sampleDistrict())
+	baker, carver, dunn := d.Schools[1].Cells(), d.Schools[2].Cells(), d.Schools[3].Cells()
+	if len(baker) != len(carver) || len(baker) != 10 {
+		t.Fatalf("%d and %d cells, want 10 each", len(baker), len(carver))
+	}
+	if want := []string{"not visited", "-", "-", "-", "-", "-", "-", "-", "-", "never"}; !slices.Equal(carver, want) {
+		t.Errorf("Carver's cells %q, want %q", carver, want)
+	}
+	if !strings.HasSuffix(dunn[1], " partial") || dunn[0] != "10 Mar 2025" {
+		t.Errorf("Dunn's cells %q should show its partial walk of 10 Mar 2025", dunn)
+	}
+	if baker[5] != "3.0 (n=2)" || baker[6] != "50% (n=2)" || baker[2] != "-" || baker[3] != "0/2" {
+		t.Errorf("Baker's cells %q", baker)
+	}
+}
+
+// TestSchoolPictureCellsFirstVisitUnderWay: a school whose only visit is
+// not finished yet has no figures, and says why, with the days since it began.
+func TestSchoolPictureCellsFirstVisitUnderWay(t *testing.T) {
+	in := sampleDistrict()
+	in.Schools[2].Visits = []DistrictVisit{walk("c1", "C", in.Now.AddDate(0, 0, -3), false, map[string]map[string]string{"301": {}})}
+	d := DistrictPicture(in)
+	carver := d.Schools[2]
+	if got, want := carver.Cells(), []string{"not finished", "-", "-", "-", "-", "-", "-", "-", "-", "3"}; !slices.Equal(got, want) {
+		t.Errorf("Carver's cells %q, want %q", got, want)
+	}
+	if d.KPIs.NotVisited != 1 || !carver.ThisTerm || carver.CountsInDistrict() {
+		t.Errorf("Carver counts %+v; want it without a finished visit, visited this term, not in the score", d.KPIs)
 	}
 }

@@ -135,6 +135,9 @@ type VisitScore struct {
 	ChooseAgainAnswers     int
 	ChooseAgainShare       float64 // yes / answered, 0-1
 	ReportedInconveniences int     // sum of what teachers reported for the week
+	// Teachers is the feedback tally the figures above come from, so they
+	// can be added up across schools with their n.
+	Teachers TeacherTally
 }
 
 type weightTally struct {
@@ -262,37 +265,76 @@ func severityCap(s Severity) float64 {
 }
 
 func (vs *VisitScore) addFeedback(feedback []Feedback) {
-	var supports, help, supportsN, helpN, yes int
+	var t TeacherTally
 	for _, f := range feedback {
-		if f.Deleted {
-			continue
-		}
-		vs.FeedbackCount++
-		vs.ReportedInconveniences += f.Inconveniences
-		if f.SupportsTeaching > 0 {
-			supports += f.SupportsTeaching
-			supportsN++
-		}
-		if f.HelpEasy > 0 {
-			help += f.HelpEasy
-			helpN++
-		}
-		if f.ChooseAgain != "" {
-			vs.ChooseAgainAnswers++
-			if f.ChooseAgain == ChooseYes {
-				yes++
-			}
+		t.Add(f)
+	}
+	vs.Teachers = t
+	vs.FeedbackCount = t.Teachers
+	vs.ReportedInconveniences = t.Inconveniences
+	vs.MeanSupportsTeaching = t.MeanSupportsTeaching()
+	vs.MeanHelpEasy = t.MeanHelpEasy()
+	vs.ChooseAgainAnswers = t.ChooseAgainAnswers
+	vs.ChooseAgainShare = t.ChooseAgainShare()
+}
+
+// TeacherTally sums what teachers answered on their feedback forms, so
+// means and shares can be added up across visits and schools with their n.
+type TeacherTally struct {
+	Teachers            int // feedback forms
+	Inconveniences      int // reported for the week
+	Supports, SupportsN int // sum and count of "technology supports my teaching" ratings
+	Help, HelpN         int // sum and count of "getting help is easy" ratings
+	ChooseAgainAnswers  int
+	ChooseAgainYes      int
+}
+
+// Add counts one teacher's feedback; deleted feedback counts nothing.
+func (t *TeacherTally) Add(f Feedback) {
+	if f.Deleted {
+		return
+	}
+	t.Teachers++
+	t.Inconveniences += f.Inconveniences
+	if f.SupportsTeaching > 0 {
+		t.Supports += f.SupportsTeaching
+		t.SupportsN++
+	}
+	if f.HelpEasy > 0 {
+		t.Help += f.HelpEasy
+		t.HelpN++
+	}
+	if f.ChooseAgain != "" {
+		t.ChooseAgainAnswers++
+		if f.ChooseAgain == ChooseYes {
+			t.ChooseAgainYes++
 		}
 	}
-	if supportsN > 0 {
-		vs.MeanSupportsTeaching = float64(supports) / float64(supportsN)
+}
+
+// Plus is the two tallies added up.
+func (t TeacherTally) Plus(o TeacherTally) TeacherTally {
+	return TeacherTally{Teachers: t.Teachers + o.Teachers, Inconveniences: t.Inconveniences + o.Inconveniences,
+		Supports: t.Supports + o.Supports, SupportsN: t.SupportsN + o.SupportsN, Help: t.Help + o.Help, HelpN: t.HelpN + o.HelpN,
+		ChooseAgainAnswers: t.ChooseAgainAnswers + o.ChooseAgainAnswers, ChooseAgainYes: t.ChooseAgainYes + o.ChooseAgainYes}
+}
+
+// MeanSupportsTeaching is the mean 1-5 rating; 0 when nobody rated.
+func (t TeacherTally) MeanSupportsTeaching() float64 { return ratio(t.Supports, t.SupportsN) }
+
+// MeanHelpEasy is the mean 1-5 rating; 0 when nobody rated.
+func (t TeacherTally) MeanHelpEasy() float64 { return ratio(t.Help, t.HelpN) }
+
+// ChooseAgainShare is yes / answered, 0-1; 0 when nobody answered.
+func (t TeacherTally) ChooseAgainShare() float64 {
+	return ratio(t.ChooseAgainYes, t.ChooseAgainAnswers)
+}
+
+func ratio(sum, n int) float64 {
+	if n == 0 {
+		return 0
 	}
-	if helpN > 0 {
-		vs.MeanHelpEasy = float64(help) / float64(helpN)
-	}
-	if vs.ChooseAgainAnswers > 0 {
-		vs.ChooseAgainShare = float64(yes) / float64(vs.ChooseAgainAnswers)
-	}
+	return float64(sum) / float64(n)
 }
 
 // DistrictScore is the mean of the given school scores (each school's latest

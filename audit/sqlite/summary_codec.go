@@ -16,7 +16,7 @@ import (
 // Integers are varints, floats their exact 8 bytes. A record of another
 // version, or naming a room the school no longer has, is stale.
 
-const summaryFormat = 1
+const summaryFormat = 2
 
 // errStaleSummary means a stored summary names a room the school no longer
 // has, or is another version of the record: it must be computed again.
@@ -75,6 +75,10 @@ func (w *summaryWriter) score(vs audit.VisitScore) {
 	}
 	for _, n := range []int{vs.RoomsVisited, vs.RoomsReady, vs.RoomsPartly, vs.Failures, vs.Coverage.Answered, vs.Coverage.Applicable,
 		vs.FeedbackCount, vs.ChooseAgainAnswers, vs.ReportedInconveniences} {
+		w.int(n)
+	}
+	t := vs.Teachers
+	for _, n := range []int{t.Teachers, t.Inconveniences, t.Supports, t.SupportsN, t.Help, t.HelpN, t.ChooseAgainAnswers, t.ChooseAgainYes} {
 		w.int(n)
 	}
 	w.bool(vs.Partial)
@@ -194,6 +198,10 @@ func (r *summaryReader) score() audit.VisitScore {
 	}
 	for _, p := range []*int{&vs.RoomsVisited, &vs.RoomsReady, &vs.RoomsPartly, &vs.Failures, &vs.Coverage.Answered, &vs.Coverage.Applicable,
 		&vs.FeedbackCount, &vs.ChooseAgainAnswers, &vs.ReportedInconveniences} {
+		*p = r.int()
+	}
+	t := &vs.Teachers
+	for _, p := range []*int{&t.Teachers, &t.Inconveniences, &t.Supports, &t.SupportsN, &t.Help, &t.HelpN, &t.ChooseAgainAnswers, &t.ChooseAgainYes} {
 		*p = r.int()
 	}
 	vs.Partial = r.bool()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -86,8 +87,8 @@ func pickVisit(ctx context.Context, store *sqlite.Store, visit, school string, a
 	return audit.Visit{}, errors.New("no finished visit to report on; finish a visit or pass --visit ID (see 'techwalk visits')")
 }
 
-// writeReport writes the PDF to a temporary file beside the target and
-// renames it into place, so a failure or Ctrl-C leaves no half-written file.
+// writeReport writes the PDF of visit v to out (default: a name made from
+// the school and the date) through writePDF.
 func (c *CLI) writeReport(ctx context.Context, store *sqlite.Store, v audit.Visit, opt pdf.Options, out string) (string, error) {
 	if out == "" {
 		name, err := defaultReportName(ctx, store, v)
@@ -96,12 +97,20 @@ func (c *CLI) writeReport(ctx context.Context, store *sqlite.Store, v audit.Visi
 		}
 		out = name
 	}
+	return out, c.writePDF(out, &opt, func(w io.Writer) error { return pdf.Write(ctx, w, store, v.ID, opt) })
+}
+
+// writePDF writes a PDF made by write to a temporary file beside out and
+// renames it into place, so a failure or Ctrl-C leaves no half-written
+// file; out may not be the database. It sets opt's progress bar and
+// warnings to the CLI's error stream.
+func (c *CLI) writePDF(out string, opt *pdf.Options, write func(io.Writer) error) error {
 	if err := sqlite.CheckOutput(out); err != nil {
-		return "", err
+		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".techwalk-report-*.pdf")
 	if err != nil {
-		return "", fmt.Errorf("create the report next to %s: %w", out, err)
+		return fmt.Errorf("create the report next to %s: %w", out, err)
 	}
 	defer os.Remove(tmp.Name()) // no-op once renamed
 	bar := &progressBar{w: c.Err}
@@ -111,15 +120,15 @@ func (c *CLI) writeReport(ctx context.Context, store *sqlite.Store, v audit.Visi
 		}
 	}
 	opt.Warn = func(msg string) { fmt.Fprintln(c.Err, "warning:", msg) }
-	err = pdf.Write(ctx, tmp, store, v.ID, opt)
+	err = write(tmp)
 	bar.finish()
 	if err = errors.Join(err, tmp.Sync(), tmp.Close()); err != nil {
-		return "", fmt.Errorf("write %s: %w", out, err)
+		return fmt.Errorf("write %s: %w", out, err)
 	}
 	if err := os.Rename(tmp.Name(), out); err != nil {
-		return "", fmt.Errorf("move the report into place at %s: %w", out, err)
+		return fmt.Errorf("move the report into place at %s: %w", out, err)
 	}
-	return out, nil
+	return nil
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9]+`)

@@ -386,6 +386,7 @@ func TestOutputsNeverReplaceTheDatabase(t *testing.T) {
 	before := sum(t, db)
 	for _, args := range [][]string{
 		{"report", "--visit", "latest", "-o", db},
+		{"district", "report", "-o", db},
 		{"export", "--format", "csv", "-o", db},
 		{"export", "--format", "csv", "-o", db + "-wal"},
 		{"backup", "-o", db},

@@ -286,8 +286,8 @@ func shotDir(t *testing.T) string {
 }
 
 // TestSmokeRealWindow runs the real binary on a demo district and captures
-// home, a room checklist, the findings and the import and export screens
-// at a laptop and a tablet size.
+// home, a room checklist, the findings, the import and export screens and
+// the District screen at a laptop and a tablet size.
 func TestSmokeRealWindow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real binary under Xvfb")
@@ -303,7 +303,7 @@ func TestSmokeRealWindow(t *testing.T) {
 	for _, size := range [][2]int{{1280, 800}, {1024, 768}} {
 		x := startXvfb(t, size[0], size[1])
 		geometry := fmt.Sprintf("%dx%d", size[0], size[1])
-		for _, screen := range []string{"home", "checklist", "findings", "import", "export"} {
+		for _, screen := range []string{"home", "checklist", "findings", "import", "export", "district"} {
 			run := startApp(t, bin, db, x, "--open", screen, "--size", geometry)
 			if screen == "checklist" {
 				run.pressKeys(t, "ctrl+j", 4) // real keyboard shortcuts: on to the display checks

@@ -62,7 +62,7 @@ func (d *doc) coverMasthead() {
 	top := d.y
 	logoW := d.logo(top)
 	d.setInk(greyMid)
-	name := nonEmpty(d.r.opt.District, "School technology walkthrough")
+	name := nonEmpty(d.opt.District, "School technology walkthrough")
 	d.paragraph(d.left(), d.contentW()-logoW-4, name, style{size: 11, bold: true})
 	d.y = math.Max(d.y, top+logoMaxH*boolF(logoW > 0)) + 3
 	d.rule(d.y, 0.8)
@@ -72,13 +72,13 @@ func (d *doc) coverMasthead() {
 // logo draws the district logo at the top right and returns its width; 0
 // when there is none or it cannot be read.
 func (d *doc) logo(top float64) float64 {
-	data := d.r.opt.Logo
+	data := d.opt.Logo
 	if len(data) == 0 {
 		return 0
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width == 0 || cfg.Height == 0 {
-		d.r.opt.Warn(fmt.Sprintf("district logo skipped: not a PNG, JPEG or GIF image (%v)", err))
+		d.opt.Warn(fmt.Sprintf("district logo skipped: not a PNG, JPEG or GIF image (%v)", err))
 		return 0
 	}
 	tp := map[string]string{"png": "PNG", "jpeg": "JPG", "gif": "GIF"}[format]
@@ -183,17 +183,7 @@ func changeWords(delta float64, unit string) string {
 type kpi struct{ value, label, detail string }
 
 // kpiTiles draws the headline KPIs in a two-by-two grid.
-func (d *doc) kpiTiles() {
-	tiles := d.kpis()
-	gap := 5.0
-	w, h := (d.contentW()-gap)/2, 30.0
-	for i, t := range tiles {
-		x := d.left() + float64(i%2)*(w+gap)
-		y := d.y + float64(i/2)*(h+gap)
-		d.kpiTile(x, y, w, h, t)
-	}
-	d.y += 2*h + gap
-}
+func (d *doc) kpiTiles() { d.kpiGrid(d.kpis()) }
 
 func (d *doc) kpiTile(x, y, w, h float64, t kpi) {
 	d.setDraw(greyInk)

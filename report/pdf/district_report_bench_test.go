@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"techwalk/audit"
 	"techwalk/audit/sqlite"
 	"techwalk/report/internal/reporttest"
 )
@@ -53,4 +54,33 @@ func loadVisit(b *testing.B, s *sqlite.Store, id string) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkDistrictPDF writes the district report of the district-sized
+// database (200 schools, 600 visits) from its district picture, and in
+// the same loop loads that picture from the store, the reading the report
+// needs first. It reports both medians and their ratio "x-load".
+func BenchmarkDistrictPDF(b *testing.B) {
+	s, _ := reporttest.OpenDistrict(b)
+	ctx := context.Background()
+	var ours, load []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		in, err := s.DistrictInput(ctx, fixedNow)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := audit.DistrictPicture(in)
+		t1 := time.Now()
+		if err := WriteDistrict(ctx, io.Discard, d, Options{Now: fixedNow}); err != nil {
+			b.Fatal(err)
+		}
+		load, ours = append(load, t1.Sub(t0)), append(ours, time.Since(t1))
+	}
+	b.StopTimer()
+	mo, ml := reporttest.Median(ours), reporttest.Median(load)
+	b.ReportMetric(float64(mo.Milliseconds()), "report-ms")
+	b.ReportMetric(float64(ml.Milliseconds()), "load-ms")
+	b.ReportMetric(float64(mo)/float64(ml), "x-load")
 }

@@ -37,7 +37,9 @@ const (
 type doc struct {
 	pdf          *gofpdf.Fpdf
 	fonts        *fontSet
-	r            *reportData
+	r            *reportData // the visit of a school report; nil in the district report
+	opt          Options
+	footerTitle  string // "Lincoln ES · Technology experience report"
 	ctx          context.Context
 	photoSrc     photoSource
 	pageW, pageH float64
@@ -179,7 +181,7 @@ func (d *doc) footer() {
 	d.setInk(greyMid)
 	page := fmt.Sprintf("Page %d of %s", d.pdf.PageNo(), pageCountAlias)
 	pageW := d.fonts.width(fmt.Sprintf("Page %d of %d", d.pdf.PageNo(), 10*d.pdf.PageNo()), stSmall)
-	school := d.fonts.ellipsis(d.r.School.Name+" · Technology experience report", stSmall, d.contentW()-pageW-6)
+	school := d.fonts.ellipsis(d.footerTitle, stSmall, d.contentW()-pageW-6)
 	d.text(d.left(), y+1, school, stSmall)
 	d.text(d.left()+d.contentW()-pageW, y+1, page, stSmall)
 	d.setInk(greyInk)

@@ -185,10 +185,23 @@ func (d *doc) build() error {
 	return nil
 }
 
-// newDoc sets up the PDF writer, its fonts, metadata and footer.
+// newDoc sets up the PDF writer of a school report, its fonts, metadata and footer.
 func newDoc(ctx context.Context, photos photoSource, data *reportData, paper string) (*doc, error) {
+	d, err := newPDFDoc(ctx, data.opt, paper, data.School.Name+" · Technology experience report")
+	if err != nil {
+		return nil, err
+	}
+	d.r, d.photoSrc = data, photos
+	d.total = len(d.sections()) + len(data.Photos) + 1
+	setMetadata(d.pdf, data)
+	return d, nil
+}
+
+// newPDFDoc sets up a PDF writer with the report fonts, margins and a
+// footer of footerTitle and the page number: what every report shares.
+func newPDFDoc(ctx context.Context, opt Options, paper, footerTitle string) (*doc, error) {
 	pdf := gofpdf.New("P", "mm", paper, "")
-	fonts, err := newFontSet(pdf, data.opt.FallbackFonts, data.opt.Warn)
+	fonts, err := newFontSet(pdf, opt.FallbackFonts, opt.Warn)
 	if err != nil {
 		return nil, err
 	}
@@ -197,10 +210,8 @@ func newDoc(ctx context.Context, photos photoSource, data *reportData, paper str
 	pdf.SetCompression(true)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(margin, margin, margin)
-	setMetadata(pdf, data)
 	w, h := pdf.GetPageSize()
-	d := &doc{pdf: pdf, fonts: fonts, r: data, ctx: ctx, photoSrc: photos, pageW: w, pageH: h}
-	d.total = len(d.sections()) + len(data.Photos) + 1
+	d := &doc{pdf: pdf, fonts: fonts, opt: opt, footerTitle: footerTitle, ctx: ctx, pageW: w, pageH: h}
 	pdf.SetFooterFunc(d.footer)
 	return d, nil
 }
@@ -219,7 +230,7 @@ func setMetadata(pdf *gofpdf.Fpdf, data *reportData) {
 // step reports one more finished step to the progress callback.
 func (d *doc) step() {
 	d.done++
-	d.r.opt.Progress(min(d.done, d.total), d.total)
+	d.opt.Progress(min(d.done, d.total), d.total)
 }
 
 func nonEmpty(s, def string) string {

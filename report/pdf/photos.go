@@ -107,16 +107,16 @@ type photoSource interface {
 func (d *doc) photoImage(p audit.Photo, x, y, w, h float64) (float64, string) {
 	data, err := d.photoSrc.PhotoData(d.ctx, p.ID)
 	if errors.Is(err, audit.ErrPhotoDamaged) {
-		d.r.opt.Warn(fmt.Sprintf("photo %s left out: %v", p.ID, err))
+		d.opt.Warn(fmt.Sprintf("photo %s left out: %v", p.ID, err))
 		return 0, "photo damaged in the database (run 'techwalk check')"
 	}
 	if err != nil {
-		d.r.opt.Warn(fmt.Sprintf("photo %s left out: %v", p.ID, err))
+		d.opt.Warn(fmt.Sprintf("photo %s left out: %v", p.ID, err))
 		return 0, "photo could not be read"
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || format != "jpeg" || cfg.Width == 0 || cfg.Height == 0 {
-		d.r.opt.Warn(fmt.Sprintf("photo %s left out: not a readable JPEG", p.ID))
+		d.opt.Warn(fmt.Sprintf("photo %s left out: not a readable JPEG", p.ID))
 		return 0, "photo could not be read"
 	}
 	opt := gofpdf.ImageOptions{ImageType: "JPG"}

@@ -90,7 +90,7 @@ func (d *doc) method() error {
 	d.methodPart("Top issues", "Findings are grouped by checklist item and ranked by severity weight x rooms affected "+
 		"(a critical item failing in one room weighs 10, a low one failing in three rooms weighs 3); ties go to the more severe item. "+
 		"The cover's \"Most urgent\" list is the first three.")
-	d.methodPart("Generated", d.r.opt.Now.Format("2 January 2006, 15:04 MST")+" by "+build.String()+".")
+	d.methodPart("Generated", d.opt.Now.Format("2 January 2006, 15:04 MST")+" by "+build.String()+".")
 	if len(d.fonts.missing) > 0 {
 		d.methodPart("Characters", fmt.Sprintf("%d characters had no glyph in the available fonts and are printed as %c.", len(d.fonts.missing), placeholder))
 	}
@@ -98,7 +98,7 @@ func (d *doc) method() error {
 }
 
 func (d *doc) anonymityNote() string {
-	if d.r.opt.Anonymise {
+	if d.opt.Anonymise {
 		return "; teachers are named by their room only, and their names are removed from quotes and notes."
 	}
 	return "; teachers are named because the district turned anonymisation off."

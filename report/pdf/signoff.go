@@ -87,7 +87,7 @@ func signedAt(t time.Time) string {
 func (d *doc) signatureImage(data []byte) string {
 	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
-		d.r.opt.Warn("signature left out: " + err.Error())
+		d.opt.Warn("signature left out: " + err.Error())
 		return "signature could not be read"
 	}
 	b := img.Bounds()
@@ -96,7 +96,7 @@ func (d *doc) signatureImage(data []byte) string {
 	draw.Draw(grey, b, img, b.Min, draw.Over)
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, grey); err != nil {
-		d.r.opt.Warn("signature left out: " + err.Error())
+		d.opt.Warn("signature left out: " + err.Error())
 		return "signature could not be read"
 	}
 	opt := gofpdf.ImageOptions{ImageType: "PNG"}
