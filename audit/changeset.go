@@ -114,14 +114,18 @@ type StatusChange struct {
 
 // Conflict kinds: what a losing version was a version of.
 const (
-	ConflictAnswer   = "answer"
+	ConflictAnswer = "answer"
+	// ConflictFeedback is a room's feedback that lost to another device's
+	// while a room held only one feedback. Feedback now appends, so no
+	// merge makes one; a change set from an older TechWalk may still carry
+	// some, which applying leaves out (upgrading a database turns the
+	// stored ones into feedback entries).
 	ConflictFeedback = "feedback"
 )
 
-// Conflict is a version of an answer (or of a room's feedback) that lost
-// to a newer one when copies merged. It is kept, never dropped: the visit
-// screen shows the open ones ("2 answers differ") until someone resolves
-// them. For feedback, Value holds the losing feedback's fields as JSON.
+// Conflict is a version of an answer that lost to a newer one when copies
+// merged. It is kept, never dropped: the visit screen shows the open ones
+// ("2 answers differ") until someone resolves them.
 type Conflict struct {
 	Kind                    string
 	VisitID, RoomID, ItemID string
@@ -132,7 +136,7 @@ type Conflict struct {
 	Resolved                bool
 }
 
-// Key names the answer (or feedback) the conflict is about.
+// Key names the answer the conflict is about.
 func (c Conflict) Key() string { return c.Kind + "|" + c.VisitID + "|" + c.RoomID + "|" + c.ItemID }
 
 // Rows counts the rows of each part, under the names a bundle manifest uses.
@@ -310,10 +314,6 @@ func (cs ChangeSet) OpenConflicts() []Conflict {
 	winners := map[string]Conflict{}
 	for _, a := range cs.Answers {
 		v := AnswerVersion(a)
-		winners[v.Key()] = v
-	}
-	for _, f := range cs.Feedback {
-		v := FeedbackVersion(f)
 		winners[v.Key()] = v
 	}
 	byKey := map[string][]Conflict{}

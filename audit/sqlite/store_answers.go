@@ -110,8 +110,9 @@ func scanAnswer(row scanner) (audit.Answer, error) {
 
 const feedbackColumns = "id, visit_id, room_id, teacher_name, supports_teaching, help_easy, choose_again, inconveniences, frustration, consent, created_at, updated_at, device, deleted"
 
-// SaveFeedback stores a teacher's feedback for a room of a visit, replacing
-// earlier feedback for the same room.
+// SaveFeedback stores one teacher's feedback entry for a room of a visit:
+// a new entry when f has no id (a room may hold several), else an edit of
+// that entry, which must belong to the same visit and room.
 func (s *Store) SaveFeedback(ctx context.Context, f *audit.Feedback) error {
 	if err := f.Validate(); err != nil {
 		return err
@@ -120,15 +121,19 @@ func (s *Store) SaveFeedback(ctx context.Context, f *audit.Feedback) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		var created string
 		err := tx.QueryRowContext(ctx, `INSERT INTO feedback(`+feedbackColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0)
-			ON CONFLICT(visit_id, room_id) DO UPDATE SET teacher_name=excluded.teacher_name,
+			ON CONFLICT(id) DO UPDATE SET teacher_name=excluded.teacher_name,
 			supports_teaching=excluded.supports_teaching, help_easy=excluded.help_easy, choose_again=excluded.choose_again,
 			inconveniences=excluded.inconveniences, frustration=excluded.frustration, consent=excluded.consent,
 			updated_at=excluded.updated_at, device=excluded.device, deleted=0
+			WHERE feedback.visit_id = excluded.visit_id AND feedback.room_id = excluded.room_id
 			RETURNING id, created_at`,
 			f.ID, f.VisitID, f.RoomID, f.TeacherName, f.SupportsTeaching, f.HelpEasy, string(f.ChooseAgain), f.Inconveniences,
 			f.Frustration, f.ConsentToQuote, formatTime(f.CreatedAt), formatTime(f.UpdatedAt), f.Device).Scan(&f.ID, &created)
-		if isForeignKey(err) {
+		switch {
+		case isForeignKey(err):
 			return errors.New("feedback: its visit or room does not exist")
+		case errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("feedback %s belongs to another visit or room: %w", f.ID, audit.ErrNotFound)
 		}
 		f.CreatedAt = parseTime(created)
 		return err
