@@ -21,6 +21,7 @@ type ChangeSet struct {
 	Actions       []ActionChange
 	StatusHistory []StatusChange
 	Conflicts     []Conflict
+	Settings      []SettingChange // district-wide settings only
 }
 
 // SchoolChange is a school with the clock of its last change.
@@ -145,7 +146,7 @@ func (cs *ChangeSet) Rows() map[string]int {
 		"schools": len(cs.Schools), "rooms": len(cs.Rooms), "templates": len(cs.Templates),
 		"visits": len(cs.Visits), "visit_rooms": len(cs.VisitRooms), "answers": len(cs.Answers),
 		"feedback": len(cs.Feedback), "photos": len(cs.Photos), "actions": len(cs.Actions),
-		"status_history": len(cs.StatusHistory), "conflicts": len(cs.Conflicts),
+		"status_history": len(cs.StatusHistory), "conflicts": len(cs.Conflicts), "settings": len(cs.Settings),
 	}
 }
 
@@ -197,6 +198,9 @@ func (cs *ChangeSet) eachClock(fn func(HLC)) {
 		fn(r.Clock)
 	}
 	for _, r := range cs.Conflicts {
+		fn(r.Clock)
+	}
+	for _, r := range cs.Settings {
 		fn(r.Clock)
 	}
 }
@@ -258,6 +262,16 @@ func (cs *ChangeSet) Validate() error {
 			return rowError("conflicts", i, fmt.Errorf("conflict of kind %q without its visit and room", r.Kind))
 		}
 	}
+	seen := map[string]bool{}
+	for i, r := range cs.Settings {
+		if err := r.Validate(); err != nil {
+			return rowError("settings", i, err)
+		}
+		if seen[r.Key] {
+			return rowError("settings", i, fmt.Errorf("setting %q is in the change set twice", r.Key))
+		}
+		seen[r.Key] = true
+	}
 	return nil
 }
 
@@ -304,6 +318,7 @@ func (cs ChangeSet) Canonical() ChangeSet {
 	out.Photos = sortedBy(cs.Photos, func(r PhotoChange) string { return r.ID })
 	out.Actions = sortedBy(cs.Actions, func(r ActionChange) string { return r.FindingID })
 	out.StatusHistory = sortedBy(cs.StatusHistory, func(r StatusChange) string { return r.FindingID + "|" + r.Clock.String() })
+	out.Settings = sortedBy(cs.Settings, func(r SettingChange) string { return r.Key })
 	out.Conflicts = sortedBy(cs.OpenConflicts(), func(r Conflict) string { return r.Key() + "|" + r.Clock.String() })
 	return out
 }

@@ -35,7 +35,7 @@ const Extension = ".twbundle"
 // FormatName and FormatVersion identify the bundle layout this package writes and reads.
 const (
 	FormatName    = "techwalk-bundle"
-	FormatVersion = 1
+	FormatVersion = 2 // 2: the district-wide settings part
 	manifestName  = "manifest.json"
 	photoDir      = "photos/"
 )
@@ -102,17 +102,20 @@ type Bundle struct {
 	ChangeSet audit.ChangeSet
 }
 
-// part is one NDJSON part: its name and how its rows are written and read.
+// part is one NDJSON part: its name, the bundle format that brought it,
+// and how its rows are written and read.
 type part struct {
 	name   string
+	since  int // a bundle of an older format has no such part
 	encode func() ([]byte, error)
 	decode func(data []byte, maxLine int) (int, error)
 }
 
-// partOf makes the part that carries *rows.
+// partOf makes the part that carries *rows, there since format 1.
 func partOf[T any](name string, rows *[]T) part {
 	return part{
-		name: name,
+		name:  name,
+		since: 1,
 		encode: func() ([]byte, error) {
 			var buf bytes.Buffer
 			enc := json.NewEncoder(&buf)
@@ -134,7 +137,25 @@ func parts(cs *audit.ChangeSet) []part {
 		partOf("visits", &cs.Visits), partOf("visit_rooms", &cs.VisitRooms), partOf("answers", &cs.Answers),
 		partOf("feedback", &cs.Feedback), partOf("photos", &cs.Photos), partOf("actions", &cs.Actions),
 		partOf("status_history", &cs.StatusHistory), partOf("conflicts", &cs.Conflicts),
+		since(2, partOf("settings", &cs.Settings)),
 	}
+}
+
+// since marks a part that bundles carry from format version v on.
+func since(v int, p part) part {
+	p.since = v
+	return p
+}
+
+// partsOf lists the parts a bundle of format version v carries.
+func partsOf(v int, cs *audit.ChangeSet) []part {
+	var out []part
+	for _, p := range parts(cs) {
+		if p.since <= v {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 var photoName = regexp.MustCompile(`^photos/[0-9a-f]{64}\.jpg$`)
@@ -429,7 +450,8 @@ func (r *reader) partData(m Manifest, name string, limit int64) ([]byte, error) 
 
 // rows decodes every NDJSON part strictly, one row a line.
 func (r *reader) rows(m Manifest, cs *audit.ChangeSet) error {
-	for _, p := range parts(cs) {
+	want := partsOf(m.FormatVersion, cs)
+	for _, p := range want {
 		data, err := r.partData(m, p.name+".ndjson", r.lim.Part)
 		if err != nil {
 			return err
@@ -442,8 +464,8 @@ func (r *reader) rows(m Manifest, cs *audit.ChangeSet) error {
 			return fmt.Errorf("%w: %s has %d rows, the manifest says %d", ErrCountMismatch, p.name, n, want)
 		}
 	}
-	if len(m.Rows) != len(parts(cs)) {
-		return fmt.Errorf("%w: the manifest counts %d parts, the bundle has %d", ErrCountMismatch, len(m.Rows), len(parts(cs)))
+	if len(m.Rows) != len(want) {
+		return fmt.Errorf("%w: the manifest counts %d parts, the bundle has %d", ErrCountMismatch, len(m.Rows), len(want))
 	}
 	return nil
 }

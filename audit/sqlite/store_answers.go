@@ -160,12 +160,12 @@ const (
 	SettingDistrict  = audit.SettingDistrict
 	SettingLogo      = audit.SettingLogo
 	SettingAuditor   = "auditor_name"
-	SettingAnonymise = "anonymise_teachers" // "true" (default) or "false"
+	SettingAnonymise = audit.SettingAnonymise
 	SettingPaper     = audit.SettingPaper
 	SettingWifiURL   = "wifi_test_url"
 	// SettingMinCoverage is the percentage of a room's or visit's scored
 	// checks that must be answered for it to count as fully walked ("80").
-	SettingMinCoverage = "min_coverage_percent"
+	SettingMinCoverage = audit.SettingMinCoverage
 )
 
 // ParseMinCoverage reads the coverage threshold setting: a whole
@@ -202,7 +202,7 @@ func (s *Store) Setting(ctx context.Context, key, def string) (string, error) {
 
 // SetSetting stores a setting.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
-	if err := audit.CheckText("setting "+key, value, 4<<20); err != nil {
+	if err := audit.CheckText("setting "+key, value, audit.MaxSettingLen); err != nil {
 		return err
 	}
 	now := formatTime(s.now())

@@ -174,7 +174,7 @@ func (a *applier) apply(cs *audit.ChangeSet) error {
 		return err
 	}
 	steps := []func(*audit.ChangeSet) error{a.templates, a.schools, a.rooms, a.visits, a.visitRooms, a.answers,
-		a.feedback, a.photos, a.actions, a.history, a.conflicts}
+		a.feedback, a.photos, a.actions, a.history, a.conflicts, a.settings}
 	for _, step := range steps {
 		if err := step(cs); err != nil {
 			return err
@@ -791,6 +791,26 @@ func (a *applier) conflicts(cs *audit.ChangeSet) error {
 			}
 		}
 		a.rep.Count("conflicts", out)
+	}
+	return nil
+}
+
+// settings applies the district-wide settings, last writer wins.
+func (a *applier) settings(cs *audit.ChangeSet) error {
+	for _, in := range cs.Settings {
+		local, have, err := a.rowClock("SELECT hlc FROM settings WHERE key = ?", in.Key)
+		if err != nil {
+			return err
+		}
+		out := audit.MergeSetting(have, local, in.Clock)
+		if out != audit.MergeUnchanged {
+			if err := a.exec(`INSERT INTO settings(key, value, updated_at, device, hlc) VALUES (?,?,?,?,?)
+				ON CONFLICT(key) DO UPDATE SET value=excluded.value, updated_at=excluded.updated_at, device=excluded.device, hlc=excluded.hlc`,
+				in.Key, in.Value, formatTime(audit.WallTime(in.Clock)), in.Clock.Device, in.Clock.String()); err != nil {
+				return err
+			}
+		}
+		a.rep.Count("settings", out)
 	}
 	return nil
 }

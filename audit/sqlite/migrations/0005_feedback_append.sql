@@ -52,3 +52,16 @@ DELETE FROM conflicts WHERE kind = 'feedback';
 DROP TABLE feedback;
 ALTER TABLE feedback_new RENAME TO feedback;
 CREATE INDEX feedback_room ON feedback(visit_id, room_id);
+
+-- The district-wide settings (audit.DistrictSettings) travel with bundles
+-- and merge last writer wins, so settings carry the clock of their last
+-- change too, stamped like every other row.
+ALTER TABLE settings ADD COLUMN hlc TEXT NOT NULL DEFAULT '';
+UPDATE settings SET hlc = printf('%015d', CAST(round((julianday(updated_at) - 2440587.5) * 86400000) AS INTEGER)) || '-0000000000-' || device;
+CREATE TRIGGER settings_hlc_insert AFTER INSERT ON settings
+WHEN NEW.hlc = '' AND (SELECT stamping FROM sync_clock) = 1
+BEGIN UPDATE settings SET hlc = (SELECT now FROM sync_clock) WHERE rowid = NEW.rowid; END;
+CREATE TRIGGER settings_hlc_update AFTER UPDATE ON settings
+WHEN NEW.hlc = OLD.hlc AND (SELECT stamping FROM sync_clock) = 1
+BEGIN UPDATE settings SET hlc = (SELECT now FROM sync_clock) WHERE rowid = NEW.rowid; END;
+UPDATE sync_clock SET now = max(now, (SELECT coalesce(max(hlc), '') FROM settings));
