@@ -1,8 +1,10 @@
 package audit
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"sort"
+	"sync"
 )
 
 // ChangeSet is what one device hands another: rows as they stand on the
@@ -223,7 +225,7 @@ func (cs *ChangeSet) Validate() error {
 		if r.ID == "" || r.Version == "" {
 			return rowError("templates", i, fmt.Errorf("template without id or version"))
 		}
-		if _, err := ParseTemplate("template "+r.ID+" "+r.Version, []byte(r.Body)); err != nil {
+		if err := checkTemplateBody(r); err != nil {
 			return rowError("templates", i, err)
 		}
 	}
@@ -272,6 +274,39 @@ func (cs *ChangeSet) Validate() error {
 		}
 		seen[r.Key] = true
 	}
+	return nil
+}
+
+// validBodies remembers the SHA-256 of template bodies that parsed, so a
+// change set checked twice (on reading a bundle, then by the store that
+// applies it) and the same template in bundle after bundle are parsed once.
+var validBodies = struct {
+	sync.Mutex
+	sums map[[sha256.Size]byte]bool
+}{sums: map[[sha256.Size]byte]bool{}}
+
+// maxValidBodies bounds validBodies; it starts over when full.
+const maxValidBodies = 256
+
+// checkTemplateBody parses a template version's body unless the same body
+// parsed before: whether a body parses depends on nothing else.
+func checkTemplateBody(t TemplateChange) error {
+	sum := sha256.Sum256([]byte(t.Body))
+	validBodies.Lock()
+	known := validBodies.sums[sum]
+	validBodies.Unlock()
+	if known {
+		return nil
+	}
+	if _, err := ParseTemplate("template "+t.ID+" "+t.Version, []byte(t.Body)); err != nil {
+		return err
+	}
+	validBodies.Lock()
+	defer validBodies.Unlock()
+	if len(validBodies.sums) >= maxValidBodies {
+		clear(validBodies.sums)
+	}
+	validBodies.sums[sum] = true
 	return nil
 }
 

@@ -126,7 +126,7 @@ func partOf[T any](name string, rows *[]T) part {
 			}
 			return buf.Bytes(), nil
 		},
-		decode: func(data []byte, maxLine int) (int, error) { return decodeLines(name, data, maxLine, rows) },
+		decode: func(data []byte, maxLine int) (int, error) { return decodeLines(name, data, maxLine, rows, nil) },
 	}
 }
 
@@ -134,7 +134,7 @@ func partOf[T any](name string, rows *[]T) part {
 func parts(cs *audit.ChangeSet) []part {
 	return []part{
 		partOf("schools", &cs.Schools), partOf("rooms", &cs.Rooms), partOf("templates", &cs.Templates),
-		partOf("visits", &cs.Visits), partOf("visit_rooms", &cs.VisitRooms), partOf("answers", &cs.Answers),
+		partOf("visits", &cs.Visits), partOf("visit_rooms", &cs.VisitRooms), answersPart(&cs.Answers),
 		partOf("feedback", &cs.Feedback), partOf("photos", &cs.Photos), partOf("actions", &cs.Actions),
 		partOf("status_history", &cs.StatusHistory), partOf("conflicts", &cs.Conflicts),
 		since(2, partOf("settings", &cs.Settings)),
@@ -238,11 +238,29 @@ func (m *Manifest) writeEntry(zw *zip.Writer, name string, data []byte, method u
 // manifest, without reading its rows: enough to tell a bundle already
 // imported. Read checks everything else.
 func ReadManifest(data []byte, maxSchema int, lim Limits) (Manifest, error) {
+	_, m, err := openBundle(data, maxSchema, lim)
+	return m, err
+}
+
+// opened is a bundle whose seal, names and manifest are checked and whose
+// rows are not read yet.
+type opened struct {
+	r *reader
+	m Manifest
+}
+
+// openBundle checks a bundle's seal, names and manifest, as ReadManifest
+// does, and keeps it open so that read can finish without checking those again.
+func openBundle(data []byte, maxSchema int, lim Limits) (*opened, Manifest, error) {
 	r, err := open(data, lim)
 	if err != nil {
-		return Manifest{}, err
+		return nil, Manifest{}, err
 	}
-	return r.manifest(r.files[manifestName], maxSchema)
+	m, err := r.manifest(r.files[manifestName], maxSchema)
+	if err != nil {
+		return nil, m, err
+	}
+	return &opened{r: r, m: m}, m, nil
 }
 
 // open checks the file's size, zip structure, seal and entry names.
@@ -274,14 +292,17 @@ func open(data []byte, lim Limits) (*reader, error) {
 // newest database schema this TechWalk knows; a bundle from a newer one is
 // refused. Nothing is returned unless every check passed.
 func Read(data []byte, maxSchema int, lim Limits) (*Bundle, error) {
-	r, err := open(data, lim)
+	o, _, err := openBundle(data, maxSchema, lim)
 	if err != nil {
 		return nil, err
 	}
-	m, err := r.manifest(r.files[manifestName], maxSchema)
-	if err != nil {
-		return nil, err
-	}
+	return o.read()
+}
+
+// read reads and checks the rest of an opened bundle: its parts against
+// the manifest, every row and photo, the counts and the rows' own rules.
+func (o *opened) read() (*Bundle, error) {
+	r, m := o.r, o.m
 	b := &Bundle{Manifest: m}
 	if err := r.checkParts(m); err != nil {
 		return nil, err
@@ -473,34 +494,52 @@ func (r *reader) rows(m Manifest, cs *audit.ChangeSet) error {
 // decodeLines appends one row to *dst for each line of data, strictly:
 // unknown fields, a blank line, a row over two lines or two on one, a line
 // over maxLine bytes, or a last line without its line break are refused.
-// One decoder reads the whole part; each row must end where its line does.
-func decodeLines[T any](part string, data []byte, maxLine int, dst *[]T) (int, error) {
+// fast, when not nil, reads a line in the exact form this package writes
+// and reports false for any other, which the JSON decoder then reads.
+func decodeLines[T any](part string, data []byte, maxLine int, dst *[]T, fast func(line []byte, row *T) bool) (int, error) {
 	if len(data) > 0 && data[len(data)-1] != '\n' {
 		return 0, fmt.Errorf("%w: %s does not end with a line break", ErrDamaged, part)
 	}
 	*dst = slices.Grow(*dst, bytes.Count(data, []byte{'\n'}))
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	n := 0
 	for start := 0; start < len(data); {
 		n++
-		var row T
-		if err := dec.Decode(&row); err != nil {
-			return 0, fmt.Errorf("%w: %s line %d: %v", ErrBadRow, part, n, err)
-		}
-		end := int(dec.InputOffset())
-		switch {
-		case end >= len(data) || data[end] != '\n':
-			return 0, fmt.Errorf("%w: %s line %d holds more than one row", ErrBadRow, part, n)
-		case bytes.IndexByte(data[start:end], '\n') >= 0:
-			return 0, fmt.Errorf("%w: %s line %d is blank or its row runs over more than one line", ErrBadRow, part, n)
-		case end-start > maxLine:
+		end := start + bytes.IndexByte(data[start:], '\n')
+		line := data[start:end]
+		if len(line) > maxLine {
 			return 0, fmt.Errorf("%w: %s line %d is over %d bytes", ErrBadRow, part, n, maxLine)
+		}
+		var row T
+		if fast == nil || !fast(line, &row) {
+			row = *new(T) // nothing a failed fast read set is kept
+			if err := decodeLine(line, &row); err != nil {
+				return 0, fmt.Errorf("%w: %s line %d%v", ErrBadRow, part, n, err)
+			}
 		}
 		*dst = append(*dst, row)
 		start = end + 1
 	}
 	return n, nil
+}
+
+// decodeLine reads the one JSON row of line into row, refusing unknown
+// fields and anything after the row.
+func decodeLine[T any](line []byte, row *T) error {
+	if len(bytes.TrimSpace(line)) == 0 {
+		return errors.New(" is blank")
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(row); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return errors.New(": its row runs over more than one line")
+		}
+		return fmt.Errorf(": %v", err)
+	}
+	if int(dec.InputOffset()) != len(line) {
+		return errors.New(" holds more than one row")
+	}
+	return nil
 }
 
 // photos attaches each photo row's bytes, checking every file's size,

@@ -340,7 +340,7 @@ func TestNDJSONIsOneRowALine(t *testing.T) {
 	}
 	for text, want := range cases {
 		var rows []row
-		n, err := decodeLines("test", []byte(text), 14, &rows)
+		n, err := decodeLines("test", []byte(text), 14, &rows, nil)
 		if !errors.Is(err, want) || want == nil && n != 2 {
 			t.Errorf("%q: %d rows, %v; want %v", text, n, err, want)
 		}

@@ -507,9 +507,13 @@ func (a *applier) visits(cs *audit.ChangeSet) error {
 func (a *applier) visitRooms(cs *audit.ChangeSet) error {
 	for _, in := range cs.VisitRooms {
 		room := a.mapped("room", in.RoomID)
-		local, have, err := a.rowClock("SELECT hlc FROM visit_rooms WHERE visit_id = ? AND room_id = ?", in.VisitID, room)
-		if err != nil {
-			return err
+		var local audit.HLC
+		var have bool
+		if !a.fresh[in.VisitID] { // a visit new here has no rooms here yet
+			var err error
+			if local, have, err = a.rowClock("SELECT hlc FROM visit_rooms WHERE visit_id = ? AND room_id = ?", in.VisitID, room); err != nil {
+				return err
+			}
 		}
 		out := audit.LastWriter(have, local, in.Clock)
 		if out != audit.MergeUnchanged {
@@ -896,9 +900,11 @@ func conflictsOf(ctx context.Context, q rowQuerier, key string) ([]audit.Conflic
 	return open, nil
 }
 
-// BundleImported reports whether the bundle id was applied to this database before.
+// BundleImported reports whether the bundle id was applied to this
+// database before. It asks on the writer connection, which the import
+// that asks writes on next (a reader would be opened for this one query).
 func (s *Store) BundleImported(ctx context.Context, bundleID string) (bool, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM imported_bundles WHERE bundle_id = ?", bundleID).Scan(&n)
+	err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM imported_bundles WHERE bundle_id = ?", bundleID).Scan(&n)
 	return n > 0, s.readError(err)
 }
