@@ -2,7 +2,9 @@ package bundle_test
 
 import (
 	"context"
+	"os/exec"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,6 +60,12 @@ func TestFeedbackFromTwoDevicesForOneRoomAppends(t *testing.T) {
 	if s.FeedbackCount != 2 || s.MeanSupportsTeaching != 3.5 || s.MeanHelpEasy != 3.5 || s.ChooseAgainAnswers != 2 ||
 		s.ChooseAgainShare != 0.5 || s.ReportedInconveniences != 5 {
 		t.Fatalf("feedback scores %+v; want 2 teachers, means 3.5 and 3.5, 1 of 2 would choose again, 5 inconveniences", s)
+	}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		texts := []string{reportText(t, a, v.ID), reportText(t, b, v.ID)}
+		if !strings.Contains(texts[0], "2 teachers answered") || texts[0] != texts[1] {
+			t.Fatalf("the reports do not both count the two teachers:\n%s", firstDiff(texts[0], texts[1]))
+		}
 	}
 
 	// the same entry edited on both devices: the later edit wins, no conflict
