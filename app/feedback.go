@@ -26,6 +26,7 @@ type feedbackForm struct {
 	room  audit.Room
 	fb    audit.Feedback // the entry shown; no id until its first answer saves it
 
+	form         *fyne.Container // the questions, laid out again when the entries change
 	entries      *fyne.Container // one button per saved entry of the room, hidden in the kiosk
 	entryButtons []*widget.Button
 	addBtn       *widget.Button
@@ -90,7 +91,7 @@ func (f *feedbackForm) buildUI() fyne.CanvasObject {
 	f.entries = container.NewVBox()
 	f.load()
 	f.showEntries()
-	form := container.NewVBox(
+	f.form = container.NewVBox(
 		heading("Teacher feedback — room "+f.room.Label()),
 		wrapLabel("Please answer for your own classroom. Every answer is saved as you give it."),
 		f.finishedNotice(),
@@ -116,7 +117,7 @@ func (f *feedbackForm) buildUI() fyne.CanvasObject {
 	}
 	buttons := container.NewStack(container.NewGridWithColumns(2, tallBox(f.kioskBtn), tallBox(f.backBtn)), tallBox(f.leaveBtn))
 	bottom := container.NewVBox(widget.NewSeparator(), f.saved.box, buttons)
-	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(container.NewPadded(form)))
+	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(container.NewPadded(f.form)))
 }
 
 // question is one field of the form: its question in bold, an optional
@@ -170,7 +171,7 @@ func ratingText(n int) string {
 }
 
 // showEntries lists the room's saved feedback entries, the one shown
-// highlighted, with the button that adds another.
+// highlighted, and, once the one shown is saved, the button that adds another.
 func (f *feedbackForm) showEntries() {
 	list := f.vs.feedback[f.room.ID]
 	f.entries.RemoveAll()
@@ -191,8 +192,12 @@ func (f *feedbackForm) showEntries() {
 	if len(objs) > 0 {
 		f.entries.Add(container.NewGridWithColumns(min(len(objs), 3), objs...))
 	}
-	f.entries.Add(tallBox(f.addBtn))
-	f.entries.Refresh()
+	if f.fb.ID != "" { // another teacher's, once this one's answers are saved
+		f.entries.Add(tallBox(f.addBtn))
+	}
+	if f.form != nil {
+		f.form.Refresh()
+	}
 }
 
 // entryLabel names a feedback entry on its button: the teacher's name, or

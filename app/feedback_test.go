@@ -3,6 +3,7 @@ package app
 import (
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"techwalk/audit"
@@ -13,6 +14,14 @@ func TestFeedbackFormAddsAnotherTeachersFeedback(t *testing.T) {
 	c, rooms := startVisitInRoom(t, u, s)
 	test.Tap(c.feedbackBtn)
 	f := u.feedback
+	if len(f.entries.Objects) != 0 {
+		t.Fatal("a room without feedback lists entries or offers another teacher's")
+	}
+	test.Type(f.name, "M")
+	if !holds(f.entries, f.addBtn) {
+		t.Fatal("the first answer saved does not offer another teacher's feedback")
+	}
+	f.name.SetText("")
 	test.Type(f.name, "Ms Rivera")
 	test.Tap(f.supports.button("2"))
 	if len(f.entryButtons) != 1 || f.entryButtons[0].Text != "Ms Rivera" {
@@ -21,6 +30,9 @@ func TestFeedbackFormAddsAnotherTeachersFeedback(t *testing.T) {
 	test.Tap(f.addBtn)
 	if f.name.Text != "" || f.supports.value != "" {
 		t.Fatalf("another teacher's form starts with %q and rating %q; want it empty", f.name.Text, f.supports.value)
+	}
+	if holds(f.entries, f.addBtn) {
+		t.Fatal("a new, empty entry offers yet another one")
 	}
 	test.Tap(f.supports.button("5"))
 	test.Tap(f.chooseAgain.button(string(audit.ChooseYes)))
@@ -49,4 +61,17 @@ func TestFeedbackFormAddsAnotherTeachersFeedback(t *testing.T) {
 	if g := u.feedback; len(g.entryButtons) != 2 || g.name.Text != "Ms Rivera" {
 		t.Fatalf("the form opened again lists %d entries and shows %q", len(g.entryButtons), g.name.Text)
 	}
+}
+
+// holds reports whether o is among c's objects, at any depth.
+func holds(c *fyne.Container, o fyne.CanvasObject) bool {
+	for _, child := range c.Objects {
+		if child == o {
+			return true
+		}
+		if inner, ok := child.(*fyne.Container); ok && holds(inner, o) {
+			return true
+		}
+	}
+	return false
 }
