@@ -181,8 +181,8 @@ func (f *feedbackForm) showEntries() {
 	}
 	var objs []fyne.CanvasObject
 	for i, fb := range list {
-		fb := fb
-		b := widget.NewButton(entryLabel(i, fb), func() { f.onOpen(fb) })
+		id := fb.ID
+		b := widget.NewButton(entryLabel(i, fb), func() { f.onOpen(id) })
 		if fb.ID == f.fb.ID {
 			b.Importance = widget.HighImportance
 		}
@@ -209,9 +209,13 @@ func entryLabel(i int, fb audit.Feedback) string {
 	return fmt.Sprintf("Teacher %d", i+1)
 }
 
-// onOpen shows a saved entry.
-func (f *feedbackForm) onOpen(fb audit.Feedback) {
-	f.fb = fb
+// onOpen shows a saved entry, as it stands now.
+func (f *feedbackForm) onOpen(id string) {
+	for _, fb := range f.vs.feedback[f.room.ID] {
+		if fb.ID == id {
+			f.fb = fb
+		}
+	}
 	f.load()
 	f.showEntries()
 	f.saved.clear()

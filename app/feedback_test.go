@@ -51,6 +51,11 @@ func TestFeedbackFormAddsAnotherTeachersFeedback(t *testing.T) {
 	if f.name.Text != "Ms Rivera" || f.supports.value != "2" {
 		t.Fatalf("opening the first entry shows %q rated %q", f.name.Text, f.supports.value)
 	}
+	test.Tap(f.supports.button("3"))
+	test.Tap(f.entryButtons[0])
+	if f.supports.value != "3" {
+		t.Fatalf("opening the entry shown again shows it rated %q; want its last answer, 3", f.supports.value)
+	}
 	test.Tap(f.kioskBtn)
 	if f.entries.Visible() {
 		t.Fatal("the teacher holding the form sees the other teachers' feedback")
