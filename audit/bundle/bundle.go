@@ -69,7 +69,8 @@ type Limits struct {
 
 // DefaultLimits fit a whole district's bundle with room to spare.
 var DefaultLimits = Limits{
-	File: 2 << 30, Part: 1 << 30, Total: 3 << 30, Line: 4 << 20,
+	File: 2 << 30, Part: 1 << 30, Total: 3 << 30,
+	Line:  audit.MaxSettingLen + 64<<10, // the longest row: the district's logo setting
 	Photo: 16 << 20, PhotoPixel: 40_000_000, Entries: 200_000,
 }
 

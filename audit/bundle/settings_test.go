@@ -2,6 +2,7 @@ package bundle_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,5 +82,21 @@ func TestChangeSetRefusesDeviceSettings(t *testing.T) {
 	cs := audit.ChangeSet{Settings: []audit.SettingChange{{Key: audit.SettingKioskPIN, Value: "0000"}}}
 	if err := cs.Validate(); err == nil {
 		t.Fatal("a change set carrying the feedback form's PIN was accepted")
+	}
+}
+
+// TestTheLargestLogoTravels: a logo setting as long as a setting may be
+// fits in a bundle's row.
+func TestTheLargestLogoTravels(t *testing.T) {
+	ctx := context.Background()
+	devices := []*device{newDevice(t, "a", 0), newDevice(t, "b", time.Minute)}
+	v, _ := sharedVisit(t, devices)
+	logo := strings.Repeat("QUJD", audit.MaxSettingLen/4)
+	if err := devices[0].store.SetSetting(ctx, audit.SettingLogo, logo); err != nil {
+		t.Fatal(err)
+	}
+	devices[1].importFile(t, devices[0].export(t, audit.ExportScope{VisitIDs: []string{v.ID}}, 1))
+	if got, _ := devices[1].store.Setting(ctx, audit.SettingLogo, ""); got != logo {
+		t.Fatalf("the logo arrived as %d bytes; want %d", len(got), len(logo))
 	}
 }
