@@ -224,10 +224,6 @@ func (vs *visitScreen) onConflicts() {
 func (cd *conflictsDialog) buildUI() fyne.CanvasObject {
 	box := container.NewVBox()
 	for _, d := range cd.list {
-		if d.Kept.Kind != audit.ConflictAnswer {
-			box.Add(wrapLabel(fmt.Sprintf("%s: teacher feedback differs between devices; the newer is kept.", cd.vs.roomName(d.Kept.RoomID))))
-			continue
-		}
 		for _, other := range d.Others {
 			box.Add(heading(fmt.Sprintf("%s · %s: 2 answers differ", cd.vs.roomName(d.Kept.RoomID), cd.vs.itemLabel(d.Kept.ItemID))))
 			box.Add(wrapLabel("Mine (kept): " + answerWords(d.Kept)))

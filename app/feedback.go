@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -15,13 +16,20 @@ import (
 )
 
 // feedbackForm is the short form a teacher fills in about their room's
-// technology, on the device, in the template's wording.
+// technology, on the device, in the template's wording. A room may hold
+// several teachers' feedback: the form lists them, edits one at a time and
+// adds another with "Add another teacher's feedback".
 type feedbackForm struct {
 	store *sqlite.Store
 	u     *ui
 	vs    *visitScreen
 	room  audit.Room
-	fb    audit.Feedback
+	fb    audit.Feedback // the entry shown; no id until its first answer saves it
+
+	form         *fyne.Container // the questions, laid out again when the entries change
+	entries      *fyne.Container // one button per saved entry of the room, hidden in the kiosk
+	entryButtons []*widget.Button
+	addBtn       *widget.Button
 
 	name           *widget.Entry
 	supports       *choiceRow
@@ -39,9 +47,13 @@ type feedbackForm struct {
 	loading        bool
 }
 
+// newFeedbackForm opens the room's first feedback entry, or a new one
+// when the room has none.
 func newFeedbackForm(u *ui, vs *visitScreen, room audit.Room) *feedbackForm {
 	f := &feedbackForm{store: u.store, u: u, vs: vs, room: room}
-	f.fb = vs.feedback[room.ID]
+	if list := vs.feedback[room.ID]; len(list) > 0 {
+		f.fb = list[0]
+	}
 	f.fb.VisitID, f.fb.RoomID = vs.visit.ID, room.ID
 	return f
 }
@@ -75,11 +87,15 @@ func (f *feedbackForm) buildUI() fyne.CanvasObject {
 	f.leaveBtn.OnTapped = func() { f.saved.info("Auditor: press and hold the button for 2 seconds to leave the form.") }
 	f.leaveBtn.Importance = widget.LowImportance
 	f.leaveBtn.Hide()
+	f.addBtn = widget.NewButtonWithIcon("Add another teacher's feedback", theme.ContentAddIcon(), f.onAdd)
+	f.entries = container.NewVBox()
 	f.load()
-	form := container.NewVBox(
+	f.showEntries()
+	f.form = container.NewVBox(
 		heading("Teacher feedback — room "+f.room.Label()),
 		wrapLabel("Please answer for your own classroom. Every answer is saved as you give it."),
 		f.finishedNotice(),
+		f.entries,
 		question("Your name (optional)", f.nameHint(), f.name),
 		question(p.SupportsTeaching, "", f.supports.box),
 		question(p.HelpEasy, "", f.helpEasy.box),
@@ -97,10 +113,11 @@ func (f *feedbackForm) buildUI() fyne.CanvasObject {
 	}
 	if f.vs.visit.Finished() {
 		f.kioskBtn.Disable()
+		f.addBtn.Disable()
 	}
 	buttons := container.NewStack(container.NewGridWithColumns(2, tallBox(f.kioskBtn), tallBox(f.backBtn)), tallBox(f.leaveBtn))
 	bottom := container.NewVBox(widget.NewSeparator(), f.saved.box, buttons)
-	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(container.NewPadded(form)))
+	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(container.NewPadded(f.form)))
 }
 
 // question is one field of the form: its question in bold, an optional
@@ -132,23 +149,85 @@ func (f *feedbackForm) finishedNotice() fyne.CanvasObject {
 	return l
 }
 
-// load fills the form from stored feedback without saving.
+// load fills the form from the entry shown without saving.
 func (f *feedbackForm) load() {
 	f.loading = true
 	defer func() { f.loading = false }()
 	f.name.SetText(f.fb.TeacherName)
-	if f.fb.SupportsTeaching > 0 {
-		f.supports.set(strconv.Itoa(f.fb.SupportsTeaching))
-	}
-	if f.fb.HelpEasy > 0 {
-		f.helpEasy.set(strconv.Itoa(f.fb.HelpEasy))
-	}
+	f.supports.set(ratingText(f.fb.SupportsTeaching))
+	f.helpEasy.set(ratingText(f.fb.HelpEasy))
 	f.chooseAgain.set(string(f.fb.ChooseAgain))
-	if f.fb.Inconveniences > 0 {
-		f.inconveniences.SetText(strconv.Itoa(f.fb.Inconveniences))
-	}
+	f.inconveniences.SetText(ratingText(f.fb.Inconveniences))
 	f.frustration.SetText(f.fb.Frustration)
 	f.consent.SetChecked(f.fb.ConsentToQuote)
+}
+
+// ratingText is a rating or count as the form shows it: empty when 0 (not answered).
+func ratingText(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// showEntries lists the room's saved feedback entries, the one shown
+// highlighted, and, once the one shown is saved, the button that adds another.
+func (f *feedbackForm) showEntries() {
+	list := f.vs.feedback[f.room.ID]
+	f.entries.RemoveAll()
+	f.entryButtons = nil
+	if len(list) > 0 {
+		f.entries.Add(smallLabel(fmt.Sprintf("Feedback given in this room: %d. Tap one to see or change it.", len(list))))
+	}
+	var objs []fyne.CanvasObject
+	for i, fb := range list {
+		id := fb.ID
+		b := widget.NewButton(entryLabel(i, fb), func() { f.onOpen(id) })
+		if fb.ID == f.fb.ID {
+			b.Importance = widget.HighImportance
+		}
+		f.entryButtons = append(f.entryButtons, b)
+		objs = append(objs, tallBox(b))
+	}
+	if len(objs) > 0 {
+		f.entries.Add(container.NewGridWithColumns(min(len(objs), 3), objs...))
+	}
+	if f.fb.ID != "" { // another teacher's, once this one's answers are saved
+		f.entries.Add(tallBox(f.addBtn))
+	}
+	if f.form != nil {
+		f.form.Refresh()
+	}
+}
+
+// entryLabel names a feedback entry on its button: the teacher's name, or
+// "Teacher 2" when they gave none.
+func entryLabel(i int, fb audit.Feedback) string {
+	if name := strings.TrimSpace(fb.TeacherName); name != "" {
+		return name
+	}
+	return fmt.Sprintf("Teacher %d", i+1)
+}
+
+// onOpen shows a saved entry, as it stands now.
+func (f *feedbackForm) onOpen(id string) {
+	for _, fb := range f.vs.feedback[f.room.ID] {
+		if fb.ID == id {
+			f.fb = fb
+		}
+	}
+	f.load()
+	f.showEntries()
+	f.saved.clear()
+}
+
+// onAdd starts a new, empty entry for another teacher of the room; it is
+// saved with its first answer.
+func (f *feedbackForm) onAdd() {
+	f.fb = audit.Feedback{VisitID: f.vs.visit.ID, RoomID: f.room.ID}
+	f.load()
+	f.showEntries()
+	f.saved.info("New feedback: the next teacher's answers are saved apart from the others'.")
 }
 
 func (f *feedbackForm) onInconveniences(s string) {
@@ -179,9 +258,20 @@ func (f *feedbackForm) onChanged() {
 	fb := f.fb
 	err := f.store.SaveFeedback(f.u.ctx, &fb)
 	f.saved.saved(err)
-	if err == nil {
-		f.fb = fb
-		f.vs.feedback[f.room.ID] = fb
+	if err != nil {
+		return
+	}
+	isNew := f.fb.ID == ""
+	f.fb = fb
+	f.vs.recordFeedback(fb)
+	if isNew {
+		f.showEntries()
+		return
+	}
+	for i, e := range f.vs.feedback[f.room.ID] {
+		if e.ID == fb.ID && i < len(f.entryButtons) {
+			f.entryButtons[i].SetText(entryLabel(i, fb))
+		}
 	}
 }
 
@@ -189,6 +279,7 @@ func (f *feedbackForm) onChanged() {
 func (f *feedbackForm) setKiosk(on bool) {
 	f.u.setKiosk(on)
 	if on {
+		f.entries.Hide() // a teacher sees only their own answers
 		f.kioskBtn.Hide()
 		f.backBtn.Hide()
 		f.leaveBtn.Show()
@@ -196,6 +287,7 @@ func (f *feedbackForm) setKiosk(on bool) {
 		return
 	}
 	f.leaveBtn.Hide()
+	f.entries.Show()
 	f.kioskBtn.Show()
 	f.backBtn.Show()
 	f.saved.clear()

@@ -62,8 +62,8 @@ func (f *finishScreen) buildUI() fyne.CanvasObject {
 	d := f.data
 	s := d.Score
 	f.score = heading(f.scoreText())
-	kpis := wrapLabel(fmt.Sprintf("Coverage: %s · rooms visited %d of %d · ready to teach %d · partly walked %d · findings %d · fixed since the last visit %d · teacher feedback from %d rooms",
-		s.Coverage, s.RoomsVisited, len(d.Rooms), s.RoomsReady, s.RoomsPartly, s.Failures, len(d.Fixed), s.FeedbackCount))
+	kpis := wrapLabel(fmt.Sprintf("Coverage: %s · rooms visited %d of %d · ready to teach %d · partly walked %d · findings %d · fixed since the last visit %d · teacher feedback from %s",
+		s.Coverage, s.RoomsVisited, len(d.Rooms), s.RoomsReady, s.RoomsPartly, s.Failures, len(d.Fixed), plural(s.FeedbackCount, "teacher")))
 	cats := container.NewVBox(heading("Findings by category"))
 	for _, c := range s.Categories {
 		if c.Failures > 0 {

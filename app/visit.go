@@ -29,7 +29,7 @@ type visitScreen struct {
 	answers  map[string]map[string]audit.Answer // room -> item -> answer
 	photos   []audit.Photo                      // oldest first
 	thumbs   thumbCache
-	feedback map[string]audit.Feedback // room -> feedback
+	feedback map[string][]audit.Feedback // room -> its teachers' feedback, oldest first
 
 	title       *widget.Label
 	progress    *widget.Label
@@ -54,14 +54,27 @@ func newVisitScreen(u *ui, visitID string) (*visitScreen, error) {
 	}
 	vs := &visitScreen{store: u.store, u: u, visit: d.Visit, school: d.School, tmpl: d.Template, rooms: d.Rooms,
 		done: d.RoomsDone, answers: map[string]map[string]audit.Answer{}, photos: d.Photos,
-		feedback: map[string]audit.Feedback{}, thumbs: newThumbCache(u.store)}
+		feedback: map[string][]audit.Feedback{}, thumbs: newThumbCache(u.store)}
 	for _, a := range d.Answers {
 		vs.recordAnswer(a)
 	}
 	for _, f := range d.Feedback {
-		vs.feedback[f.RoomID] = f
+		vs.recordFeedback(f)
 	}
 	return vs, nil
+}
+
+// recordFeedback keeps a saved feedback entry: it replaces the entry of
+// the same id, or is added after the room's others.
+func (vs *visitScreen) recordFeedback(f audit.Feedback) {
+	list := vs.feedback[f.RoomID]
+	for i := range list {
+		if list[i].ID == f.ID {
+			list[i] = f
+			return
+		}
+	}
+	vs.feedback[f.RoomID] = append(list, f)
 }
 
 func (vs *visitScreen) buildUI() fyne.CanvasObject {

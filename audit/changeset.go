@@ -1,8 +1,10 @@
 package audit
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"sort"
+	"sync"
 )
 
 // ChangeSet is what one device hands another: rows as they stand on the
@@ -21,6 +23,7 @@ type ChangeSet struct {
 	Actions       []ActionChange
 	StatusHistory []StatusChange
 	Conflicts     []Conflict
+	Settings      []SettingChange // district-wide settings only
 }
 
 // SchoolChange is a school with the clock of its last change.
@@ -114,14 +117,18 @@ type StatusChange struct {
 
 // Conflict kinds: what a losing version was a version of.
 const (
-	ConflictAnswer   = "answer"
+	ConflictAnswer = "answer"
+	// ConflictFeedback is a room's feedback that lost to another device's
+	// while a room held only one feedback. Feedback now appends, so no
+	// merge makes one; a change set from an older TechWalk may still carry
+	// some, which applying leaves out (upgrading a database turns the
+	// stored ones into feedback entries).
 	ConflictFeedback = "feedback"
 )
 
-// Conflict is a version of an answer (or of a room's feedback) that lost
-// to a newer one when copies merged. It is kept, never dropped: the visit
-// screen shows the open ones ("2 answers differ") until someone resolves
-// them. For feedback, Value holds the losing feedback's fields as JSON.
+// Conflict is a version of an answer that lost to a newer one when copies
+// merged. It is kept, never dropped: the visit screen shows the open ones
+// ("2 answers differ") until someone resolves them.
 type Conflict struct {
 	Kind                    string
 	VisitID, RoomID, ItemID string
@@ -132,7 +139,7 @@ type Conflict struct {
 	Resolved                bool
 }
 
-// Key names the answer (or feedback) the conflict is about.
+// Key names the answer the conflict is about.
 func (c Conflict) Key() string { return c.Kind + "|" + c.VisitID + "|" + c.RoomID + "|" + c.ItemID }
 
 // Rows counts the rows of each part, under the names a bundle manifest uses.
@@ -141,7 +148,7 @@ func (cs *ChangeSet) Rows() map[string]int {
 		"schools": len(cs.Schools), "rooms": len(cs.Rooms), "templates": len(cs.Templates),
 		"visits": len(cs.Visits), "visit_rooms": len(cs.VisitRooms), "answers": len(cs.Answers),
 		"feedback": len(cs.Feedback), "photos": len(cs.Photos), "actions": len(cs.Actions),
-		"status_history": len(cs.StatusHistory), "conflicts": len(cs.Conflicts),
+		"status_history": len(cs.StatusHistory), "conflicts": len(cs.Conflicts), "settings": len(cs.Settings),
 	}
 }
 
@@ -195,6 +202,9 @@ func (cs *ChangeSet) eachClock(fn func(HLC)) {
 	for _, r := range cs.Conflicts {
 		fn(r.Clock)
 	}
+	for _, r := range cs.Settings {
+		fn(r.Clock)
+	}
 }
 
 // Validate checks every row of a change set from outside before any of it
@@ -215,7 +225,7 @@ func (cs *ChangeSet) Validate() error {
 		if r.ID == "" || r.Version == "" {
 			return rowError("templates", i, fmt.Errorf("template without id or version"))
 		}
-		if _, err := ParseTemplate("template "+r.ID+" "+r.Version, []byte(r.Body)); err != nil {
+		if err := checkTemplateBody(r); err != nil {
 			return rowError("templates", i, err)
 		}
 	}
@@ -254,6 +264,49 @@ func (cs *ChangeSet) Validate() error {
 			return rowError("conflicts", i, fmt.Errorf("conflict of kind %q without its visit and room", r.Kind))
 		}
 	}
+	seen := map[string]bool{}
+	for i, r := range cs.Settings {
+		if err := r.Validate(); err != nil {
+			return rowError("settings", i, err)
+		}
+		if seen[r.Key] {
+			return rowError("settings", i, fmt.Errorf("setting %q is in the change set twice", r.Key))
+		}
+		seen[r.Key] = true
+	}
+	return nil
+}
+
+// validBodies remembers the SHA-256 of template bodies that parsed, so a
+// change set checked twice (on reading a bundle, then by the store that
+// applies it) and the same template in bundle after bundle are parsed once.
+var validBodies = struct {
+	sync.Mutex
+	sums map[[sha256.Size]byte]bool
+}{sums: map[[sha256.Size]byte]bool{}}
+
+// maxValidBodies bounds validBodies; it starts over when full.
+const maxValidBodies = 256
+
+// checkTemplateBody parses a template version's body unless the same body
+// parsed before: whether a body parses depends on nothing else.
+func checkTemplateBody(t TemplateChange) error {
+	sum := sha256.Sum256([]byte(t.Body))
+	validBodies.Lock()
+	known := validBodies.sums[sum]
+	validBodies.Unlock()
+	if known {
+		return nil
+	}
+	if _, err := ParseTemplate("template "+t.ID+" "+t.Version, []byte(t.Body)); err != nil {
+		return err
+	}
+	validBodies.Lock()
+	defer validBodies.Unlock()
+	if len(validBodies.sums) >= maxValidBodies {
+		clear(validBodies.sums)
+	}
+	validBodies.sums[sum] = true
 	return nil
 }
 
@@ -300,6 +353,7 @@ func (cs ChangeSet) Canonical() ChangeSet {
 	out.Photos = sortedBy(cs.Photos, func(r PhotoChange) string { return r.ID })
 	out.Actions = sortedBy(cs.Actions, func(r ActionChange) string { return r.FindingID })
 	out.StatusHistory = sortedBy(cs.StatusHistory, func(r StatusChange) string { return r.FindingID + "|" + r.Clock.String() })
+	out.Settings = sortedBy(cs.Settings, func(r SettingChange) string { return r.Key })
 	out.Conflicts = sortedBy(cs.OpenConflicts(), func(r Conflict) string { return r.Key() + "|" + r.Clock.String() })
 	return out
 }
@@ -310,10 +364,6 @@ func (cs ChangeSet) OpenConflicts() []Conflict {
 	winners := map[string]Conflict{}
 	for _, a := range cs.Answers {
 		v := AnswerVersion(a)
-		winners[v.Key()] = v
-	}
-	for _, f := range cs.Feedback {
-		v := FeedbackVersion(f)
 		winners[v.Key()] = v
 	}
 	byKey := map[string][]Conflict{}

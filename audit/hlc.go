@@ -64,7 +64,25 @@ func (h HLC) String() string {
 	if h.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%0*d-%0*d-%s", hlcWallDigits, h.Wall, hlcCounterDigits, h.Counter, h.Device)
+	if h.Wall < 0 {
+		return fmt.Sprintf("%0*d-%0*d-%s", hlcWallDigits, h.Wall, hlcCounterDigits, h.Counter, h.Device)
+	}
+	b := make([]byte, 0, hlcWallDigits+hlcCounterDigits+2+len(h.Device)) // a store writes one per row: no fmt
+	b = appendPadded(b, uint64(h.Wall), hlcWallDigits)
+	b = append(b, '-')
+	b = appendPadded(b, uint64(h.Counter), hlcCounterDigits)
+	b = append(b, '-')
+	return string(append(b, h.Device...))
+}
+
+// appendPadded appends n in decimal, zero-padded to width digits.
+func appendPadded(b []byte, n uint64, width int) []byte {
+	var digits [20]byte
+	d := strconv.AppendUint(digits[:0], n, 10)
+	for i := len(d); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, d...)
 }
 
 // ParseHLC reads the text form String writes; "" is the zero reading.

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"fmt"
 	"sort"
 	"testing"
 	"time"
@@ -83,4 +84,14 @@ func FuzzParseHLC(f *testing.F) {
 			t.Fatalf("ParseHLC(%q) reads back as %q", s, h.String())
 		}
 	})
+}
+
+func TestHLCTextIsFixedWidthDecimal(t *testing.T) {
+	for _, h := range []HLC{{Wall: 1, Device: "d"}, {Wall: 1793613600000, Counter: 4294967295, Device: "dev-a"},
+		{Wall: 999999999999999, Counter: 7, Device: "ü"}, {Wall: 1234567890123456, Device: "x"}, {Wall: -5, Counter: 1, Device: "n"}} {
+		want := fmt.Sprintf("%0*d-%0*d-%s", hlcWallDigits, h.Wall, hlcCounterDigits, h.Counter, h.Device)
+		if got := h.String(); got != want {
+			t.Errorf("%+v is %q; want %q", h, got, want)
+		}
+	}
 }

@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -138,24 +137,16 @@ func AnswerVersion(a AnswerChange) Conflict {
 		Value: a.Value, Note: a.Note, Deleted: a.Deleted, Device: a.Device, Clock: a.Clock}
 }
 
-// feedbackFields is the part of feedback a conflict keeps.
-type feedbackFields struct {
-	TeacherName                       string
-	SupportsTeaching, HelpEasy, Incon int
-	ChooseAgain                       ChooseAgain
-	Frustration                       string
-	Consent                           bool
-}
-
-// FeedbackVersion is a room's feedback as a version of its (visit, room).
-func FeedbackVersion(f FeedbackChange) Conflict {
-	b, _ := json.Marshal(feedbackFields{f.TeacherName, f.SupportsTeaching, f.HelpEasy, f.Inconveniences, f.ChooseAgain, f.Frustration, f.ConsentToQuote})
-	return Conflict{Kind: ConflictFeedback, VisitID: f.VisitID, RoomID: f.RoomID,
-		Value: string(b), Deleted: f.Deleted, Device: f.Device, Clock: f.Clock}
+// MergeFeedback applies the rule that teacher feedback appends: entries
+// are a union by id, so two devices' feedback for one room are both kept
+// and never conflict; an edit of the same entry is last writer wins by
+// clock.
+func MergeFeedback(have bool, local, incoming HLC) MergeOutcome {
+	return LastWriter(have, local, incoming)
 }
 
 // Keyed merges two versions of one keyed row (an answer by visit, room
-// and item; feedback by visit and room): the newer clock wins, the row
+// and item): the newer clock wins, the row
 // keeps the canonical id of the two, and the losing version is returned to
 // be kept among the conflicts. A version already held (same clock) is
 // MergeUnchanged with no loser.
@@ -172,8 +163,8 @@ func Keyed(localID string, local Conflict, incomingID string, incoming Conflict)
 	return false, id, &in
 }
 
-// OpenConflicts decides which losing versions of one answer (or feedback)
-// still need a person: for each other device, its newest known version,
+// OpenConflicts decides which losing versions of one answer still need a
+// person: for each other device, its newest known version,
 // when that differs from the winner in value, note or deletion and was not
 // resolved. An older version a device replaced itself is not a conflict,
 // and neither is one the winner's device wrote over. The answer depends

@@ -19,9 +19,9 @@ import (
 // of the rooms (4 photos).
 var oneVisit = benchdb.Size{Schools: 1, VisitsPerSchool: 1, RoomsPerSchool: 40, Items: 40, PhotoShare: 0.10}
 
-// syncedTables are the tables a bundle carries, in an order that keeps
-// foreign keys satisfied.
-var syncedTables = []string{"schools", "rooms", "templates", "visits", "visit_rooms", "answers", "feedback", "photos", "actions", "status_history", "conflicts"}
+// syncedTables are the tables a bundle carries (of settings, the
+// district-wide rows), in an order that keeps foreign keys satisfied.
+var syncedTables = []string{"schools", "rooms", "templates", "visits", "visit_rooms", "answers", "feedback", "photos", "actions", "status_history", "conflicts", "settings"}
 
 // emptyDatabase makes a new empty database (schema only) and returns its path.
 func emptyDatabase(b *testing.B, dir string, n int) string {

@@ -35,7 +35,7 @@ const Extension = ".twbundle"
 // FormatName and FormatVersion identify the bundle layout this package writes and reads.
 const (
 	FormatName    = "techwalk-bundle"
-	FormatVersion = 1
+	FormatVersion = 2 // 2: the district-wide settings part
 	manifestName  = "manifest.json"
 	photoDir      = "photos/"
 )
@@ -69,7 +69,8 @@ type Limits struct {
 
 // DefaultLimits fit a whole district's bundle with room to spare.
 var DefaultLimits = Limits{
-	File: 2 << 30, Part: 1 << 30, Total: 3 << 30, Line: 4 << 20,
+	File: 2 << 30, Part: 1 << 30, Total: 3 << 30,
+	Line:  audit.MaxSettingLen + 64<<10, // the longest row: the district's logo setting
 	Photo: 16 << 20, PhotoPixel: 40_000_000, Entries: 200_000,
 }
 
@@ -102,17 +103,20 @@ type Bundle struct {
 	ChangeSet audit.ChangeSet
 }
 
-// part is one NDJSON part: its name and how its rows are written and read.
+// part is one NDJSON part: its name, the bundle format that brought it,
+// and how its rows are written and read.
 type part struct {
 	name   string
+	since  int // a bundle of an older format has no such part
 	encode func() ([]byte, error)
 	decode func(data []byte, maxLine int) (int, error)
 }
 
-// partOf makes the part that carries *rows.
+// partOf makes the part that carries *rows, there since format 1.
 func partOf[T any](name string, rows *[]T) part {
 	return part{
-		name: name,
+		name:  name,
+		since: 1,
 		encode: func() ([]byte, error) {
 			var buf bytes.Buffer
 			enc := json.NewEncoder(&buf)
@@ -123,7 +127,7 @@ func partOf[T any](name string, rows *[]T) part {
 			}
 			return buf.Bytes(), nil
 		},
-		decode: func(data []byte, maxLine int) (int, error) { return decodeLines(name, data, maxLine, rows) },
+		decode: func(data []byte, maxLine int) (int, error) { return decodeLines(name, data, maxLine, rows, nil) },
 	}
 }
 
@@ -131,10 +135,28 @@ func partOf[T any](name string, rows *[]T) part {
 func parts(cs *audit.ChangeSet) []part {
 	return []part{
 		partOf("schools", &cs.Schools), partOf("rooms", &cs.Rooms), partOf("templates", &cs.Templates),
-		partOf("visits", &cs.Visits), partOf("visit_rooms", &cs.VisitRooms), partOf("answers", &cs.Answers),
+		partOf("visits", &cs.Visits), partOf("visit_rooms", &cs.VisitRooms), answersPart(&cs.Answers),
 		partOf("feedback", &cs.Feedback), partOf("photos", &cs.Photos), partOf("actions", &cs.Actions),
 		partOf("status_history", &cs.StatusHistory), partOf("conflicts", &cs.Conflicts),
+		since(2, partOf("settings", &cs.Settings)),
 	}
+}
+
+// since marks a part that bundles carry from format version v on.
+func since(v int, p part) part {
+	p.since = v
+	return p
+}
+
+// partsOf lists the parts a bundle of format version v carries.
+func partsOf(v int, cs *audit.ChangeSet) []part {
+	var out []part
+	for _, p := range parts(cs) {
+		if p.since <= v {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 var photoName = regexp.MustCompile(`^photos/[0-9a-f]{64}\.jpg$`)
@@ -217,11 +239,29 @@ func (m *Manifest) writeEntry(zw *zip.Writer, name string, data []byte, method u
 // manifest, without reading its rows: enough to tell a bundle already
 // imported. Read checks everything else.
 func ReadManifest(data []byte, maxSchema int, lim Limits) (Manifest, error) {
+	_, m, err := openBundle(data, maxSchema, lim)
+	return m, err
+}
+
+// opened is a bundle whose seal, names and manifest are checked and whose
+// rows are not read yet.
+type opened struct {
+	r *reader
+	m Manifest
+}
+
+// openBundle checks a bundle's seal, names and manifest, as ReadManifest
+// does, and keeps it open so that read can finish without checking those again.
+func openBundle(data []byte, maxSchema int, lim Limits) (*opened, Manifest, error) {
 	r, err := open(data, lim)
 	if err != nil {
-		return Manifest{}, err
+		return nil, Manifest{}, err
 	}
-	return r.manifest(r.files[manifestName], maxSchema)
+	m, err := r.manifest(r.files[manifestName], maxSchema)
+	if err != nil {
+		return nil, m, err
+	}
+	return &opened{r: r, m: m}, m, nil
 }
 
 // open checks the file's size, zip structure, seal and entry names.
@@ -253,14 +293,17 @@ func open(data []byte, lim Limits) (*reader, error) {
 // newest database schema this TechWalk knows; a bundle from a newer one is
 // refused. Nothing is returned unless every check passed.
 func Read(data []byte, maxSchema int, lim Limits) (*Bundle, error) {
-	r, err := open(data, lim)
+	o, _, err := openBundle(data, maxSchema, lim)
 	if err != nil {
 		return nil, err
 	}
-	m, err := r.manifest(r.files[manifestName], maxSchema)
-	if err != nil {
-		return nil, err
-	}
+	return o.read()
+}
+
+// read reads and checks the rest of an opened bundle: its parts against
+// the manifest, every row and photo, the counts and the rows' own rules.
+func (o *opened) read() (*Bundle, error) {
+	r, m := o.r, o.m
 	b := &Bundle{Manifest: m}
 	if err := r.checkParts(m); err != nil {
 		return nil, err
@@ -429,7 +472,8 @@ func (r *reader) partData(m Manifest, name string, limit int64) ([]byte, error) 
 
 // rows decodes every NDJSON part strictly, one row a line.
 func (r *reader) rows(m Manifest, cs *audit.ChangeSet) error {
-	for _, p := range parts(cs) {
+	want := partsOf(m.FormatVersion, cs)
+	for _, p := range want {
 		data, err := r.partData(m, p.name+".ndjson", r.lim.Part)
 		if err != nil {
 			return err
@@ -442,8 +486,8 @@ func (r *reader) rows(m Manifest, cs *audit.ChangeSet) error {
 			return fmt.Errorf("%w: %s has %d rows, the manifest says %d", ErrCountMismatch, p.name, n, want)
 		}
 	}
-	if len(m.Rows) != len(parts(cs)) {
-		return fmt.Errorf("%w: the manifest counts %d parts, the bundle has %d", ErrCountMismatch, len(m.Rows), len(parts(cs)))
+	if len(m.Rows) != len(want) {
+		return fmt.Errorf("%w: the manifest counts %d parts, the bundle has %d", ErrCountMismatch, len(m.Rows), len(want))
 	}
 	return nil
 }
@@ -451,34 +495,52 @@ func (r *reader) rows(m Manifest, cs *audit.ChangeSet) error {
 // decodeLines appends one row to *dst for each line of data, strictly:
 // unknown fields, a blank line, a row over two lines or two on one, a line
 // over maxLine bytes, or a last line without its line break are refused.
-// One decoder reads the whole part; each row must end where its line does.
-func decodeLines[T any](part string, data []byte, maxLine int, dst *[]T) (int, error) {
+// fast, when not nil, reads a line in the exact form this package writes
+// and reports false for any other, which the JSON decoder then reads.
+func decodeLines[T any](part string, data []byte, maxLine int, dst *[]T, fast func(line []byte, row *T) bool) (int, error) {
 	if len(data) > 0 && data[len(data)-1] != '\n' {
 		return 0, fmt.Errorf("%w: %s does not end with a line break", ErrDamaged, part)
 	}
 	*dst = slices.Grow(*dst, bytes.Count(data, []byte{'\n'}))
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	n := 0
 	for start := 0; start < len(data); {
 		n++
-		var row T
-		if err := dec.Decode(&row); err != nil {
-			return 0, fmt.Errorf("%w: %s line %d: %v", ErrBadRow, part, n, err)
-		}
-		end := int(dec.InputOffset())
-		switch {
-		case end >= len(data) || data[end] != '\n':
-			return 0, fmt.Errorf("%w: %s line %d holds more than one row", ErrBadRow, part, n)
-		case bytes.IndexByte(data[start:end], '\n') >= 0:
-			return 0, fmt.Errorf("%w: %s line %d is blank or its row runs over more than one line", ErrBadRow, part, n)
-		case end-start > maxLine:
+		end := start + bytes.IndexByte(data[start:], '\n')
+		line := data[start:end]
+		if len(line) > maxLine {
 			return 0, fmt.Errorf("%w: %s line %d is over %d bytes", ErrBadRow, part, n, maxLine)
+		}
+		var row T
+		if fast == nil || !fast(line, &row) {
+			row = *new(T) // nothing a failed fast read set is kept
+			if err := decodeLine(line, &row); err != nil {
+				return 0, fmt.Errorf("%w: %s line %d%v", ErrBadRow, part, n, err)
+			}
 		}
 		*dst = append(*dst, row)
 		start = end + 1
 	}
 	return n, nil
+}
+
+// decodeLine reads the one JSON row of line into row, refusing unknown
+// fields and anything after the row.
+func decodeLine[T any](line []byte, row *T) error {
+	if len(bytes.TrimSpace(line)) == 0 {
+		return errors.New(" is blank")
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(row); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return errors.New(": its row runs over more than one line")
+		}
+		return fmt.Errorf(": %v", err)
+	}
+	if int(dec.InputOffset()) != len(line) {
+		return errors.New(" holds more than one row")
+	}
+	return nil
 }
 
 // photos attaches each photo row's bytes, checking every file's size,

@@ -62,7 +62,8 @@ func sampleChangeSet(t testing.TB, photo []byte, w, h int) *audit.ChangeSet {
 			Value: "missing", Note: "東京 adapter 🙂"}, Clock: clock.Now()}},
 		Photos: []audit.PhotoChange{{Photo: audit.Photo{Record: rec("p1"), VisitID: "v1", RoomID: "r1", ItemID: "hdmi",
 			Mime: "image/jpeg", Width: w, Height: h, SHA256: sum(photo)}, Clock: clock.Now(), Data: photo}},
-		Actions: []audit.ActionChange{{FindingID: "a1", Status: audit.ActionField{Value: "open", Clock: clock.Now()}}},
+		Actions:  []audit.ActionChange{{FindingID: "a1", Status: audit.ActionField{Value: "open", Clock: clock.Now()}}},
+		Settings: []audit.SettingChange{{Key: audit.SettingDistrict, Value: "Springfield USD", Clock: clock.Now()}},
 	}
 	return cs
 }
@@ -339,9 +340,42 @@ func TestNDJSONIsOneRowALine(t *testing.T) {
 	}
 	for text, want := range cases {
 		var rows []row
-		n, err := decodeLines("test", []byte(text), 14, &rows)
+		n, err := decodeLines("test", []byte(text), 14, &rows, nil)
 		if !errors.Is(err, want) || want == nil && n != 2 {
 			t.Errorf("%q: %d rows, %v; want %v", text, n, err, want)
 		}
+	}
+}
+
+// TestFormatOneBundleIsReadWithoutSettings: a bundle written before
+// settings travelled (format 1) has no settings part and is still read;
+// a newer one missing the part is refused as damaged.
+func TestFormatOneBundleIsReadWithoutSettings(t *testing.T) {
+	good, cs := writeSample(t)
+	dropSettings := func(name string, body []byte) (string, []byte) {
+		if name == "settings.ndjson" {
+			return name, nil
+		}
+		return name, body
+	}
+	older := rezip(t, good, true, func(name string, body []byte) (string, []byte) {
+		name, body = dropSettings(name, body)
+		return editManifest(func(m *Manifest) {
+			without := *cs
+			without.Settings = nil
+			m.FormatVersion = 1
+			m.ClockOldest, m.ClockNewest = without.ClockRange()
+			delete(m.Rows, "settings")
+		})(name, body)
+	})
+	b, err := Read(older, 99, DefaultLimits)
+	if err != nil {
+		t.Fatalf("a format 1 bundle: %v", err)
+	}
+	if len(b.ChangeSet.Settings) != 0 || len(b.ChangeSet.Answers) != len(cs.Answers) {
+		t.Fatalf("a format 1 bundle read as %d settings, %d answers", len(b.ChangeSet.Settings), len(b.ChangeSet.Answers))
+	}
+	if _, err := Read(rezip(t, good, true, dropSettings), 99, DefaultLimits); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("a format %d bundle without its settings part: %v; want ErrDamaged", FormatVersion, err)
 	}
 }

@@ -75,7 +75,7 @@ func Import(ctx context.Context, dst Sink, path string, schema int, dryRun bool)
 
 // ImportBytes is Import of a bundle already read; name is used in errors.
 func ImportBytes(ctx context.Context, dst Sink, path string, data []byte, schema int, dryRun bool) (audit.ApplyReport, Manifest, error) {
-	m, err := ReadManifest(data, schema, DefaultLimits)
+	ob, m, err := openBundle(data, schema, DefaultLimits)
 	if err != nil {
 		return audit.ApplyReport{}, m, fmt.Errorf("%s: %w; nothing was imported", path, err)
 	}
@@ -83,7 +83,7 @@ func ImportBytes(ctx context.Context, dst Sink, path string, data []byte, schema
 	if err != nil || done {
 		return audit.ApplyReport{BundleID: m.BundleID, AlreadyImported: done, DryRun: dryRun}, m, err
 	}
-	b, err := Read(data, schema, DefaultLimits)
+	b, err := ob.read()
 	if err != nil {
 		return audit.ApplyReport{}, Manifest{}, fmt.Errorf("%s: %w; nothing was imported", path, err)
 	}

@@ -195,6 +195,9 @@ func play(t *testing.T, script []byte, seed int64) {
 				}
 			}
 		case 2:
+			if op&0x10 != 0 {
+				giveFeedback(t, d, v, room, op&0x20 != 0, i)
+			}
 			bundles = append(bundles, d.export(t, audit.ExportScope{VisitIDs: []string{v.ID}}, i+1))
 		case 3:
 			if len(bundles) > 0 {
@@ -228,13 +231,38 @@ func play(t *testing.T, script []byte, seed int64) {
 	}
 }
 
-// FuzzBundlesConverge: bundles from three devices with overlapping edits,
+// giveFeedback has a teacher of room give feedback on the device: a new
+// entry, or (edit) a change to the first entry the device holds for the room.
+func giveFeedback(t *testing.T, d *device, v audit.Visit, room audit.Room, edit bool, i int) {
+	ctx := context.Background()
+	f := audit.Feedback{VisitID: v.ID, RoomID: room.ID, TeacherName: fmt.Sprintf("Teacher %s%d", d.name, i)}
+	if edit {
+		held, err := d.store.Feedback(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range held {
+			if h.RoomID == room.ID {
+				f = h
+				break
+			}
+		}
+	}
+	f.SupportsTeaching, f.Inconveniences = 1+i%5, i
+	if err := d.store.SaveFeedback(ctx, &f); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// FuzzBundlesConverge: bundles from three devices with overlapping edits
+// (answers, actions, photos, teacher feedback),
 // imported in any order, any number of times, into any device, leave
 // every device with byte-identical canonical exports and the same open conflicts.
 func FuzzBundlesConverge(f *testing.F) {
 	f.Add([]byte{0x01, 0x02, 0x81, 0x82, 0x40, 0x44, 0x0d, 0x8e, 0x9d, 0xc1, 0x11, 0x12, 0x80, 0xc2, 0x13}, int64(1))
 	f.Add([]byte{0x00, 0x01, 0x02, 0x00, 0x01, 0x02, 0x80, 0x81, 0x82}, int64(7))
 	f.Add([]byte{0xc0, 0xc1, 0x03, 0x17, 0x2a, 0x80, 0xe1, 0x05, 0x46, 0x81, 0xd2}, int64(42))
+	f.Add([]byte{0x90, 0x91, 0xb2, 0xb0, 0xc1, 0xb1, 0x92, 0xc0, 0xb2, 0xc2, 0xb0}, int64(5)) // feedback added and edited
 	f.Fuzz(func(t *testing.T, script []byte, seed int64) {
 		play(t, script, seed)
 	})

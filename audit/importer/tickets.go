@@ -250,13 +250,33 @@ type ticketPlan struct {
 	actions []audit.Action
 }
 
-func newTicketPlan(name string, findings []audit.Finding) *ticketPlan {
+// OtherIDs are the ids other devices gave schools and answers (findings)
+// that this database holds under its own, other id -> this database's id:
+// a backlog exported on another device before a merge carries them.
+type OtherIDs struct {
+	Schools, Answers map[string]string
+}
+
+func newTicketPlan(name string, findings []audit.Finding, other OtherIDs) *ticketPlan {
 	p := &ticketPlan{rep: &ImportReport{File: name, Kind: "tickets"}, byID: map[string][]audit.Finding{}, claimed: map[string]TicketRow{}}
+	otherSchools := map[string][]string{}
+	for o, local := range other.Schools {
+		otherSchools[local] = append(otherSchools[local], o)
+	}
 	for _, f := range findings {
 		p.byID[f.ID] = append(p.byID[f.ID], f)
 		p.byID[f.GroupID()] = append(p.byID[f.GroupID()], f)
 		if b := f.BacklogID(); b != f.ID {
 			p.byID[b] = append(p.byID[b], f)
+		}
+		for _, o := range otherSchools[f.SchoolID] { // the grouped issue as the other device named it
+			g := audit.GroupID(o, f.ItemID)
+			p.byID[g] = append(p.byID[g], f)
+		}
+	}
+	for o, local := range other.Answers {
+		if len(p.byID[o]) == 0 {
+			p.byID[o] = p.byID[local]
 		}
 	}
 	return p
@@ -322,11 +342,12 @@ func (p *ticketPlan) planFindings(r TicketRow, subject string) {
 }
 
 // PlanTickets decides what a ticket import of rows saves on findings: the
-// report row by row and the actions to save. An error (rejected rows
+// report row by row and the actions to save. A row may name a finding by
+// the id another device gave it (other). An error (rejected rows
 // without opt.Partial, or no row matching a finding) means nothing is to
 // be saved; so does opt.DryRun, whose actions the caller does not save.
-func PlanTickets(name string, rows []TicketRow, findings []audit.Finding, opt ImportOptions) (*ImportReport, []audit.Action, error) {
-	p := newTicketPlan(name, findings)
+func PlanTickets(name string, rows []TicketRow, findings []audit.Finding, other OtherIDs, opt ImportOptions) (*ImportReport, []audit.Action, error) {
+	p := newTicketPlan(name, findings, other)
 	for _, r := range rows {
 		p.plan(r)
 	}

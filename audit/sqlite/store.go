@@ -390,7 +390,7 @@ func (s *Store) migrate(ctx context.Context, migrations []string, backedUp bool)
 		return true, nil
 	}
 	for i := version; i < latest; i++ {
-		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+		if err := runMigration(ctx, tx, migrations[i]); err != nil {
 			return false, fmt.Errorf("%s: migration %d failed: %w; the file was left as it was", s.path, i+1, err)
 		}
 	}
@@ -403,6 +403,68 @@ func (s *Store) migrate(ctx context.Context, migrations []string, backedUp bool)
 		return false, err
 	}
 	return false, tx.Commit()
+}
+
+// rebuildsMark names, in a migration, a table the migration drops and
+// creates again ("-- rebuilds: feedback"): the runner keeps its indexes and
+// triggers, whichever migrations added them.
+const rebuildsMark = "-- rebuilds: "
+
+// runMigration runs one migration in tx. For each table it rebuilds, the
+// indexes and triggers the table had before are created again afterwards,
+// unless the migration made one of the same name itself.
+func runMigration(ctx context.Context, tx *sql.Tx, migration string) error {
+	var kept []schemaObject
+	for _, line := range strings.Split(migration, "\n") {
+		table, ok := strings.CutPrefix(strings.TrimSpace(line), rebuildsMark)
+		if !ok {
+			continue
+		}
+		defs, err := schemaOf(ctx, tx, strings.TrimSpace(table))
+		if err != nil {
+			return err
+		}
+		kept = append(kept, defs...)
+	}
+	if _, err := tx.ExecContext(ctx, migration); err != nil {
+		return err
+	}
+	for _, o := range kept {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE name = ?", o.name).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, o.def); err != nil {
+			return fmt.Errorf("recreate %s after rebuilding its table: %w", o.name, err)
+		}
+	}
+	return nil
+}
+
+// schemaObject is an index or trigger: its name and the SQL that made it.
+type schemaObject struct{ name, def string }
+
+// schemaOf lists the named indexes and the triggers of a table: indexes
+// first, each kind in the order it was made.
+func schemaOf(ctx context.Context, tx *sql.Tx, table string) ([]schemaObject, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('index', 'trigger')
+		AND sql IS NOT NULL ORDER BY type, rowid`, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []schemaObject
+	for rows.Next() {
+		var o schemaObject
+		if err := rows.Scan(&o.name, &o.def); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }
 
 // querier is what *sql.DB and *sql.Tx have in common that setting up needs.

@@ -118,8 +118,9 @@ func scanAnswer(row scanner) (audit.Answer, error) {
 
 const feedbackColumns = "id, visit_id, room_id, teacher_name, supports_teaching, help_easy, choose_again, inconveniences, frustration, consent, created_at, updated_at, device, deleted"
 
-// SaveFeedback stores a teacher's feedback for a room of a visit, replacing
-// earlier feedback for the same room.
+// SaveFeedback stores one teacher's feedback entry for a room of a visit:
+// a new entry when f has no id (a room may hold several), else an edit of
+// that entry, which must belong to the same visit and room.
 func (s *Store) SaveFeedback(ctx context.Context, f *audit.Feedback) error {
 	if err := f.Validate(); err != nil {
 		return err
@@ -128,15 +129,19 @@ func (s *Store) SaveFeedback(ctx context.Context, f *audit.Feedback) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		var created string
 		err := tx.QueryRowContext(ctx, `INSERT INTO feedback(`+feedbackColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,0)
-			ON CONFLICT(visit_id, room_id) DO UPDATE SET teacher_name=excluded.teacher_name,
+			ON CONFLICT(id) DO UPDATE SET teacher_name=excluded.teacher_name,
 			supports_teaching=excluded.supports_teaching, help_easy=excluded.help_easy, choose_again=excluded.choose_again,
 			inconveniences=excluded.inconveniences, frustration=excluded.frustration, consent=excluded.consent,
 			updated_at=excluded.updated_at, device=excluded.device, deleted=0
+			WHERE feedback.visit_id = excluded.visit_id AND feedback.room_id = excluded.room_id
 			RETURNING id, created_at`,
 			f.ID, f.VisitID, f.RoomID, f.TeacherName, f.SupportsTeaching, f.HelpEasy, string(f.ChooseAgain), f.Inconveniences,
 			f.Frustration, f.ConsentToQuote, formatTime(f.CreatedAt), formatTime(f.UpdatedAt), f.Device).Scan(&f.ID, &created)
-		if isForeignKey(err) {
+		switch {
+		case isForeignKey(err):
 			return errors.New("feedback: its visit or room does not exist")
+		case errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("feedback %s belongs to another visit or room: %w", f.ID, audit.ErrNotFound)
 		}
 		f.CreatedAt = parseTime(created)
 		return err
@@ -163,12 +168,12 @@ const (
 	SettingDistrict  = audit.SettingDistrict
 	SettingLogo      = audit.SettingLogo
 	SettingAuditor   = "auditor_name"
-	SettingAnonymise = "anonymise_teachers" // "true" (default) or "false"
+	SettingAnonymise = audit.SettingAnonymise
 	SettingPaper     = audit.SettingPaper
 	SettingWifiURL   = "wifi_test_url"
 	// SettingMinCoverage is the percentage of a room's or visit's scored
 	// checks that must be answered for it to count as fully walked ("80").
-	SettingMinCoverage = "min_coverage_percent"
+	SettingMinCoverage = audit.SettingMinCoverage
 )
 
 // ParseMinCoverage reads the coverage threshold setting: a whole
@@ -220,7 +225,7 @@ func (s *Store) Setting(ctx context.Context, key, def string) (string, error) {
 
 // SetSetting stores a setting.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
-	if err := audit.CheckText("setting "+key, value, 4<<20); err != nil {
+	if err := audit.CheckText("setting "+key, value, audit.MaxSettingLen); err != nil {
 		return err
 	}
 	now := formatTime(s.now())

@@ -174,7 +174,7 @@ func (a *applier) apply(cs *audit.ChangeSet) error {
 		return err
 	}
 	steps := []func(*audit.ChangeSet) error{a.templates, a.schools, a.rooms, a.visits, a.visitRooms, a.answers,
-		a.feedback, a.photos, a.actions, a.history, a.conflicts}
+		a.feedback, a.photos, a.actions, a.history, a.conflicts, a.settings}
 	for _, step := range steps {
 		if err := step(cs); err != nil {
 			return err
@@ -507,9 +507,13 @@ func (a *applier) visits(cs *audit.ChangeSet) error {
 func (a *applier) visitRooms(cs *audit.ChangeSet) error {
 	for _, in := range cs.VisitRooms {
 		room := a.mapped("room", in.RoomID)
-		local, have, err := a.rowClock("SELECT hlc FROM visit_rooms WHERE visit_id = ? AND room_id = ?", in.VisitID, room)
-		if err != nil {
-			return err
+		var local audit.HLC
+		var have bool
+		if !a.fresh[in.VisitID] { // a visit new here has no rooms here yet
+			var err error
+			if local, have, err = a.rowClock("SELECT hlc FROM visit_rooms WHERE visit_id = ? AND room_id = ?", in.VisitID, room); err != nil {
+				return err
+			}
 		}
 		out := audit.LastWriter(have, local, in.Clock)
 		if out != audit.MergeUnchanged {
@@ -643,43 +647,23 @@ func (a *applier) keepLoser(c *audit.Conflict) error {
 		c.Kind, c.VisitID, c.RoomID, c.ItemID, c.Value, c.Note, c.Deleted, c.Device, c.Clock.String(), c.Resolved)
 }
 
+// feedback applies teacher feedback by its rule: entries are a union by
+// id, an edit of one entry is last writer wins.
 func (a *applier) feedback(cs *audit.ChangeSet) error {
 	for _, in := range cs.Feedback {
 		in.RoomID = a.mapped("room", in.RoomID)
-		var text string
-		row := a.queryRow("SELECT "+feedbackColumns+", hlc FROM feedback WHERE visit_id = ? AND room_id = ?", in.VisitID, in.RoomID)
-		local, err := scanFeedback(withHLC{row, &text})
-		have := err == nil
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		localClock, err := clockOf(text)
+		local, have, err := a.rowClock("SELECT hlc FROM feedback WHERE id = ?", in.ID)
 		if err != nil {
 			return err
 		}
-		out, winner := audit.MergeAdded, in
-		if have {
-			won, id, loser := audit.Keyed(local.ID, audit.FeedbackVersion(audit.FeedbackChange{Feedback: local, Clock: localClock}), in.ID, audit.FeedbackVersion(in))
-			if err := a.keepLoser(loser); err != nil {
-				return err
-			}
-			out = audit.MergeUnchanged
-			switch {
-			case won:
-				out, winner.ID = audit.MergeUpdated, id
-				if err := a.exec("DELETE FROM feedback WHERE id = ?", local.ID); err != nil {
-					return err
-				}
-			case id != local.ID:
-				out = audit.MergeUpdated
-				if err := a.exec("UPDATE feedback SET id = ? WHERE id = ?", id, local.ID); err != nil {
-					return err
-				}
-			}
-		}
-		if out == audit.MergeAdded || out == audit.MergeUpdated && winner.Clock.After(localClock) {
-			f := winner
-			if err := a.exec(`INSERT INTO feedback(`+feedbackColumns+`, hlc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		out := audit.MergeFeedback(have, local, in.Clock)
+		if out != audit.MergeUnchanged {
+			f := in
+			if err := a.exec(`INSERT INTO feedback(`+feedbackColumns+`, hlc) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+				ON CONFLICT(id) DO UPDATE SET visit_id=excluded.visit_id, room_id=excluded.room_id, teacher_name=excluded.teacher_name,
+				supports_teaching=excluded.supports_teaching, help_easy=excluded.help_easy, choose_again=excluded.choose_again,
+				inconveniences=excluded.inconveniences, frustration=excluded.frustration, consent=excluded.consent,
+				created_at=excluded.created_at, updated_at=excluded.updated_at, device=excluded.device, deleted=excluded.deleted, hlc=excluded.hlc`,
 				f.ID, f.VisitID, f.RoomID, f.TeacherName, f.SupportsTeaching, f.HelpEasy, string(f.ChooseAgain), f.Inconveniences,
 				f.Frustration, f.ConsentToQuote, formatTime(f.CreatedAt), formatTime(f.UpdatedAt), f.Device, f.Deleted, f.Clock.String()); err != nil {
 				return err
@@ -786,6 +770,10 @@ func (a *applier) history(cs *audit.ChangeSet) error {
 
 func (a *applier) conflicts(cs *audit.ChangeSet) error {
 	for _, c := range cs.Conflicts {
+		if c.Kind != audit.ConflictAnswer { // an older TechWalk's feedback conflict: feedback appends now
+			a.rep.Count("conflicts", audit.MergeUnchanged)
+			continue
+		}
 		c.RoomID = a.mapped("room", c.RoomID)
 		var resolved bool
 		err := a.queryRow("SELECT resolved FROM conflicts WHERE kind = ? AND visit_id = ? AND room_id = ? AND item_id = ? AND hlc = ?",
@@ -811,6 +799,26 @@ func (a *applier) conflicts(cs *audit.ChangeSet) error {
 	return nil
 }
 
+// settings applies the district-wide settings, last writer wins.
+func (a *applier) settings(cs *audit.ChangeSet) error {
+	for _, in := range cs.Settings {
+		local, have, err := a.rowClock("SELECT hlc FROM settings WHERE key = ?", in.Key)
+		if err != nil {
+			return err
+		}
+		out := audit.MergeSetting(have, local, in.Clock)
+		if out != audit.MergeUnchanged {
+			if err := a.exec(`INSERT INTO settings(key, value, updated_at, device, hlc) VALUES (?,?,?,?,?)
+				ON CONFLICT(key) DO UPDATE SET value=excluded.value, updated_at=excluded.updated_at, device=excluded.device, hlc=excluded.hlc`,
+				in.Key, in.Value, formatTime(audit.WallTime(in.Clock)), in.Clock.Device, in.Clock.String()); err != nil {
+				return err
+			}
+		}
+		a.rep.Count("settings", out)
+	}
+	return nil
+}
+
 // checkReferences does what the commit does for the deferred foreign keys
 // (for a dry run, which never commits).
 func (a *applier) checkReferences() error {
@@ -826,7 +834,7 @@ func (a *applier) checkReferences() error {
 }
 
 // openConflicts fills the report with the open conflicts of every answer
-// or feedback whose versions this change set added to.
+// whose versions this change set added to.
 func (a *applier) openConflicts() error {
 	keys := make([]string, 0, len(a.touched))
 	for k := range a.touched {
@@ -849,25 +857,19 @@ type rowQuerier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-// conflictsOf lists the open conflicts of one answer or feedback by its key.
+// conflictsOf lists the open conflicts of one answer by its key.
 func conflictsOf(ctx context.Context, q rowQuerier, key string) ([]audit.Conflict, error) {
 	parts := strings.SplitN(key, "|", 4)
 	if len(parts) != 4 {
 		return nil, fmt.Errorf("conflict key %q", key)
 	}
 	kind, visit, room, item := parts[0], parts[1], parts[2], parts[3]
-	var winner audit.Conflict
-	var text string
-	var err error
-	if kind == audit.ConflictAnswer {
-		var ans audit.Answer
-		ans, err = scanAnswer(withHLC{q.QueryRowContext(ctx, "SELECT "+answerColumns+", hlc FROM answers WHERE visit_id = ? AND room_id = ? AND item_id = ?", visit, room, item), &text})
-		winner = audit.AnswerVersion(audit.AnswerChange{Answer: ans})
-	} else {
-		var f audit.Feedback
-		f, err = scanFeedback(withHLC{q.QueryRowContext(ctx, "SELECT "+feedbackColumns+", hlc FROM feedback WHERE visit_id = ? AND room_id = ?", visit, room), &text})
-		winner = audit.FeedbackVersion(audit.FeedbackChange{Feedback: f})
+	if kind != audit.ConflictAnswer {
+		return nil, nil
 	}
+	var text string
+	ans, err := scanAnswer(withHLC{q.QueryRowContext(ctx, "SELECT "+answerColumns+", hlc FROM answers WHERE visit_id = ? AND room_id = ? AND item_id = ?", visit, room, item), &text})
+	winner := audit.AnswerVersion(audit.AnswerChange{Answer: ans})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -898,9 +900,11 @@ func conflictsOf(ctx context.Context, q rowQuerier, key string) ([]audit.Conflic
 	return open, nil
 }
 
-// BundleImported reports whether the bundle id was applied to this database before.
+// BundleImported reports whether the bundle id was applied to this
+// database before. It asks on the writer connection, which the import
+// that asks writes on next (a reader would be opened for this one query).
 func (s *Store) BundleImported(ctx context.Context, bundleID string) (bool, error) {
 	var n int
-	err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM imported_bundles WHERE bundle_id = ?", bundleID).Scan(&n)
+	err := s.w.QueryRowContext(ctx, "SELECT count(*) FROM imported_bundles WHERE bundle_id = ?", bundleID).Scan(&n)
 	return n > 0, s.readError(err)
 }

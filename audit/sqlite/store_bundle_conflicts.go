@@ -9,8 +9,7 @@ import (
 	"techwalk/audit"
 )
 
-// Disagreement is one answer (or a room's feedback) that copies merged
-// with different values: the version kept and the open conflicts with it.
+// Disagreement is one answer that copies merged with different values: the version kept and the open conflicts with it.
 type Disagreement struct {
 	Kept   audit.Conflict
 	Others []audit.Conflict
@@ -48,17 +47,9 @@ func (s *Store) conflictsOf(ctx context.Context, key string) (audit.Conflict, []
 	return kept, open, err
 }
 
-// keptVersion is the version held now of the answer or feedback c is about.
+// keptVersion is the version held now of the answer c is about.
 func keptVersion(ctx context.Context, q rowQuerier, c audit.Conflict) (audit.Conflict, error) {
 	var text string
-	if c.Kind == audit.ConflictFeedback {
-		f, err := scanFeedback(withHLC{q.QueryRowContext(ctx, "SELECT "+feedbackColumns+", hlc FROM feedback WHERE visit_id = ? AND room_id = ?", c.VisitID, c.RoomID), &text})
-		if err != nil {
-			return audit.Conflict{}, err
-		}
-		h, err := clockOf(text)
-		return audit.FeedbackVersion(audit.FeedbackChange{Feedback: f, Clock: h}), err
-	}
 	a, err := scanAnswer(withHLC{q.QueryRowContext(ctx, "SELECT "+answerColumns+", hlc FROM answers WHERE visit_id = ? AND room_id = ? AND item_id = ?", c.VisitID, c.RoomID, c.ItemID), &text})
 	if err != nil {
 		return audit.Conflict{}, err
@@ -67,7 +58,7 @@ func keptVersion(ctx context.Context, q rowQuerier, c audit.Conflict) (audit.Con
 	return audit.AnswerVersion(audit.AnswerChange{Answer: a, Clock: h}), err
 }
 
-// ErrNotAnswerConflict refuses to settle a feedback conflict by answer rules.
+// ErrNotAnswerConflict refuses to settle a conflict that is not an answer's.
 var ErrNotAnswerConflict = errors.New("only answer conflicts are settled this way")
 
 // ResolveConflict settles the open conflicts of one answer, in one

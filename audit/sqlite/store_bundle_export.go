@@ -39,7 +39,7 @@ func (s *Store) ExportChangeSet(ctx context.Context, scope audit.ExportScope) (*
 	cs := &audit.ChangeSet{}
 	steps := []func(context.Context, *sql.Conn, exportQuery, *audit.ChangeSet) error{
 		exportSchools, exportRooms, exportTemplates, exportVisits, exportVisitRooms,
-		exportAnswers, exportFeedback, exportPhotos, exportActions, exportHistory, exportConflicts,
+		exportAnswers, exportFeedback, exportPhotos, exportActions, exportHistory, exportConflicts, exportSettings,
 	}
 	for _, step := range steps {
 		if err := step(ctx, conn, q, cs); err != nil {
@@ -265,6 +265,24 @@ func exportFeedback(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audi
 		}
 		h, err := clockOf(text)
 		cs.Feedback = append(cs.Feedback, audit.FeedbackChange{Feedback: f, Clock: h})
+		return err
+	})
+}
+
+// exportSettings reads the district-wide settings: whatever the scope,
+// they travel with every bundle (a report's cover needs the district's name).
+func exportSettings(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit.ChangeSet) error {
+	keys, _ := json.Marshal(audit.DistrictSettings)
+	where, args := q.changedSince("key IN (SELECT value FROM json_each(?))", []any{string(keys)}, "hlc")
+	return exportRows(ctx, conn, "SELECT key, value, hlc FROM settings WHERE "+where+" ORDER BY key", args, func(row scanner) error {
+		var sc audit.SettingChange
+		var text string
+		if err := row.Scan(&sc.Key, &sc.Value, &text); err != nil {
+			return err
+		}
+		var err error
+		sc.Clock, err = clockOf(text)
+		cs.Settings = append(cs.Settings, sc)
 		return err
 	})
 }

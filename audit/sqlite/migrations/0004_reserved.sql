@@ -1,0 +1,1 @@
+-- Schema 4: no change.
