@@ -65,3 +65,7 @@ CREATE TRIGGER settings_hlc_update AFTER UPDATE ON settings
 WHEN NEW.hlc = OLD.hlc AND (SELECT stamping FROM sync_clock) = 1
 BEGIN UPDATE settings SET hlc = (SELECT now FROM sync_clock) WHERE rowid = NEW.rowid; END;
 UPDATE sync_clock SET now = max(now, (SELECT coalesce(max(hlc), '') FROM settings));
+
+-- Feedback recovered from conflicts above counts in its visit's score:
+-- every visit summary is computed again when next read.
+DELETE FROM visit_summary;

@@ -1,1 +1,0 @@
--- Schema 4: no change.
