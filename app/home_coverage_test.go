@@ -112,7 +112,7 @@ func TestHomeScoresAreTheVisitScores(t *testing.T) {
 	must(t, err)
 	changed := 0
 	for _, a := range answers {
-		if a.Value == audit.CheckOK && changed < 3 {
+		if a.Value == audit.CheckOK { // every passing check, so that no room's cap can hide the change
 			a.Value = audit.CheckMissing
 			must(t, s.SaveAnswer(ctx, &a))
 			changed++
