@@ -68,6 +68,7 @@ type findingsScreen struct {
 type findingRow struct {
 	tick       *widget.Button // an icon button: the whole 48x48 square takes the tap
 	what, line *widget.Label
+	id         string // the finding the row shows now
 }
 
 // findingCard is the detail pane's editors for one finding.
@@ -298,6 +299,7 @@ func (s *findingsScreen) bindRow(i widget.ListItemID, o fyne.CanvasObject) {
 	f := s.all[i]
 	setTick(r.tick, s.selected[f.ID])
 	id := f.ID
+	r.id = id
 	r.tick.OnTapped = func() {
 		on := !s.selected[id]
 		setTick(r.tick, on)
