@@ -68,7 +68,7 @@ func Push(ctx context.Context, s *sqlite.Store, h *postgres.Hub, progress postgr
 	if err != nil {
 		return rep, err
 	}
-	if newest := cs.NewestOf(s.Device()); !newest.IsZero() {
+	if newest := cs.NewestOf(s.Device()); newest.After(after) { // the cursor never moves back
 		err = s.SetSetting(ctx, pushCursorKey+hubID, newest.String())
 	}
 	return rep, err

@@ -274,6 +274,7 @@ func exportFeedback(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audi
 func exportSettings(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit.ChangeSet) error {
 	keys, _ := json.Marshal(audit.DistrictSettings)
 	where, args := q.changedSince("key IN (SELECT value FROM json_each(?))", []any{string(keys)}, "hlc")
+	where, args = q.ownSince(where, args, "hlc")
 	return exportRows(ctx, conn, "SELECT key, value, hlc FROM settings WHERE "+where+" ORDER BY key", args, func(row scanner) error {
 		var sc audit.SettingChange
 		var text string
