@@ -77,7 +77,7 @@ func commands() []command {
 		{"people", "show or record who walked a visit and who was present: techwalk people [--visit ID|latest] [--school NAME] [--walked-by NAME] [--present TEXT]", runPeople},
 		{"template", "check or add a checklist: techwalk template validate|import FILE", runTemplate},
 		{"report", "write a visit's PDF report: techwalk report --visit ID|latest [--school NAME] [-o FILE] [--paper a4|letter]", runReport},
-		{"district", "write the district report of every school: techwalk district report [-o FILE] [--paper a4|letter]", runDistrict},
+		{"district", "write the district report of every school: techwalk district report [-o FILE] [--paper a4|letter] [--hub URL]", runDistrict},
 		{"wifi", "measure Wi-Fi where you stand: techwalk wifi measure [--url URL] [--json]", runWifi},
 		{"export", "export findings for a backlog: techwalk export --format jira|azure|github|servicenow|csv|json [-o FILE]", runExport},
 		{"import", "import a district CSV or a tracker export: techwalk import schools|tickets FILE [--partial]", runImport},

@@ -6,13 +6,16 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"time"
 
 	"techwalk/audit"
+	"techwalk/audit/hubsync"
+	"techwalk/audit/postgres"
 	"techwalk/audit/sqlite"
 	"techwalk/report/pdf"
 )
 
-const districtUsage = "Usage: techwalk district report [-o FILE] [--paper a4|letter] [--db PATH]"
+const districtUsage = "Usage: techwalk district report [-o FILE] [--paper a4|letter] [--hub URL] [--db PATH]"
 
 // runDistrict runs techwalk district SUBCOMMAND.
 func runDistrict(c *CLI, args []string) error {
@@ -23,22 +26,30 @@ func runDistrict(c *CLI, args []string) error {
 }
 
 // runDistrictReport writes the district report of the local database: the
-// merged district after bundle imports or a hub pull.
+// merged district after bundle imports or, with --hub, after pulling the
+// district from the hub first.
 func runDistrictReport(c *CLI, args []string) error {
 	fs := c.newFlags("district report")
 	db := dbFlag(fs)
 	out := fs.String("o", "district.pdf", "PDF file to write")
 	paper := fs.String("paper", "", "paper size: a4 or letter (default: the district setting, else a4)")
+	hub := fs.String("hub", "", "pull the district from this hub first (a postgres:// URL, as for 'techwalk hub')")
 	if err := parseFlags(fs, args, 0); err != nil {
 		return err
 	}
-	store, err := openReader(*db)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	var store *sqlite.Store
+	var err error
+	if *hub != "" {
+		store, err = c.pullForReport(ctx, *hub, *db)
+	} else {
+		store, err = openReader(*db)
+	}
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	if err := c.writeDistrictReport(ctx, store, *paper, *out); err != nil {
 		return err
 	}
@@ -46,9 +57,32 @@ func runDistrictReport(c *CLI, args []string) error {
 	return nil
 }
 
+// pullForReport pulls the district from the hub at url into the database
+// at dbPath and returns the store, so the report shows every device's work.
+// Nothing is written when the hub cannot be reached.
+func (c *CLI) pullForReport(ctx context.Context, url, dbPath string) (*sqlite.Store, error) {
+	pullCtx, cancel := context.WithTimeout(ctx, 30*time.Minute)
+	defer cancel()
+	h, err := postgres.Open(pullCtx, url)
+	if err != nil {
+		return nil, hubError(err)
+	}
+	defer h.Close()
+	store, err := openExisting(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := hubsync.Pull(pullCtx, store, h, nil)
+	if err != nil {
+		store.Close()
+		return nil, hubError(err)
+	}
+	fmt.Fprintf(c.Err, "Pulled from hub %s: %s.\n", h.Target(), rep.Summary())
+	return store, nil
+}
+
 // writeDistrictReport writes the district report of what store holds to
 // out, with the district's report settings (paper unless given, privacy).
-// A hub pull, when asked for, runs before it against the same store.
 func (c *CLI) writeDistrictReport(ctx context.Context, store *sqlite.Store, paper, out string) error {
 	opt, err := pdf.OptionsFromStore(ctx, store)
 	if err != nil {
