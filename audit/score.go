@@ -269,6 +269,12 @@ func (vs *VisitScore) addFeedback(feedback []Feedback) {
 	for _, f := range feedback {
 		t.Add(f)
 	}
+	vs.SetTeachers(t)
+}
+
+// SetTeachers gives the score its teacher tally and the figures read from
+// it, so a stored tally brings back the same figures.
+func (vs *VisitScore) SetTeachers(t TeacherTally) {
 	vs.Teachers = t
 	vs.FeedbackCount = t.Teachers
 	vs.ReportedInconveniences = t.Inconveniences

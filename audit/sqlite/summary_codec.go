@@ -16,7 +16,7 @@ import (
 // Integers are varints, floats their exact 8 bytes. A record of another
 // version, or naming a room the school no longer has, is stale.
 
-const summaryFormat = 2
+const summaryFormat = 3
 
 // errStaleSummary means a stored summary names a room the school no longer
 // has, or is another version of the record: it must be computed again.
@@ -73,8 +73,7 @@ func (w *summaryWriter) score(vs audit.VisitScore) {
 		w.int(c.Scored)
 		w.int(c.Failures)
 	}
-	for _, n := range []int{vs.RoomsVisited, vs.RoomsReady, vs.RoomsPartly, vs.Failures, vs.Coverage.Answered, vs.Coverage.Applicable,
-		vs.FeedbackCount, vs.ChooseAgainAnswers, vs.ReportedInconveniences} {
+	for _, n := range []int{vs.RoomsVisited, vs.RoomsReady, vs.RoomsPartly, vs.Failures, vs.Coverage.Answered, vs.Coverage.Applicable} {
 		w.int(n)
 	}
 	t := vs.Teachers
@@ -82,9 +81,7 @@ func (w *summaryWriter) score(vs audit.VisitScore) {
 		w.int(n)
 	}
 	w.bool(vs.Partial)
-	for _, f := range []float64{vs.MinCoverage, vs.MeanSupportsTeaching, vs.MeanHelpEasy, vs.ChooseAgainShare} {
-		w.float(f)
-	}
+	w.float(vs.MinCoverage)
 }
 
 // encodeSummary writes a summary as the summary table keeps it.
@@ -196,18 +193,16 @@ func (r *summaryReader) score() audit.VisitScore {
 	for i := 0; i < n && r.err == nil; i++ {
 		vs.Categories = append(vs.Categories, audit.CategoryScore{Category: r.str(), Score: r.float(), Scored: r.int(), Failures: r.int()})
 	}
-	for _, p := range []*int{&vs.RoomsVisited, &vs.RoomsReady, &vs.RoomsPartly, &vs.Failures, &vs.Coverage.Answered, &vs.Coverage.Applicable,
-		&vs.FeedbackCount, &vs.ChooseAgainAnswers, &vs.ReportedInconveniences} {
+	for _, p := range []*int{&vs.RoomsVisited, &vs.RoomsReady, &vs.RoomsPartly, &vs.Failures, &vs.Coverage.Answered, &vs.Coverage.Applicable} {
 		*p = r.int()
 	}
-	t := &vs.Teachers
+	var t audit.TeacherTally
 	for _, p := range []*int{&t.Teachers, &t.Inconveniences, &t.Supports, &t.SupportsN, &t.Help, &t.HelpN, &t.ChooseAgainAnswers, &t.ChooseAgainYes} {
 		*p = r.int()
 	}
+	vs.SetTeachers(t) // the feedback figures are read from the tally
 	vs.Partial = r.bool()
-	for _, p := range []*float64{&vs.MinCoverage, &vs.MeanSupportsTeaching, &vs.MeanHelpEasy, &vs.ChooseAgainShare} {
-		*p = r.float()
-	}
+	vs.MinCoverage = r.float()
 	return vs
 }
 
