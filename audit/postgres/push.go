@@ -59,9 +59,14 @@ func ChangeSetID(device string, after audit.HLC, cs *audit.ChangeSet) string {
 // change set the hub already holds changes nothing. A photo whose bytes
 // the hub already holds (by SHA-256) is sent without them. Row-level
 // security refuses rows of a device this login did not register
-// (audit.ErrHubDenied).
+// (audit.ErrHubDenied). A change set carrying a setting that is not the
+// district's (audit.IsDistrictSetting) is refused whole before anything
+// is sent: the hub holds no device's own settings.
 func (h *Hub) Push(ctx context.Context, device string, after audit.HLC, cs *audit.ChangeSet, progress Progress) (PushReport, error) {
 	rep := PushReport{ChangeSet: ChangeSetID(device, after, cs), Sent: map[string]int{}, Merged: map[string]int{}}
+	if err := checkSettings(cs); err != nil {
+		return rep, fmt.Errorf("push to hub %s: %w; nothing was sent", h.target, err)
+	}
 	if progress == nil {
 		progress = func(string, int, int) {}
 	}
@@ -98,6 +103,17 @@ func (h *Hub) Push(ctx context.Context, device string, after audit.HLC, cs *audi
 		return rep, h.wrap(err)
 	}
 	return rep, h.wrap(tx.Commit(ctx))
+}
+
+// checkSettings checks every setting of the change set is a district one
+// that fits, naming the first that is not.
+func checkSettings(cs *audit.ChangeSet) error {
+	for _, s := range cs.Settings {
+		if err := s.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // stageAll copies every part's rows into its staging table, photos the

@@ -26,7 +26,7 @@ type Status struct {
 }
 
 // countedTables are the tables Status counts, in the order it lists them.
-var countedTables = []string{"schools", "rooms", "templates", "visits", "answers", "feedback", "photos", "finding_actions", "devices"}
+var countedTables = []string{"schools", "rooms", "templates", "visits", "answers", "feedback", "photos", "finding_actions", "settings", "devices"}
 
 // Status reads the hub's version and what the login sees, in one
 // read-only snapshot. A hub without the schema returns audit.ErrHubNotSetUp.
@@ -51,11 +51,11 @@ func (h *Hub) Status(ctx context.Context) (Status, error) {
 	}
 	for _, table := range countedTables {
 		var may bool
-		if err := tx.QueryRow(ctx, "SELECT has_table_privilege($1, 'SELECT')", "techwalk."+table).Scan(&may); err != nil {
+		if err := tx.QueryRow(ctx, "SELECT coalesce(has_table_privilege(to_regclass($1), 'SELECT'), false)", "techwalk."+table).Scan(&may); err != nil {
 			return st, h.wrap(err)
 		}
 		if !may {
-			continue // a reader does not see the device list
+			continue // a reader does not see the device list; an older schema has no settings
 		}
 		c := Count{Table: table}
 		if err := tx.QueryRow(ctx, "SELECT count(*) FROM techwalk."+table).Scan(&c.Rows); err != nil {

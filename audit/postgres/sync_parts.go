@@ -20,7 +20,7 @@ type part struct {
 
 // syncParts lists the parts in the order a change set applies them.
 var syncParts = []part{schoolsPart, roomsPart, templatesPart, visitsPart, visitRoomsPart, answersPart,
-	feedbackPart, photosPart, actionsPart, historyPart}
+	feedbackPart, photosPart, actionsPart, historyPart, settingsPart}
 
 // exactTimes is the text form of a row's times that keeps every digit the
 // device stored; timestamptz keeps microseconds.
@@ -335,5 +335,37 @@ var historyPart = part{
 		r.Clock, err = clockOf(v[3])
 		cs.StatusHistory = append(cs.StatusHistory, r)
 		return err
+	},
+}
+
+// settingsPart carries the district-wide settings (Push refuses any
+// other). The hub keeps each device's version of a setting, so a pull may
+// read several for one key: the change set keeps the newest clock's.
+var settingsPart = part{
+	name: "settings", table: "settings", key: []string{"key", "device"},
+	columns: []string{"key", "device", "value", "hlc", "made_by"},
+	rows: func(cs *audit.ChangeSet, device string) [][]any {
+		out := make([][]any, len(cs.Settings))
+		for i, r := range cs.Settings {
+			out[i] = []any{r.Key, device, r.Value, r.Clock.String(), r.Clock.Device}
+		}
+		return out
+	},
+	scan: func(cs *audit.ChangeSet, v []any) error {
+		r := audit.SettingChange{Key: str(v[0]), Value: str(v[2])}
+		var err error
+		if r.Clock, err = clockOf(v[3]); err != nil {
+			return err
+		}
+		for i, have := range cs.Settings {
+			if have.Key == r.Key {
+				if audit.MergeSetting(true, have.Clock, r.Clock) != audit.MergeUnchanged {
+					cs.Settings[i] = r
+				}
+				return nil
+			}
+		}
+		cs.Settings = append(cs.Settings, r)
+		return nil
 	},
 }

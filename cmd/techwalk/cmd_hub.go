@@ -255,7 +255,7 @@ func pushSummary(h *postgres.Hub, rep postgres.PushReport) string {
 		return fmt.Sprintf("Nothing to push: hub %s holds every change of this device.", h.Target())
 	}
 	var parts []string
-	for _, name := range []string{"schools", "rooms", "templates", "visits", "visit_rooms", "answers", "feedback", "photos", "actions", "status_history"} {
+	for _, name := range []string{"schools", "rooms", "templates", "visits", "visit_rooms", "answers", "feedback", "photos", "actions", "status_history", "settings"} {
 		if n := rep.Sent[name]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(name, "_", " "), n))
 		}

@@ -218,7 +218,8 @@ func TestHubPushPullSync(t *testing.T) {
 
 // TestDistrictReportPullsFromTheHub: a device that never walked the
 // district writes, with --hub, the same district report as the device whose
-// work it pulled; offline it writes nothing and says why.
+// work it pulled, the district's name and settings included (they come
+// through the hub too); offline it writes nothing and says why.
 func TestDistrictReportPullsFromTheHub(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext is not installed (poppler-utils)")
@@ -231,16 +232,6 @@ func TestDistrictReportPullsFromTheHub(t *testing.T) {
 			t.Fatalf("%v: %s", args, errOut)
 		}
 	}
-	// District settings travel by bundle, not yet through the hub: the
-	// second device has the district's name set by hand.
-	sb, err := sqlite.Open(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.SetSetting(context.Background(), sqlite.SettingDistrict, "Springfield Unified School District"); err != nil {
-		t.Fatal(err)
-	}
-	sb.Close()
 	dir := t.TempDir()
 	pdfA, pdfB := filepath.Join(dir, "a.pdf"), filepath.Join(dir, "b.pdf")
 	if code, _, errOut := runCLI("district", "report", "--db", a, "-o", pdfA); code != 0 {
@@ -250,7 +241,8 @@ func TestDistrictReportPullsFromTheHub(t *testing.T) {
 	if code != 0 || !strings.Contains(errOut, "Pulled from hub") {
 		t.Fatalf("district report --hub: %d %q", code, errOut)
 	}
-	if textA, textB := reportText(t, pdfA), reportText(t, pdfB); textA != textB || !strings.Contains(textB, "Lincoln Elementary") {
+	if textA, textB := reportText(t, pdfA), reportText(t, pdfB); textA != textB || !strings.Contains(textB, "Lincoln Elementary") ||
+		!strings.Contains(textB, "Springfield Unified School District") {
 		t.Fatalf("the reports differ:\n%s\n---\n%s", textA, textB)
 	}
 	closed := strings.Replace(hubURL, ":"+strconv.Itoa(srv.Port()), ":1", 1)
