@@ -28,6 +28,12 @@ type Status struct {
 // countedTables are the tables Status counts, in the order it lists them.
 var countedTables = []string{"schools", "rooms", "templates", "visits", "answers", "feedback", "photos", "finding_actions", "settings", "devices"}
 
+// mayReadSQL says whether the login may read the hub table $1; false when
+// the hub's schema has no such table yet. The catalog is read as a table,
+// as readVersion does.
+const mayReadSQL = `SELECT coalesce((SELECT has_table_privilege(c.oid, 'SELECT') FROM pg_catalog.pg_class c
+	JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'techwalk' AND c.relname = $1), false)`
+
 // Status reads the hub's version and what the login sees, in one
 // read-only snapshot. A hub without the schema returns audit.ErrHubNotSetUp.
 func (h *Hub) Status(ctx context.Context) (Status, error) {
@@ -51,7 +57,7 @@ func (h *Hub) Status(ctx context.Context) (Status, error) {
 	}
 	for _, table := range countedTables {
 		var may bool
-		if err := tx.QueryRow(ctx, "SELECT coalesce(has_table_privilege(to_regclass($1), 'SELECT'), false)", "techwalk."+table).Scan(&may); err != nil {
+		if err := tx.QueryRow(ctx, mayReadSQL, table).Scan(&may); err != nil {
 			return st, h.wrap(err)
 		}
 		if !may {
