@@ -70,6 +70,7 @@ func mustWaitNothing(t *testing.T, s *sqlite.Store, h hub) {
 // overwrites nothing, and C itself takes B's name. A new device D gets the
 // newest of every setting though the hub holds each device's version.
 func TestDistrictSettingsTravelThroughTheHub(t *testing.T) {
+	ctx := context.Background()
 	h := newHub(t)
 	a, _ := device(t, "a", time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC))
 	b, _ := device(t, "b", time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC))
@@ -101,10 +102,16 @@ func TestDistrictSettingsTravelThroughTheHub(t *testing.T) {
 	}
 
 	set(t, b, map[string]string{audit.SettingDistrict: "Riverside Unified School District"})
-	if rep := mustPush(t, b, bob); rep.Sent["settings"] != 1 || rep.Merged["settings"] != 1 {
+	if w, err := Count(ctx, b, bob); err != nil || w.ToSend != 1 || w.ToBring != 0 {
+		t.Fatalf("b waits %+v (%v) after renaming the district, want the one setting to send", w, err)
+	}
+	if rep := mustPush(t, b, bob); rep.Sent["settings"] != 1 || rep.Merged["settings"] != 1 || sum(rep.Sent) != 1 {
 		t.Fatalf("b's push of the new name: sent %v, took %v", rep.Sent, rep.Merged)
 	}
 	mustWaitNothing(t, b, h)
+	if w, err := Count(ctx, a, alice); err != nil || w.ToSend != 0 || w.ToBring != 1 {
+		t.Fatalf("a waits %+v (%v) after b's rename, want the one setting to bring", w, err)
+	}
 	if rep := mustPush(t, c, carol); rep.Merged["settings"] != 1 {
 		t.Fatalf("c's push of its old edit: sent %v, took %v", rep.Sent, rep.Merged)
 	}
