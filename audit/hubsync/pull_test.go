@@ -25,7 +25,8 @@ import (
 // change set at once, as pulls were), a number of visits per batch, or
 // "stop": one visit a batch, saying "applied" and holding still once the
 // second batch of visits is being read, so the parent can kill it between
-// batches. It prints the pull's time, its peak heap and the rows it added.
+// batches. It prints the pull's time, its peak heap, its peak RSS and the
+// rows it added.
 const pullChildEnv = "TECHWALK_HUBSYNC_PULL_CHILD"
 
 func pullChild(spec string) int {
@@ -78,7 +79,24 @@ func pullChild(spec string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	fmt.Printf("pulled %d ms %d bytes %d added\n", took.Milliseconds(), peak.Load(), rep.Total().Added)
+	fmt.Printf("pulled %d ms %d bytes %d kB %d added\n", took.Milliseconds(), peak.Load(), peakRSS(), rep.Total().Added)
+	return 0
+}
+
+// peakRSS is this process's peak resident set in kB (VmHWM), or 0 where
+// /proc does not say: unlike the rusage a parent reads, it never counts
+// the parent's memory, which a child started by fork shares before exec.
+func peakRSS() int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return n
+		}
+	}
 	return 0
 }
 
