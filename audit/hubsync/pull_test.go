@@ -260,7 +260,8 @@ func openDB(t *testing.T, path string) *sqlite.Store {
 // and of two visits holds exactly what it holds pulled all at once: the
 // same district screen, backlog export and canonical change set, and the
 // same cursor. The batches come in order: the district-wide parts alone,
-// each visit with its rows, the actions on c's own findings last.
+// each visit with its rows, the actions on c's own findings last; progress
+// counts the rows across them up to what was waiting.
 func TestBatchedPullMatchesOneShot(t *testing.T) {
 	ctx := context.Background()
 	d := newBatchDistrict(t)
@@ -296,13 +297,27 @@ func TestBatchedPullMatchesOneShot(t *testing.T) {
 	// The batches themselves, one visit each.
 	s := openDB(t, copyDB(t, d.path))
 	var batches []*audit.ChangeSet
-	_, err := carol.PullBatches(ctx, s.Device(), 0, 1, nil, func(b postgres.Batch) error {
+	waiting, err := carol.Waiting(ctx, s.Device(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := 0
+	progress := func(part string, n, total int) {
+		if n < done || total != waiting {
+			t.Errorf("progress went from %d to %d rows of %d (%s), want up to %d", done, n, total, part, waiting)
+		}
+		done = n
+	}
+	_, err = carol.PullBatches(ctx, s.Device(), 0, 1, progress, func(b postgres.Batch) error {
 		batches = append(batches, b.ChangeSet)
 		_, err := s.ApplyChangeSet(ctx, b.ChangeSet, b.Origin("test"), false)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if done != waiting {
+		t.Errorf("progress ended at %d rows of %d", done, waiting)
 	}
 	const visits = 3 + 2 + 1 // a's, b's and Hill's (b's answer), not Lake's (only actions)
 	if len(batches) != 1+visits+1 {
