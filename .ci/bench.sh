@@ -89,6 +89,17 @@ metric() {
   echo "| one new 40-room visit ($(metric BenchmarkHubPushVisit rows) rows) to a hub holding the district | $(metric BenchmarkHubPushVisit push-ms) ms (goal < 1 s) | $(metric BenchmarkHubPushVisit psql-copy-ms) ms | $(metric BenchmarkHubPushVisit x-psql-copy)x |"
   echo "| the same, push alone | $(metric BenchmarkHubPushVisit send-ms) ms | | |"
   echo
+  echo "## District hub pull (a device's first pull of the whole district, in batches of visits)"
+  echo
+  echo "| figure | TechWalk | baseline: the whole change set read, then merged in one transaction | ratio |"
+  echo "|---|---|---|---|"
+  for v in 16 64; do
+    n="BenchmarkHubPullDistrict/visits=$v"
+    echo "| $v visits a batch: time | $(metric "$n" pull-ms) ms | $(metric "$n" one-shot-ms) ms | $(metric "$n" x-time)x |"
+    echo "| $v visits a batch: peak heap | $(metric "$n" peak-heap-MB) MB | $(metric "$n" one-shot-peak-heap-MB) MB | $(metric "$n" x-peak-heap)x |"
+    echo "| $v visits a batch: peak RSS | $(metric "$n" peak-rss-MB) MB | $(metric "$n" one-shot-peak-rss-MB) MB | $(metric "$n" x-peak-rss)x |"
+  done
+  echo
   echo "## PDF report of a 60-room visit with 120 photos"
   echo
   echo "| figure | TechWalk | baseline: reading the photo bytes | ratio |"

@@ -75,28 +75,56 @@ func Push(ctx context.Context, s *sqlite.Store, h *postgres.Hub, progress postgr
 }
 
 // Pull brings the other devices' changes since the last pull and merges
-// them into this device's database with ApplyChangeSet, then saves the
-// cursor. When the cursor is not saved (a kill between the two), the next
-// pull brings the same rows again and applying them changes nothing: the
-// merge goes by clocks.
+// them into this device's database, postgres.VisitsPerBatch visits at a
+// time (see PullVisits).
 func Pull(ctx context.Context, s *sqlite.Store, h *postgres.Hub, progress postgres.Progress) (audit.ApplyReport, error) {
+	return PullVisits(ctx, s, h, postgres.VisitsPerBatch, progress)
+}
+
+// PullVisits brings the other devices' changes since the last pull from
+// one snapshot of the hub in batches of visits visits (Hub.PullBatches),
+// merges each batch with ApplyChangeSet in its own transaction, and saves
+// the cursor after the last one: a device never holds the whole district
+// in memory. A pull cut off between batches leaves every batch applied so
+// far in place, each whole; the next pull brings the same rows again and
+// applying them changes nothing, as the merge goes by clocks. The report
+// adds up the batches'.
+func PullVisits(ctx context.Context, s *sqlite.Store, h *postgres.Hub, visits int, progress postgres.Progress) (audit.ApplyReport, error) {
+	total := audit.ApplyReport{Parts: map[string]*audit.PartCount{}}
 	hubID, err := h.ID(ctx)
 	if err != nil {
-		return audit.ApplyReport{}, err
+		return total, err
 	}
 	after, err := PullCursor(ctx, s, hubID)
 	if err != nil {
-		return audit.ApplyReport{}, err
+		return total, err
 	}
-	p, err := h.Pull(ctx, s.Device(), after, progress)
+	p, err := h.PullBatches(ctx, s.Device(), after, visits, progress, func(b postgres.Batch) error {
+		rep, err := s.ApplyChangeSet(ctx, b.ChangeSet, b.Origin(hubID), false)
+		if err != nil {
+			return fmt.Errorf("merge what the hub brought (batch %d): %w", b.N, err)
+		}
+		addReport(&total, rep)
+		return nil
+	})
 	if err != nil || p.To == p.From {
-		return audit.ApplyReport{Parts: map[string]*audit.PartCount{}}, err
+		return total, err
 	}
-	rep, err := s.ApplyChangeSet(ctx, p.ChangeSet, p.Origin(hubID), false)
-	if err != nil {
-		return rep, fmt.Errorf("merge what the hub brought: %w", err)
+	total.BundleID = p.Origin(hubID).BundleID
+	return total, s.SetSetting(ctx, pullCursorKey+hubID, strconv.FormatInt(p.To, 10))
+}
+
+// addReport adds what applying one batch did to the pull's report.
+func addReport(total *audit.ApplyReport, rep audit.ApplyReport) {
+	for part, c := range rep.Parts {
+		t := total.Parts[part]
+		if t == nil {
+			t = &audit.PartCount{}
+			total.Parts[part] = t
+		}
+		t.Added, t.Updated, t.Unchanged = t.Added+c.Added, t.Updated+c.Updated, t.Unchanged+c.Unchanged
 	}
-	return rep, s.SetSetting(ctx, pullCursorKey+hubID, strconv.FormatInt(p.To, 10))
+	total.Conflicts = append(total.Conflicts, rep.Conflicts...)
 }
 
 // Waiting is what waits each way: this device's changes not yet pushed,

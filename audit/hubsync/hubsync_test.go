@@ -27,6 +27,9 @@ func TestMain(m *testing.M) {
 	if spec := os.Getenv(pushChildEnv); spec != "" {
 		os.Exit(pushChild(spec))
 	}
+	if spec := os.Getenv(pullChildEnv); spec != "" {
+		os.Exit(pullChild(spec))
+	}
 	os.Exit(pgtest.Main(m))
 }
 

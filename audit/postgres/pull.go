@@ -25,21 +25,23 @@ func (p Pulled) Origin(hubID string) audit.Origin {
 }
 
 // Pull reads every row of the devices other than device whose change
-// number is after the cursor, from one snapshot: the district's schools
-// and rooms, templates, findings' actions and status history, and the
-// visits with their answers, feedback, photos and rooms done.
+// number is after the cursor, from one snapshot, into one change set: the
+// district's schools and rooms, templates, findings' actions and status
+// history, and the visits with their answers, feedback, photos and rooms
+// done. It holds all of it in memory at once; a device pulls with
+// PullBatches.
 func (h *Hub) Pull(ctx context.Context, device string, after int64, progress Progress) (Pulled, error) {
 	out := Pulled{ChangeSet: &audit.ChangeSet{}, From: after, To: after}
 	if progress == nil {
 		progress = func(string, int, int) {}
 	}
-	tx, err := h.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
+	tx, err := h.snapshot(ctx)
 	if err != nil {
-		return out, h.wrap(err)
+		return out, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	for _, p := range syncParts {
-		n, top, err := h.pullPart(ctx, tx, p, device, after, out.ChangeSet)
+		n, top, err := h.pullPart(ctx, tx, p, device, after, out.ChangeSet, "")
 		if err != nil {
 			return out, err
 		}
@@ -49,9 +51,202 @@ func (h *Hub) Pull(ctx context.Context, device string, after int64, progress Pro
 	return out, nil
 }
 
-func (h *Hub) pullPart(ctx context.Context, tx pgx.Tx, p part, device string, after int64, cs *audit.ChangeSet) (int, int64, error) {
-	rows, err := tx.Query(ctx, fmt.Sprintf("SELECT %s, seq FROM techwalk.%s WHERE device <> $1 AND seq > $2 ORDER BY seq",
-		strings.Join(p.columns, ", "), p.table), device, after)
+// VisitsPerBatch is how many visits a batch of PullBatches carries when
+// the caller does not say, whatever the district's size: some 26,000 rows
+// for visits of 40 rooms of 40 items. Fewer batches are quicker to merge
+// and take more memory (BenchmarkHubPullDistrict in audit/hubsync).
+const VisitsPerBatch = 16
+
+// Batch is one change set of a pull in batches. Its rows' parents are in
+// it, in an earlier batch of the same pull, or on the device already.
+type Batch struct {
+	ChangeSet *audit.ChangeSet
+	From, To  int64 // the whole pull's change numbers, the same in every batch
+	Visits    int   // visits per batch of the pull
+	N         int   // the batch's number in the pull, from 1
+}
+
+// Origin names the batch for ApplyChangeSet: the pull's range, how it was
+// cut and the batch's number, so a batch applied before is recognised and
+// no other batch is taken for it.
+func (b Batch) Origin(hubID string) audit.Origin {
+	return audit.Origin{BundleID: fmt.Sprintf("hub:%s:%d-%d:%dv:%d", hubID, b.From, b.To, b.Visits, b.N), Device: "hub:" + hubID}
+}
+
+// visitColumn names, for the parts that belong to a visit, the column
+// holding the visit's id; findingColumn, for the parts that belong to a
+// finding, the column holding its answer's id. Every other part (schools,
+// rooms, templates, settings...) is district-wide.
+var (
+	visitColumn   = map[string]string{"visits": "id", "visit_rooms": "visit_id", "answers": "visit_id", "feedback": "visit_id", "photos": "visit_id"}
+	findingColumn = map[string]string{"finding_actions": "finding_id", "status_history": "finding_id"}
+)
+
+// PullBatches reads what Pull reads, from one snapshot, but hands it to
+// apply in batches, in this order: first the district-wide parts, then
+// the visits, visits at a time (0: VisitsPerBatch), each batch with every
+// row of its visits (rooms done, answers, feedback, photos) and the
+// actions and status history of its visits' findings, and last the
+// actions and history of findings no batch's visit holds. A visit is in a
+// batch when any row of it changed, so a child arrives with its parent
+// whichever changed last. It returns the pull's range; when apply fails
+// it stops there and returns the error. Progress counts the rows read
+// across the batches against the rows the pull brings.
+func (h *Hub) PullBatches(ctx context.Context, device string, after int64, visits int, progress Progress, apply func(Batch) error) (Pulled, error) {
+	out := Pulled{From: after, To: after}
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	if visits <= 0 {
+		visits = VisitsPerBatch
+	}
+	tx, err := h.snapshot(ctx)
+	if err != nil {
+		return out, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	total, err := h.waitingIn(ctx, tx, device, after, &out.To)
+	if err != nil || out.To == after {
+		return out, err
+	}
+	ids, err := h.changedVisits(ctx, tx, device, after)
+	if err != nil {
+		return out, err
+	}
+	r := batchReader{ctx: ctx, h: h, tx: tx, device: device, after: after, total: total, progress: progress, visits: ids}
+	b := Batch{From: out.From, To: out.To, Visits: visits}
+	send := func(read func(p part, cs *audit.ChangeSet) error) error {
+		b.N++
+		b.ChangeSet = &audit.ChangeSet{}
+		for _, p := range syncParts {
+			if err := read(p, b.ChangeSet); err != nil {
+				return err
+			}
+		}
+		if empty(b.ChangeSet) {
+			return nil
+		}
+		return apply(b)
+	}
+	if err := send(r.districtWide); err != nil {
+		return out, err
+	}
+	for len(ids) > 0 {
+		chunk := ids[:min(visits, len(ids))]
+		ids = ids[len(chunk):]
+		if err := send(func(p part, cs *audit.ChangeSet) error { return r.ofVisits(p, cs, chunk) }); err != nil {
+			return out, err
+		}
+	}
+	return out, send(r.rest)
+}
+
+// snapshot begins the read-only transaction a pull reads in: one snapshot
+// of the hub for all of it.
+func (h *Hub) snapshot(ctx context.Context) (pgx.Tx, error) {
+	tx, err := h.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
+	return tx, h.wrap(err)
+}
+
+// waitingIn counts the rows the pull brings and moves top to the newest
+// change number among them.
+func (h *Hub) waitingIn(ctx context.Context, tx pgx.Tx, device string, after int64, top *int64) (int, error) {
+	var parts []string
+	for _, p := range syncParts {
+		parts = append(parts, fmt.Sprintf("SELECT seq FROM techwalk.%s WHERE device <> $1 AND seq > $2", p.table))
+	}
+	var n int64
+	err := tx.QueryRow(ctx, "SELECT count(*), coalesce(max(seq), $2) FROM ("+strings.Join(parts, " UNION ALL ")+") AS changed",
+		device, after).Scan(&n, top)
+	return int(n), h.wrap(err)
+}
+
+// changedVisits lists, in id order, the visits any of whose rows the pull
+// brings.
+func (h *Hub) changedVisits(ctx context.Context, tx pgx.Tx, device string, after int64) ([]string, error) {
+	var parts []string
+	for _, p := range syncParts {
+		if col, ok := visitColumn[p.table]; ok {
+			parts = append(parts, fmt.Sprintf("SELECT %s FROM techwalk.%s WHERE device <> $1 AND seq > $2", col, p.table))
+		}
+	}
+	rows, err := tx.Query(ctx, strings.Join(parts, " UNION ")+" ORDER BY 1", device, after)
+	if err != nil {
+		return nil, h.wrap(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return ids, h.wrap(err)
+}
+
+// empty reports whether a change set holds no row.
+func empty(cs *audit.ChangeSet) bool {
+	for _, n := range cs.Rows() {
+		if n > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// batchReader reads the parts of one batch after another from the pull's
+// snapshot, counting rows for progress.
+type batchReader struct {
+	ctx         context.Context
+	h           *Hub
+	tx          pgx.Tx
+	device      string
+	after       int64
+	done, total int
+	progress    Progress
+	visits      []string // every visit the batches carry
+}
+
+// districtWide reads a part that belongs to no visit or finding.
+func (r *batchReader) districtWide(p part, cs *audit.ChangeSet) error {
+	if visitColumn[p.table] != "" || findingColumn[p.table] != "" {
+		return nil
+	}
+	return r.read(p, cs, "")
+}
+
+// ofVisits reads the rows of a part that belong to the visits, or to
+// their findings.
+func (r *batchReader) ofVisits(p part, cs *audit.ChangeSet, visits []string) error {
+	if col := visitColumn[p.table]; col != "" {
+		return r.read(p, cs, "AND t."+col+" = ANY($3)", visits)
+	}
+	if col := findingColumn[p.table]; col != "" {
+		return r.read(p, cs, "AND t."+col+" IN (SELECT a.id FROM techwalk.answers a WHERE a.visit_id = ANY($3))", visits)
+	}
+	return nil
+}
+
+// rest reads the rows of findings no batch's visit holds (an action on a
+// finding pulled before, or one the hub does not hold). A part of a visit
+// leaves nothing: every visit any of its rows names is in a batch.
+func (r *batchReader) rest(p part, cs *audit.ChangeSet) error {
+	col := findingColumn[p.table]
+	if col == "" {
+		return nil
+	}
+	return r.read(p, cs, "AND NOT EXISTS (SELECT FROM techwalk.answers a WHERE a.id = t."+col+" AND a.visit_id = ANY($3))", r.visits)
+}
+
+func (r *batchReader) read(p part, cs *audit.ChangeSet, where string, args ...any) error {
+	n, _, err := r.h.pullPart(r.ctx, r.tx, p, r.device, r.after, cs, where, args...)
+	if err != nil {
+		return err
+	}
+	r.done += n
+	r.progress(p.name, r.done, r.total)
+	return nil
+}
+
+// pullPart reads the part's rows of the devices other than device changed
+// after the cursor, narrowed by where (on table t, arguments from $3), into cs.
+func (h *Hub) pullPart(ctx context.Context, tx pgx.Tx, p part, device string, after int64, cs *audit.ChangeSet, where string, args ...any) (int, int64, error) {
+	rows, err := tx.Query(ctx, fmt.Sprintf("SELECT %s, seq FROM techwalk.%s t WHERE t.device <> $1 AND t.seq > $2 %s ORDER BY t.seq",
+		strings.Join(p.columns, ", "), p.table, where), append([]any{device, after}, args...)...)
 	if err != nil {
 		return 0, 0, h.wrap(err)
 	}
