@@ -137,6 +137,12 @@ type Conflict struct {
 	Device                  string
 	Clock                   HLC
 	Resolved                bool
+	// Settled is the clock of the resolved mark: the device that settled
+	// the conflict (or wrote over the version), and when. The district hub
+	// carries it, so a push sends this device's settlings since its last
+	// push; a bundle leaves it out (its conflicts part carries every
+	// resolved mark), and the device importing one stamps its own.
+	Settled HLC `json:"-"`
 }
 
 // Key names the answer the conflict is about.
@@ -201,6 +207,7 @@ func (cs *ChangeSet) eachClock(fn func(HLC)) {
 	}
 	for _, r := range cs.Conflicts {
 		fn(r.Clock)
+		fn(r.Settled)
 	}
 	for _, r := range cs.Settings {
 		fn(r.Clock)
