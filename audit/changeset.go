@@ -207,7 +207,6 @@ func (cs *ChangeSet) eachClock(fn func(HLC)) {
 	}
 	for _, r := range cs.Conflicts {
 		fn(r.Clock)
-		fn(r.Settled)
 	}
 	for _, r := range cs.Settings {
 		fn(r.Clock)
@@ -406,6 +405,9 @@ func (cs *ChangeSet) NewestOf(device string) HLC {
 		for _, f := range a.Fields() {
 			mine(f.Clock)
 		}
+	}
+	for _, c := range cs.Conflicts { // a settling's clock, which bundles leave out
+		mine(c.Settled)
 	}
 	return newest
 }

@@ -116,6 +116,18 @@ func TestSettledConflictIsGoneOnEveryDevice(t *testing.T) {
 	if err != nil || !after.After(before) {
 		t.Fatalf("a's push cursor went from %v to %v (%v); want it forward", before, after, err)
 	}
+	// The settling sent again under another change set id: the hub keeps the one it has.
+	held := h.counts(t)
+	cs, err := a.ExportChangeSet(ctx, audit.ExportScope{All: true, OwnDevice: a.Device(), After: before})
+	if err != nil || len(cs.Conflicts) != 1 {
+		t.Fatalf("a's settlings after %v: %+v, %v", before, cs.Conflicts, err)
+	}
+	if rep, err := alice.Push(ctx, a.Device(), audit.HLC{Wall: 1, Device: a.Device()}, cs, nil); err != nil || rep.Sent["conflicts"] != 1 || rep.Changed() != 0 {
+		t.Fatalf("the settling again: %+v, %v; want it sent and not taken", rep, err)
+	}
+	if now := h.counts(t); now != held {
+		t.Fatalf("sending the settling again changed the hub: %s -> %s", held, now)
+	}
 	syncAll(t, b, bob)
 	syncAll(t, a, alice)
 	mustPull(t, c, carol)

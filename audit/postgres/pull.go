@@ -27,7 +27,8 @@ func (p Pulled) Origin(hubID string) audit.Origin {
 // Pull reads every row of the devices other than device whose change
 // number is after the cursor, from one snapshot: the district's schools
 // and rooms, templates, findings' actions and status history, and the
-// visits with their answers, feedback, photos and rooms done.
+// visits with their answers, feedback, photos, rooms done and settled
+// conflicts.
 func (h *Hub) Pull(ctx context.Context, device string, after int64, progress Progress) (Pulled, error) {
 	out := Pulled{ChangeSet: &audit.ChangeSet{}, From: after, To: after}
 	if progress == nil {
