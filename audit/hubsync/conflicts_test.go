@@ -117,7 +117,7 @@ func TestSettledConflictIsGoneOnEveryDevice(t *testing.T) {
 		t.Fatalf("a's push cursor went from %v to %v (%v); want it forward", before, after, err)
 	}
 	// The settling sent again under another change set id: the hub keeps the one it has.
-	held := h.counts(t)
+	held := syncedRows(t, h)
 	cs, err := a.ExportChangeSet(ctx, audit.ExportScope{All: true, OwnDevice: a.Device(), After: before})
 	if err != nil || len(cs.Conflicts) != 1 {
 		t.Fatalf("a's settlings after %v: %+v, %v", before, cs.Conflicts, err)
@@ -125,8 +125,8 @@ func TestSettledConflictIsGoneOnEveryDevice(t *testing.T) {
 	if rep, err := alice.Push(ctx, a.Device(), audit.HLC{Wall: 1, Device: a.Device()}, cs, nil); err != nil || rep.Sent["conflicts"] != 1 || rep.Changed() != 0 {
 		t.Fatalf("the settling again: %+v, %v; want it sent and not taken", rep, err)
 	}
-	if now := h.counts(t); now != held {
-		t.Fatalf("sending the settling again changed the hub: %s -> %s", held, now)
+	if now := syncedRows(t, h); now != held {
+		t.Fatalf("sending the settling again changed the hub: %d rows -> %d", held, now)
 	}
 	syncAll(t, b, bob)
 	syncAll(t, a, alice)
@@ -214,4 +214,62 @@ func hubID(t *testing.T, h *postgres.Hub) string {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// syncedRows counts every synced row the hub holds, settlings included.
+func syncedRows(t *testing.T, h hub) int {
+	t.Helper()
+	n, err := h.admin.Waiting(context.Background(), "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestSettlingByBundleReachesTheHub: A settles a conflict but does not
+// reach the hub again; C imports A's bundle and syncs, and B, which showed
+// the conflict, stops showing it after its next pull.
+func TestSettlingByBundleReachesTheHub(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	a, _ := device(t, "a", time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC))
+	b, _ := device(t, "b", time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC))
+	c, _ := device(t, "c", time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC))
+	v := walk(t, a, "North", 2)
+	alice, bob, carol := open(t, h.auditorURL(t, "alice")), open(t, h.auditorURL(t, "bob")), open(t, h.auditorURL(t, "carol"))
+	mustPush(t, a, alice)
+	mustPull(t, b, bob)
+	ans := firstAnswer(t, a, v.ID)
+	edit(t, b, ans, "broken", "cable frayed")
+	edit(t, a, ans, "missing", "no adapter")
+	mustPush(t, a, alice)
+	mustPush(t, b, bob)
+	mustPull(t, a, alice)
+	mustPull(t, b, bob)
+	if d := openConflicts(t, b, v.ID); len(d) != 1 {
+		t.Fatalf("b shows %d disagreements; want 1", len(d))
+	}
+
+	settle(t, a, v.ID, audit.KeepBothNotes)
+	schema, err := sqlite.SchemaVersion()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromA := filepath.Join(t.TempDir(), "a.techwalk")
+	if _, err := bundle.Export(ctx, a, audit.ExportScope{VisitIDs: []string{v.ID}}, "District", "North", schema, fromA); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := bundle.Import(ctx, c, fromA, schema, false); err != nil {
+		t.Fatal(err)
+	}
+	syncAll(t, c, carol)
+	mustPull(t, b, bob)
+	if d := openConflicts(t, b, v.ID); len(d) != 0 {
+		t.Errorf("b still shows %+v after c passed on a's settling", d)
+	}
+	for _, s := range []*sqlite.Store{b, c} {
+		if w, err := Count(ctx, s, open(t, h.url)); err != nil || w.ToSend != 0 {
+			t.Errorf("%s still has %+v waiting, %v", s.Device(), w, err)
+		}
+	}
 }

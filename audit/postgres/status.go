@@ -26,7 +26,7 @@ type Status struct {
 }
 
 // countedTables are the tables Status counts, in the order it lists them.
-var countedTables = []string{"schools", "rooms", "templates", "visits", "answers", "feedback", "photos", "finding_actions", "conflicts", "devices"}
+var countedTables = []string{"schools", "rooms", "templates", "visits", "answers", "feedback", "photos", "finding_actions", "devices"}
 
 // Status reads the hub's version and what the login sees, in one
 // read-only snapshot. A hub without the schema returns audit.ErrHubNotSetUp.
