@@ -137,6 +137,12 @@ type Conflict struct {
 	Device                  string
 	Clock                   HLC
 	Resolved                bool
+	// Settled is the clock of the resolved mark: the device that settled
+	// the conflict (or wrote over the version), and when. The district hub
+	// carries it, so a push sends this device's settlings since its last
+	// push; a bundle leaves it out (its conflicts part carries every
+	// resolved mark), and the device importing one stamps its own.
+	Settled HLC `json:"-"`
 }
 
 // Key names the answer the conflict is about.
@@ -399,6 +405,9 @@ func (cs *ChangeSet) NewestOf(device string) HLC {
 		for _, f := range a.Fields() {
 			mine(f.Clock)
 		}
+	}
+	for _, c := range cs.Conflicts { // a settling's clock, which bundles leave out
+		mine(c.Settled)
 	}
 	return newest
 }

@@ -15,8 +15,9 @@ import (
 // OwnDevice narrows every part, schools, rooms, templates and visits
 // included, to the rows whose clock that device took, newer than After
 // (a push to the district hub: this device's own changes since its last
-// push). Conflicts never come along then: each device finds them itself
-// from the versions it merges.
+// push). Conflicts come along then only as that device's settlings made
+// after After (resolved marks whose Settled clock it took): each device
+// finds the open ones itself from the versions it merges.
 type ExportScope struct {
 	VisitIDs  []string
 	SchoolID  string

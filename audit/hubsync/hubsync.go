@@ -44,7 +44,8 @@ func PullCursor(ctx context.Context, s *sqlite.Store, hubID string) (int64, erro
 }
 
 // Push sends this device's own changes since its last push to the hub,
-// registering the device under the login first. The cursor moves only
+// its settlings of conflicts included, registering the device under the
+// login first. The cursor moves only
 // after the hub committed: a push cut off (killed, disconnected, the hub
 // restarting) sends the same rows again next time, and the hub, which
 // merges by clock, takes each once.

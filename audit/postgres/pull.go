@@ -27,8 +27,8 @@ func (p Pulled) Origin(hubID string) audit.Origin {
 // Pull reads every row of the devices other than device whose change
 // number is after the cursor, from one snapshot, into one change set: the
 // district's schools and rooms, templates, findings' actions and status
-// history, and the visits with their answers, feedback, photos and rooms
-// done. It holds all of it in memory at once; a device pulls with
+// history, and the visits with their answers, feedback, photos, rooms done and settled
+// conflicts. It holds all of it in memory at once; a device pulls with
 // PullBatches.
 func (h *Hub) Pull(ctx context.Context, device string, after int64, progress Progress) (Pulled, error) {
 	out := Pulled{ChangeSet: &audit.ChangeSet{}, From: after, To: after}
@@ -78,7 +78,7 @@ func (b Batch) Origin(hubID string) audit.Origin {
 // finding, the column holding its answer's id. Every other part (schools,
 // rooms, templates, settings...) is district-wide.
 var (
-	visitColumn   = map[string]string{"visits": "id", "visit_rooms": "visit_id", "answers": "visit_id", "feedback": "visit_id", "photos": "visit_id"}
+	visitColumn   = map[string]string{"visits": "id", "visit_rooms": "visit_id", "answers": "visit_id", "feedback": "visit_id", "photos": "visit_id", "conflicts": "visit_id"}
 	findingColumn = map[string]string{"finding_actions": "finding_id", "status_history": "finding_id"}
 )
 

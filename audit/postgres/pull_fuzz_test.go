@@ -11,7 +11,7 @@ import (
 // clock, the exact times and the row's fields: reading never panics, a
 // clock that does not parse is an error, the times exactTimes wrote come
 // back to the nanosecond, and the change set is checked by the domain
-// before anything is applied.
+// before anything is applied. A settling's row reads the same way.
 func FuzzPulledRow(f *testing.F) {
 	at := time.Date(2026, 11, 2, 9, 0, 0, 123456789, time.UTC)
 	good := audit.HLC{Wall: at.UnixMilli(), Counter: 3, Device: "dev-a"}.String()
@@ -25,7 +25,8 @@ func FuzzPulledRow(f *testing.F) {
 		vals := []any{id, "dev-a", visit, room, item, value, "", col, col, false, clock, "dev-a", exact, int64(1)}
 		cs := &audit.ChangeSet{}
 		err := answersPart.scan(cs, vals)
-		if _, perr := audit.ParseHLC(clock); (perr != nil) != (err != nil) {
+		_, perr := audit.ParseHLC(clock)
+		if (perr != nil) != (err != nil) {
 			t.Fatalf("clock %q: scan says %v, ParseHLC %v", clock, err, perr)
 		}
 		if len(cs.Answers) != 1 {
@@ -40,5 +41,16 @@ func FuzzPulledRow(f *testing.F) {
 		if !again[0].Equal(ts[0]) || !again[1].Equal(ts[1]) {
 			t.Fatalf("times %v did not come back from exactTimes: %v", ts, again)
 		}
+		// The same text as a settling: the version's clock, then the settling's.
+		settled := &audit.ChangeSet{}
+		err = conflictsPart.scan(settled, []any{visit, room, item, clock, "dev-a", value, id, false, "dev-a", exact, int64(1)})
+		_, serr := audit.ParseHLC(exact)
+		if (perr != nil || serr != nil) != (err != nil) {
+			t.Fatalf("clocks %q, %q: scan says %v", clock, exact, err)
+		}
+		if len(settled.Conflicts) > 1 || err == nil && (len(settled.Conflicts) != 1 || !settled.Conflicts[0].Resolved) {
+			t.Fatalf("a settling scanned as %+v", settled.Conflicts)
+		}
+		_ = settled.Validate()
 	})
 }

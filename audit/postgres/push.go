@@ -71,10 +71,8 @@ func (h *Hub) Push(ctx context.Context, device string, after audit.HLC, cs *audi
 		progress = func(string, int, int) {}
 	}
 	total := 0
-	for part, n := range cs.Rows() {
-		if part != "conflicts" { // a device's own finding: never pushed
-			total += n
-		}
+	for _, n := range cs.Rows() {
+		total += n
 	}
 	if total == 0 {
 		return rep, nil // nothing to send, nothing to record

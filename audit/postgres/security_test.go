@@ -82,6 +82,8 @@ func walkSchool(t *testing.T, h *Hub, device, school string) {
 		VALUES ($1, $2, $3, $4, 'image/jpeg', 1, 1, 'abc', '\xff', $5, $5)`, school+"-p1", device, visit, room, now)
 	mustExec(t, h, `INSERT INTO techwalk.visit_rooms(visit_id, room_id, device, done, updated_at) VALUES ($1, $2, $3, true, $4)`, visit, room, device, now)
 	mustExec(t, h, `INSERT INTO techwalk.finding_actions(finding_id, device, owner_team, updated_at) VALUES ($1, $2, 'Field services', $3)`, answer, device, now)
+	mustExec(t, h, `INSERT INTO techwalk.conflicts(visit_id, room_id, item_id, version_hlc, device, value, made_by, hlc)
+		VALUES ($1, $2, 'hdmi', '001793606400000-0000000000-dev-x', $3, 'ok', 'dev-x', '001793606400009-0000000000-' || $3)`, visit, room, device)
 }
 
 func mustExec(t *testing.T, h *Hub, sql string, args ...any) {
@@ -190,6 +192,7 @@ func TestReaderSeesOnlyTheirSchool(t *testing.T) {
 		{"photos", "id", []string{"s1-p1"}},
 		{"visit_rooms", "room_id", []string{"s1-r1"}},
 		{"finding_actions", "finding_id", []string{"s1-a1"}},
+		{"conflicts", "visit_id", []string{"s1-v1"}},
 		{"templates", "id", []string{"k12"}},
 	} {
 		if got := ids(t, d.pat, c.table, c.column); !slices.Equal(got, c.want) {
@@ -268,5 +271,42 @@ func TestAuditorCannotChangeAnotherDevicesSyncRows(t *testing.T) {
 	}
 	if _, err := d.bob.Push(ctx, "dev-a", audit.HLC{Wall: 1, Device: "dev-a"}, cs, nil); !errors.Is(err, audit.ErrHubDenied) {
 		t.Fatalf("bob pushing as dev-a: %v, want ErrHubDenied", err)
+	}
+}
+
+// TestAuditorCannotChangeAnotherDevicesConflicts: a device's settlings are
+// as closed to another login as its other rows: bob can neither change,
+// remove nor add alice's device's settlings, nor hand his own to her
+// device; his own device's settling of the same version is his to add.
+func TestAuditorCannotChangeAnotherDevicesConflicts(t *testing.T) {
+	ctx := context.Background()
+	d := newDistrict(t)
+	for _, sql := range []string{
+		"UPDATE techwalk.conflicts SET value = 'broken', seq = 0 WHERE device = 'dev-a'",
+		"UPDATE techwalk.conflicts SET device = 'dev-b' WHERE device = 'dev-a'",
+	} {
+		if n, err := d.bob.exec(ctx, sql); err != nil || n != 0 {
+			t.Errorf("bob: %s changed %d rows (%v); want none", sql, n, err)
+		}
+	}
+	for _, sql := range []string{
+		`INSERT INTO techwalk.conflicts(visit_id, room_id, item_id, version_hlc, device, value, made_by, hlc)
+			VALUES ('s1-v1', 's1-r1', 'projector', '001793606400000-0000000000-dev-x', 'dev-a', 'ok', 'dev-x', '001793606400010-0000000000-dev-a')`,
+		"DELETE FROM techwalk.conflicts WHERE device = 'dev-a'",
+	} {
+		if _, err := d.bob.exec(ctx, sql); !errors.Is(err, audit.ErrHubDenied) {
+			t.Errorf("bob: %s: %v, want ErrHubDenied", sql, err)
+		}
+	}
+	mustExec(t, d.bob, `INSERT INTO techwalk.conflicts(visit_id, room_id, item_id, version_hlc, device, value, made_by, hlc)
+		VALUES ('s1-v1', 's1-r1', 'hdmi', '001793606400000-0000000000-dev-x', 'dev-b', 'ok', 'dev-x', '001793606400011-0000000000-dev-b')`)
+	if _, err := d.bob.exec(ctx, "UPDATE techwalk.conflicts SET device = 'dev-a' WHERE device = 'dev-b'"); !errors.Is(err, audit.ErrHubDenied) {
+		t.Fatalf("bob handing his settling to alice's device: %v, want ErrHubDenied", err)
+	}
+	if got := ids(t, d.alice, "conflicts", "device || ':' || visit_id || ':' || value"); !slices.Equal(got, []string{"dev-a:s1-v1:ok", "dev-a:s2-v1:ok", "dev-b:s1-v1:ok"}) {
+		t.Fatalf("alice reads the settlings %v", got)
+	}
+	if _, err := d.pat.exec(ctx, "UPDATE techwalk.conflicts SET value = 'broken'"); !errors.Is(err, audit.ErrHubDenied) {
+		t.Errorf("the reader changing settlings: %v, want ErrHubDenied", err)
 	}
 }

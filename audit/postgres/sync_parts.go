@@ -20,7 +20,7 @@ type part struct {
 
 // syncParts lists the parts in the order a change set applies them.
 var syncParts = []part{schoolsPart, roomsPart, templatesPart, visitsPart, visitRoomsPart, answersPart,
-	feedbackPart, photosPart, actionsPart, historyPart, settingsPart}
+	feedbackPart, photosPart, actionsPart, historyPart, settingsPart, conflictsPart}
 
 // exactTimes is the text form of a row's times that keeps every digit the
 // device stored; timestamptz keeps microseconds.
@@ -367,5 +367,35 @@ var settingsPart = part{
 		}
 		cs.Settings = append(cs.Settings, r)
 		return nil
+	},
+}
+
+// conflictsPart carries settlings: a losing version of an answer that the
+// pushing device marked resolved, with the clock of that mark (hlc; the
+// version's own clock is version_hlc). A row belongs to its visit. A
+// settling never changes once stored.
+var conflictsPart = part{
+	name: "conflicts", table: "conflicts", key: []string{"visit_id", "room_id", "item_id", "version_hlc", "device"}, keep: true,
+	columns: []string{"visit_id", "room_id", "item_id", "version_hlc", "device", "value", "note", "deleted", "made_by", "hlc"},
+	rows: func(cs *audit.ChangeSet, device string) [][]any {
+		out := make([][]any, 0, len(cs.Conflicts))
+		for _, r := range cs.Conflicts {
+			if r.Kind != audit.ConflictAnswer || !r.Resolved || r.Settled.IsZero() {
+				continue // only settlings travel; each device finds open conflicts itself
+			}
+			out = append(out, []any{r.VisitID, r.RoomID, r.ItemID, r.Clock.String(), device, r.Value, r.Note, r.Deleted, r.Device, r.Settled.String()})
+		}
+		return out
+	},
+	scan: func(cs *audit.ChangeSet, v []any) error {
+		r := audit.Conflict{Kind: audit.ConflictAnswer, VisitID: str(v[0]), RoomID: str(v[1]), ItemID: str(v[2]),
+			Value: str(v[5]), Note: str(v[6]), Deleted: boolOf(v[7]), Device: str(v[8]), Resolved: true}
+		var err error
+		if r.Clock, err = clockOf(v[3]); err != nil {
+			return err
+		}
+		r.Settled, err = clockOf(v[9])
+		cs.Conflicts = append(cs.Conflicts, r)
+		return err
 	},
 }

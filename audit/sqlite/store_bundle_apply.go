@@ -541,30 +541,58 @@ func (a *applier) answers(cs *audit.ChangeSet) error {
 		return err
 	}
 	defer put.Close()
-	var batch []audit.AnswerChange
+	var batch, again []audit.AnswerChange
+	inBatch := map[[3]string]bool{}
 	for _, in := range cs.Answers {
 		in.RoomID = a.mapped("room", in.RoomID)
 		if a.fresh[in.VisitID] {
-			batch = append(batch, in)
+			// A visit new here has none of its answers here yet, but the
+			// change set may carry several devices' versions of one (a
+			// pull from the hub): the first goes in the batch, the others
+			// merge with it afterwards.
+			key := [3]string{in.VisitID, in.RoomID, in.ItemID}
+			if !inBatch[key] {
+				inBatch[key] = true
+				batch = append(batch, in)
+				continue
+			}
+			again = append(again, in)
 			continue
 		}
-		var text string
-		local, err := scanAnswer(withHLC{find.QueryRowContext(a.ctx, in.VisitID, in.RoomID, in.ItemID), &text})
-		have := err == nil
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if err := a.answer(find, put, in); err != nil {
 			return err
 		}
-		localClock, err := clockOf(text)
-		if err != nil {
-			return err
-		}
-		out, err := a.mergeAnswer(put, in, local, localClock, have)
-		if err != nil {
-			return err
-		}
-		a.rep.Count("answers", out)
 	}
-	return a.insertAnswers(batch)
+	if err := a.insertAnswers(batch); err != nil {
+		return err
+	}
+	for _, in := range again {
+		if err := a.answer(find, put, in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// answer merges one incoming answer with the one held here for its visit,
+// room and item.
+func (a *applier) answer(find, put *sql.Stmt, in audit.AnswerChange) error {
+	var text string
+	local, err := scanAnswer(withHLC{find.QueryRowContext(a.ctx, in.VisitID, in.RoomID, in.ItemID), &text})
+	have := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	localClock, err := clockOf(text)
+	if err != nil {
+		return err
+	}
+	out, err := a.mergeAnswer(put, in, local, localClock, have)
+	if err != nil {
+		return err
+	}
+	a.rep.Count("answers", out)
+	return nil
 }
 
 // answerBatch is how many rows one INSERT of new answers carries.
@@ -636,15 +664,25 @@ func (a *applier) mergeAnswer(put *sql.Stmt, in audit.AnswerChange, local audit.
 }
 
 // keepLoser stores a losing version among the conflicts (once; a
-// resolution already recorded stays).
+// resolution already recorded stays, with its clock). A resolved mark
+// keeps the clock of the settling it brings; one that comes without (a
+// bundle's) takes this device's clock of the import, so the next push
+// passes it on to the hub. A mark for a version not held here yet is kept
+// all the same: the version arriving later finds it settled.
 func (a *applier) keepLoser(c *audit.Conflict) error {
 	if c == nil {
 		return nil
 	}
 	a.touched[c.Key()] = true
-	return a.exec(`INSERT INTO conflicts(`+conflictColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?)
-		ON CONFLICT DO UPDATE SET resolved = max(resolved, excluded.resolved)`,
-		c.Kind, c.VisitID, c.RoomID, c.ItemID, c.Value, c.Note, c.Deleted, c.Device, c.Clock.String(), c.Resolved)
+	settled := ""
+	if !c.Settled.IsZero() {
+		settled = c.Settled.String()
+	}
+	return a.exec(`INSERT INTO conflicts(`+conflictColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,
+		CASE WHEN ? THEN coalesce(nullif(?, ''), (SELECT now FROM sync_clock)) ELSE '' END)
+		ON CONFLICT DO UPDATE SET resolved = max(resolved, excluded.resolved),
+		resolved_hlc = CASE WHEN resolved = 1 AND resolved_hlc != '' THEN resolved_hlc ELSE excluded.resolved_hlc END`,
+		c.Kind, c.VisitID, c.RoomID, c.ItemID, c.Value, c.Note, c.Deleted, c.Device, c.Clock.String(), c.Resolved, c.Resolved, settled)
 }
 
 // feedback applies teacher feedback by its rule: entries are a union by

@@ -64,8 +64,9 @@ var ErrNotAnswerConflict = errors.New("only answer conflicts are settled this wa
 // ResolveConflict settles the open conflicts of one answer, in one
 // transaction: keep mine (the answer kept), keep theirs (the other
 // version) or mine with both notes. The answer saved is a new edit of this
-// device, and the conflicts of the answer are marked resolved, so every
-// device that imports them stops showing them.
+// device, and the conflicts of the answer are marked resolved with this
+// device's clock, so every device that imports them, or pulls them from
+// the district hub after this device pushed, stops showing them.
 func (s *Store) ResolveConflict(ctx context.Context, theirs audit.Conflict, r audit.Resolution) error {
 	if theirs.Kind != audit.ConflictAnswer {
 		return ErrNotAnswerConflict
@@ -85,7 +86,8 @@ func (s *Store) ResolveConflict(ctx context.Context, theirs audit.Conflict, r au
 				return err
 			}
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE conflicts SET resolved = 1 WHERE kind = ? AND visit_id = ? AND room_id = ? AND item_id = ?",
+		_, err = tx.ExecContext(ctx, `UPDATE conflicts SET resolved = 1, resolved_hlc = (SELECT now FROM sync_clock)
+			WHERE kind = ? AND visit_id = ? AND room_id = ? AND item_id = ? AND (resolved = 0 OR resolved_hlc = '')`,
 			theirs.Kind, theirs.VisitID, theirs.RoomID, theirs.ItemID)
 		return err
 	})

@@ -366,13 +366,16 @@ func exportHistory(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit
 	})
 }
 
-const conflictColumns = "kind, visit_id, room_id, item_id, value, note, deleted, device, hlc, resolved"
+const conflictColumns = "kind, visit_id, room_id, item_id, value, note, deleted, device, hlc, resolved, resolved_hlc"
 
 func exportConflicts(ctx context.Context, conn *sql.Conn, q exportQuery, cs *audit.ChangeSet) error {
-	if q.own != "" {
-		return nil // each device finds the conflicts of what it merges itself
-	}
 	where, args := in("visit_id", q.visits)
+	if q.own != "" {
+		// A push: this device's settlings since its last push; each device
+		// finds the open conflicts of what it merges itself.
+		where += " AND kind = 'answer' AND resolved = 1 AND " + ownClock("resolved_hlc")
+		args = append(args, q.own, q.after)
+	}
 	// A resolution does not change the losing version's clock, so resolved
 	// ones always go along: a --since bundle carries the settling too.
 	where, args = q.changedSince(where, args, "(CASE WHEN resolved = 1 THEN '~' ELSE hlc END)")
@@ -385,11 +388,17 @@ func exportConflicts(ctx context.Context, conn *sql.Conn, q exportQuery, cs *aud
 
 func scanConflict(row scanner) (audit.Conflict, error) {
 	var c audit.Conflict
-	var text string
-	if err := row.Scan(&c.Kind, &c.VisitID, &c.RoomID, &c.ItemID, &c.Value, &c.Note, &c.Deleted, &c.Device, &text, &c.Resolved); err != nil {
+	var text, settled string
+	if err := row.Scan(&c.Kind, &c.VisitID, &c.RoomID, &c.ItemID, &c.Value, &c.Note, &c.Deleted, &c.Device, &text, &c.Resolved, &settled); err != nil {
 		return c, err
 	}
 	h, err := clockOf(text)
+	if err != nil {
+		return c, err
+	}
 	c.Clock = h
+	if settled != "" {
+		c.Settled, err = clockOf(settled)
+	}
 	return c, err
 }
