@@ -138,7 +138,7 @@ func TestDistrictScreenIsCurrentWithTheHub(t *testing.T) {
 	}
 }
 
-func mustParseURL(t *testing.T, raw string) *url.URL {
+func mustParseURL(t testing.TB, raw string) *url.URL {
 	t.Helper()
 	u, err := url.Parse(raw)
 	if err != nil {
