@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -63,6 +64,12 @@ func sqlName(login string) string {
 	return pgx.Identifier{login}.Sanitize()
 }
 
+// where names the hub without the login: host, port and database.
+func (h *Hub) where() string {
+	_, where, _ := strings.Cut(h.target, "@")
+	return where
+}
+
 // explainDenied returns, for a login refused the hub's version, the
 // error of Access naming what to grant when the login has no TechWalk
 // role, else err.
@@ -77,7 +84,7 @@ func (h *Hub) explainDenied(ctx context.Context, err error) error {
 // the login may bring the schools it reads and send nothing.
 func (h *Hub) ReadOnly(a Access) error {
 	return fmt.Errorf("login %s on hub %s is a read-only (principal) account: it can bring the schools it may read, not send changes; nothing was sent (%w)",
-		a.Login, h.target, audit.ErrHubReadOnly)
+		a.Login, h.where(), audit.ErrHubReadOnly)
 }
 
 // TargetOf names the hub rawURL connects to as Hub.Target does (user,

@@ -258,8 +258,8 @@ func hubSync(ctx context.Context, cli *CLI, h *postgres.Hub, what, dbPath string
 		return hubError(err)
 	}
 	if !rep.Access.Write {
-		fmt.Fprintf(cli.Out, "Read-only account: brought %s; nothing is sent (login %s may read its schools on hub %s, not change them).\n",
-			changes(rep.Brought()), rep.Access.Login, h.Target())
+		fmt.Fprintf(cli.Out, "Read-only account: brought %s; nothing is sent (login %s may read its schools, not change them).\n",
+			changes(rep.Brought()), rep.Access.Login)
 		return nil
 	}
 	fmt.Fprintln(cli.Out, pushSummary(h, rep.Pushed))
