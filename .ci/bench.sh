@@ -89,6 +89,14 @@ metric() {
   echo "| one new 40-room visit ($(metric BenchmarkHubPushVisit rows) rows) to a hub holding the district | $(metric BenchmarkHubPushVisit push-ms) ms (goal < 1 s) | $(metric BenchmarkHubPushVisit psql-copy-ms) ms | $(metric BenchmarkHubPushVisit x-psql-copy)x |"
   echo "| the same, push alone | $(metric BenchmarkHubPushVisit send-ms) ms | | |"
   echo
+  echo "## District screen with a hub (a synced device, the hub holding the 600-visit district)"
+  echo
+  echo "| figure | TechWalk | baseline: the picture from the local database alone | ratio |"
+  echo "|---|---|---|---|"
+  echo "| opening it: the pull that brings nothing new + the picture (goal < 200 ms) | $(metric BenchmarkDistrictScreenHub synced-ms) ms | $(metric BenchmarkDistrictScreenHub local-ms) ms | $(metric BenchmarkDistrictScreenHub x-local)x |"
+  echo "| the pull alone | $(metric BenchmarkDistrictScreenHub pull-ms) ms | | $(metric BenchmarkDistrictScreenHub x-local-pull)x |"
+  echo "| the hub holding another device's new 40-room visit: pulled, then the picture again | $(metric BenchmarkDistrictScreenHub visit-ms) ms | $(metric BenchmarkDistrictScreenHub local-ms) ms | $(metric BenchmarkDistrictScreenHub x-local-visit)x |"
+  echo
   echo "## PDF report of a 60-room visit with 120 photos"
   echo
   echo "| figure | TechWalk | baseline: reading the photo bytes | ratio |"
