@@ -40,7 +40,7 @@ const noHubLine = "no district hub set: showing this device's own data"
 // on top, one row per school sortable by any column and searchable, the
 // trend by term, the most common problems and the schools not visited
 // this term. It loads in the background; with a hub set, it shows the
-// local picture at once, brings the district from the hub and shows it
+// local picture first, then brings the district from the hub and shows it
 // again, and a line says how current it is.
 type districtScreen struct {
 	store *sqlite.Store
@@ -113,26 +113,31 @@ func (s *districtScreen) buildUI() fyne.CanvasObject {
 }
 
 // onShown loads the district in the background (on a district's database
-// it takes seconds, and the window must not freeze meanwhile), and brings
-// it from the hub when one is set.
+// it takes seconds, and the window must not freeze meanwhile); once it is
+// on show, it brings the district from the hub when one is set.
 func (s *districtScreen) onShown() {
-	s.reload()
-	s.fromHub()
+	s.reload(func() { s.fromHub() })
 }
 
 // onRefresh brings the district from the hub again; without a hub it
 // loads this device's picture again.
 func (s *districtScreen) onRefresh() {
 	if !s.fromHub() {
-		s.reload()
+		s.reload(nil)
 	}
 }
 
-// reload loads the picture of this device's database in the background.
-func (s *districtScreen) reload() {
+// reload loads the picture of this device's database in the background,
+// then calls then, if any, on Fyne's goroutine.
+func (s *districtScreen) reload(then func()) {
 	s.loading.start(func() func() {
 		d, err := s.load()
-		return func() { s.showLoaded(d, err) }
+		return func() {
+			s.showLoaded(d, err)
+			if then != nil {
+				then()
+			}
+		}
 	})
 }
 
@@ -167,7 +172,7 @@ func (s *districtScreen) pulled(line string, rep audit.ApplyReport, err error) {
 	s.refresh.Enable()
 	s.hubLine.SetText(line)
 	if t := rep.Total(); err == nil && t.Added+t.Updated > 0 {
-		s.reload()
+		s.reload(nil)
 	}
 }
 

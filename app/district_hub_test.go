@@ -90,8 +90,9 @@ func TestDistrictScreenIsCurrentWithTheHub(t *testing.T) {
 
 	u, store, _ := newTestUI(t)
 	s := u.showDistrict()
-	if !strings.HasPrefix(s.hubLine.Text, "Bringing the district from the hub") || !s.refresh.Disabled() {
-		t.Errorf("while it pulls the hub line reads %q (Refresh disabled: %v)", s.hubLine.Text, s.refresh.Disabled())
+	s.loading.wait() // this device's picture first: nothing yet
+	if len(s.dist.Schools) != 0 || !strings.HasPrefix(s.hubLine.Text, "Bringing the district from the hub") || !s.refresh.Disabled() {
+		t.Errorf("while it pulls: %d schools, the hub line reads %q (Refresh disabled: %v)", len(s.dist.Schools), s.hubLine.Text, s.refresh.Disabled())
 	}
 	shown := func() {
 		u.hubSync.work.wait()
