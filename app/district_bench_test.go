@@ -68,8 +68,9 @@ func BenchmarkDistrictScreenHub(b *testing.B) {
 	u.win.Resize(fyne.NewSize(1280, 800))
 	open := func() *districtScreen {
 		d := u.showDistrict()
+		d.loading.wait() // this device's picture, then the pull starts
 		u.hubSync.work.wait()
-		d.loading.wait()
+		d.loading.wait() // the picture again when the pull brought anything
 		return d
 	}
 	open() // synced: this device has pulled what the hub holds after its own push
