@@ -100,6 +100,14 @@ metric() {
     echo "| $v visits a batch: peak RSS | $(metric "$n" peak-rss-MB) MB | $(metric "$n" one-shot-peak-rss-MB) MB | $(metric "$n" x-peak-rss)x |"
   done
   echo
+  echo "## District screen with a hub (a synced device, the hub holding the 600-visit district)"
+  echo
+  echo "| figure | TechWalk | baseline: the picture from the local database alone | ratio |"
+  echo "|---|---|---|---|"
+  echo "| opening it: the pull that brings nothing new + the picture (goal < 200 ms) | $(metric BenchmarkDistrictScreenHub synced-ms) ms | $(metric BenchmarkDistrictScreenHub local-ms) ms | $(metric BenchmarkDistrictScreenHub x-local)x |"
+  echo "| the pull alone | $(metric BenchmarkDistrictScreenHub pull-ms) ms | | $(metric BenchmarkDistrictScreenHub x-local-pull)x |"
+  echo "| the hub holding another device's new 40-room visit: pulled, then the picture again | $(metric BenchmarkDistrictScreenHub visit-ms) ms | $(metric BenchmarkDistrictScreenHub local-ms) ms | $(metric BenchmarkDistrictScreenHub x-local-visit)x |"
+  echo
   echo "## PDF report of a 60-room visit with 120 photos"
   echo
   echo "| figure | TechWalk | baseline: reading the photo bytes | ratio |"

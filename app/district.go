@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,6 +15,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"techwalk/audit"
+	"techwalk/audit/hubsync"
+	"techwalk/audit/postgres"
 	"techwalk/audit/sqlite"
 	"techwalk/report/pdf"
 )
@@ -29,11 +32,16 @@ var districtColumns = []string{"School", "Last visit", "Score", "Change", "Ready
 // districtWidths are the table's column widths.
 var districtWidths = []float32{250, 125, 120, 80, 70, 115, 110, 130, 65, 65, 70}
 
+// noHubLine is the District screen's hub line when no hub is set.
+const noHubLine = "no district hub set: showing this device's own data"
+
 // districtScreen is the district picture of the local database (the merged
 // district after bundle imports or a hub pull): district KPIs and verdict
 // on top, one row per school sortable by any column and searchable, the
 // trend by term, the most common problems and the schools not visited
-// this term. It loads in the background.
+// this term. It loads in the background; with a hub set, it shows the
+// local picture first, then brings the district from the hub and shows it
+// again, and a line says how current it is.
 type districtScreen struct {
 	store *sqlite.Store
 	u     *ui
@@ -56,6 +64,8 @@ type districtScreen struct {
 	coverage  *widget.Label
 	progress  *widget.ProgressBarInfinite
 	reportBtn *widget.Button // District report…: the PDF for the board
+	refresh   *widget.Button // Refresh: bring the district from the hub again
+	hubLine   *widget.Label  // how current the picture is with the hub
 	status    *statusBar
 	loading   job
 	writing   job // the district report being written
@@ -79,6 +89,9 @@ func (s *districtScreen) buildUI() fyne.CanvasObject {
 	s.count = widget.NewLabel("")
 	s.reportBtn = widget.NewButtonWithIcon("District report…", theme.DocumentPrintIcon(), s.onReport)
 	s.reportBtn.Disable() // until the district is loaded
+	s.refresh = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), s.onRefresh)
+	s.hubLine = smallLabel("")
+	s.hubLine.Wrapping = fyne.TextWrapWord
 	s.table = widget.NewTable(s.size, s.newCell, s.updateCell)
 	s.table.ShowHeaderRow = true
 	s.table.CreateHeader = s.newHeader
@@ -93,18 +106,95 @@ func (s *districtScreen) buildUI() fyne.CanvasObject {
 		container.NewVScroll(container.NewVBox(heading("Coverage this term"), s.coverage)))
 	split := container.NewVSplit(s.table, below)
 	split.Offset = 0.6
-	top := container.NewVBox(container.NewBorder(nil, nil, s.title, tallBox(s.reportBtn), s.verdict), s.progress, s.kpis, s.trend,
+	buttons := container.NewHBox(tallBox(s.refresh), tallBox(s.reportBtn))
+	top := container.NewVBox(container.NewBorder(nil, nil, s.title, buttons, s.verdict), s.hubLine, s.progress, s.kpis, s.trend,
 		container.NewBorder(nil, nil, nil, s.count, tallBox(s.search)))
 	return container.NewBorder(container.NewPadded(top), s.status.box, nil, nil, split)
 }
 
-// onShown loads the district in the background: on a district's database
-// it takes seconds, and the window must not freeze meanwhile.
+// onShown loads the district in the background (on a district's database
+// it takes seconds, and the window must not freeze meanwhile); once it is
+// on show, it brings the district from the hub when one is set.
 func (s *districtScreen) onShown() {
+	s.reload(func() { s.fromHub() })
+}
+
+// onRefresh brings the district from the hub again; without a hub it
+// loads this device's picture again.
+func (s *districtScreen) onRefresh() {
+	if !s.fromHub() {
+		s.reload(nil)
+	}
+}
+
+// reload loads the picture of this device's database in the background,
+// then calls then, if any, on Fyne's goroutine.
+func (s *districtScreen) reload(then func()) {
 	s.loading.start(func() func() {
 		d, err := s.load()
-		return func() { s.showLoaded(d, err) }
+		return func() {
+			s.showLoaded(d, err)
+			if then != nil {
+				then()
+			}
+		}
 	})
+}
+
+// fromHub pulls from the hub set in Settings (else $TECHWALK_HUB) in the
+// background, the picture on show meanwhile, and loads it again when the
+// pull brought anything. It returns false when no hub is set.
+func (s *districtScreen) fromHub() bool {
+	url := s.u.hubSync.hubURL()
+	if url == "" {
+		s.hubLine.SetText(noHubLine)
+		return false
+	}
+	started := s.u.hubSync.bring(func() func() {
+		rep, err := s.u.hubSync.pull(url)
+		line := s.hubText(url, rep, err)
+		return func() { s.pulled(line, rep, err) }
+	})
+	if !started {
+		s.hubLine.SetText("Bringing the district from the hub once the sync running now ends…")
+		return true
+	}
+	s.refresh.Disable()
+	s.hubLine.SetText("Bringing the district from the hub…")
+	return true
+}
+
+// pulled shows how the pull went, and the new picture when it brought any change.
+func (s *districtScreen) pulled(line string, rep audit.ApplyReport, err error) {
+	if s.u.district != s || s.u.showing != "district" {
+		return // the screen was left (and perhaps opened again, bringing the district itself)
+	}
+	s.refresh.Enable()
+	s.hubLine.SetText(line)
+	if t := rep.Total(); err == nil && t.Added+t.Updated > 0 {
+		s.reload(nil)
+	}
+}
+
+// hubText says how current the picture is after a pull from url that
+// ended with err; it reads when the device last pulled, so it runs off
+// Fyne's goroutine.
+func (s *districtScreen) hubText(url string, rep audit.ApplyReport, err error) string {
+	if err == nil {
+		t := rep.Total()
+		return fmt.Sprintf("The district as the hub has it: brought %s at %s.", plural(t.Added+t.Updated, "change"),
+			s.store.Now().Local().Format("15:04"))
+	}
+	copyOf := "showing this device's own data; it has not brought the district from the hub yet"
+	if target, terr := postgres.TargetOf(url); terr == nil {
+		if at, _ := hubsync.LastPull(s.u.ctx, s.store, target); !at.IsZero() {
+			copyOf = "showing this device's copy, last brought from the hub at " + at.Local().Format("2 January 2006, 15:04")
+		}
+	}
+	if errors.Is(err, audit.ErrHubUnreachable) {
+		return "offline: " + copyOf
+	}
+	return syncError(err).Error() + "; " + copyOf
 }
 
 func (s *districtScreen) load() (audit.District, error) {

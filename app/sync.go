@@ -33,6 +33,7 @@ type hubSyncFlow struct {
 	store   *sqlite.Store
 	work    job
 	running bool
+	again   bool   // the District screen asked for a pull while one ran
 	last    string // the last message shown, for tests and for Home shown again
 }
 
@@ -81,7 +82,8 @@ func (f *hubSyncFlow) onSync() {
 	})
 }
 
-// sync pulls, then pushes; it runs off Fyne's goroutine.
+// sync pulls, then pushes; a read-only account (a principal) only pulls.
+// It runs off Fyne's goroutine.
 func (f *hubSyncFlow) sync(url string) (string, error) {
 	ctx, cancel := context.WithTimeout(f.u.ctx, syncTimeout)
 	defer cancel()
@@ -96,22 +98,66 @@ func (f *hubSyncFlow) sync(url string) (string, error) {
 			fyne.Do(func() { f.info(msg) })
 		}
 	}
-	pulled, err := hubsync.Pull(ctx, f.store, h, progress("bringing"))
+	rep, err := hubsync.Sync(ctx, f.store, h, progress("bringing"), progress("sending"))
 	if err != nil {
 		return "", err
 	}
-	pushed, err := hubsync.Push(ctx, f.store, h, progress("sending"))
-	if err != nil {
-		return "", err
+	if !rep.Access.Write {
+		return fmt.Sprintf("Read-only account: brought %s; nothing is sent.", plural(rep.Brought(), "change")), nil
 	}
-	brought := pulled.Total()
+	brought := rep.Pulled.Total()
 	return fmt.Sprintf("Synced with the hub: brought %d new and %d updated rows, sent %d.",
-		brought.Added, brought.Updated, pushed.Changed()), nil
+		brought.Added, brought.Updated, rep.Pushed.Changed()), nil
+}
+
+// bring runs work, a pull for the District screen, in the background
+// unless a sync or another pull runs: a sync and a pull never merge into
+// the database at once. Then it returns false, and the District screen, if
+// still on show, brings the district again once that one ends. The func
+// work returns is called on Fyne's goroutine.
+func (f *hubSyncFlow) bring(work func() (apply func())) bool {
+	if f.running {
+		f.again = true
+		return false
+	}
+	f.running = true
+	f.work.start(func() func() {
+		apply := work()
+		return func() {
+			f.running = false
+			apply()
+			f.bringAgain()
+		}
+	})
+	return true
+}
+
+// bringAgain brings the district for the District screen when it asked
+// while a sync or pull ran and is still on show.
+func (f *hubSyncFlow) bringAgain() {
+	if f.again && f.u.showing == "district" && f.u.district != nil {
+		f.again = false
+		f.u.district.fromHub()
+	}
+}
+
+// pull brings what the hub at url holds that this device lacks, sending
+// nothing; it runs off Fyne's goroutine.
+func (f *hubSyncFlow) pull(url string) (audit.ApplyReport, error) {
+	ctx, cancel := context.WithTimeout(f.u.ctx, syncTimeout)
+	defer cancel()
+	h, err := postgres.Open(ctx, url)
+	if err != nil {
+		return audit.ApplyReport{}, err
+	}
+	defer h.Close()
+	return hubsync.Bring(ctx, f.store, h, nil)
 }
 
 // done shows how the sync ended and reloads what it changed.
 func (f *hubSyncFlow) done(msg string, err error) {
 	f.running = false
+	defer f.bringAgain()
 	if err != nil {
 		err = syncError(err)
 		f.last = err.Error()

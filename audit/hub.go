@@ -22,4 +22,8 @@ var (
 	// ErrHubUnreachable is returned when the hub's server cannot be
 	// reached (offline, wrong host or port, server down); work goes on locally.
 	ErrHubUnreachable = errors.New("the hub cannot be reached")
+	// ErrHubReadOnly is returned when a read-only account (a principal's
+	// techwalk_reader login) is asked to send changes: it may pull the
+	// schools it reads, never push. Nothing was sent.
+	ErrHubReadOnly = errors.New("the hub account is read-only")
 )

@@ -48,8 +48,21 @@ func PullCursor(ctx context.Context, s *sqlite.Store, hubID string) (int64, erro
 // login first. The cursor moves only
 // after the hub committed: a push cut off (killed, disconnected, the hub
 // restarting) sends the same rows again next time, and the hub, which
-// merges by clock, takes each once.
+// merges by clock, takes each once. A read-only account (a principal)
+// sends nothing and gets audit.ErrHubReadOnly.
 func Push(ctx context.Context, s *sqlite.Store, h *postgres.Hub, progress postgres.Progress) (postgres.PushReport, error) {
+	a, err := h.Access(ctx)
+	if err != nil {
+		return postgres.PushReport{}, err
+	}
+	if !a.Write {
+		return postgres.PushReport{}, h.ReadOnly(a)
+	}
+	return push(ctx, s, h, progress)
+}
+
+// push is Push once the login is known to write.
+func push(ctx context.Context, s *sqlite.Store, h *postgres.Hub, progress postgres.Progress) (postgres.PushReport, error) {
 	hubID, err := h.ID(ctx)
 	if err != nil {
 		return postgres.PushReport{}, err

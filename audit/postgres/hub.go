@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"techwalk/audit"
 )
 
 // Hub is an open connection pool to a district hub.
@@ -53,6 +56,9 @@ func Open(ctx context.Context, rawURL string) (*Hub, error) {
 		return nil, h.wrap(err)
 	}
 	if _, err := h.checkVersion(ctx); err != nil {
+		if errors.Is(err, audit.ErrHubDenied) {
+			err = h.explainDenied(ctx, err)
+		}
 		h.pool.Close()
 		return nil, err
 	}

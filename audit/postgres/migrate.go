@@ -109,12 +109,7 @@ func (h *Hub) migrateStep(ctx context.Context, step int) (int, error) {
 
 // readVersion is the hub schema's version, 0 when it has none yet.
 func readVersion(ctx context.Context, q pgx.Tx) (int, error) {
-	var exists bool
-	// The catalog is read as a table, with this statement's snapshot: a
-	// name lookup such as to_regclass may use a cache that has not yet seen
-	// the schema another device's migration just committed.
-	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = 'techwalk' AND c.relname = 'hub_schema')`).Scan(&exists); err != nil || !exists {
+	if exists, err := hasSchema(ctx, q); err != nil || !exists {
 		return 0, err
 	}
 	var v int
@@ -123,6 +118,18 @@ func readVersion(ctx context.Context, q pgx.Tx) (int, error) {
 		return 0, nil
 	}
 	return v, err
+}
+
+// hasSchema reports whether the hub schema exists; any login may ask,
+// whatever its roles.
+func hasSchema(ctx context.Context, q pgx.Tx) (bool, error) {
+	var exists bool
+	// The catalog is read as a table, with this statement's snapshot: a
+	// name lookup such as to_regclass may use a cache that has not yet seen
+	// the schema another device's migration just committed.
+	err := q.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = 'techwalk' AND c.relname = 'hub_schema')`).Scan(&exists)
+	return exists, err
 }
 
 // Version is the hub's schema version: 0 when it is not set up.

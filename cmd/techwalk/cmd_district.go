@@ -72,7 +72,7 @@ func (c *CLI) pullForReport(ctx context.Context, url, dbPath string) (*sqlite.St
 	if err != nil {
 		return nil, err
 	}
-	rep, err := hubsync.Pull(pullCtx, store, h, nil)
+	rep, err := hubsync.Bring(pullCtx, store, h, nil)
 	if err != nil {
 		store.Close()
 		return nil, hubError(err)

@@ -152,10 +152,15 @@ func saveHubURL(cli *CLI, url, dbPath string) {
 // when this device has a database, what waits each way.
 type hubStatusJSON struct {
 	postgres.Status
-	Waiting *hubsync.Waiting `json:"waiting,omitempty"`
+	ReadOnly bool             `json:"read_only,omitempty"` // a principal's account: nothing is sent
+	Waiting  *hubsync.Waiting `json:"waiting,omitempty"`
 }
 
 func hubStatus(ctx context.Context, cli *CLI, h *postgres.Hub, dbPath string, asJSON bool) error {
+	access, err := h.Access(ctx)
+	if err != nil {
+		return hubError(err)
+	}
 	st, err := h.Status(ctx)
 	if err != nil {
 		return hubError(err)
@@ -164,10 +169,13 @@ func hubStatus(ctx context.Context, cli *CLI, h *postgres.Hub, dbPath string, as
 	if err != nil {
 		return hubError(err)
 	}
+	if waiting != nil && !access.Write {
+		waiting.ToSend = 0 // a read-only account sends nothing
+	}
 	if asJSON {
 		enc := json.NewEncoder(cli.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(hubStatusJSON{Status: st, Waiting: waiting})
+		return enc.Encode(hubStatusJSON{Status: st, ReadOnly: !access.Write, Waiting: waiting})
 	}
 	roles := "no TechWalk role"
 	if len(st.Roles) > 0 {
@@ -180,8 +188,13 @@ func hubStatus(ctx context.Context, cli *CLI, h *postgres.Hub, dbPath string, as
 		counts[i] = fmt.Sprintf("%s %d", strings.ReplaceAll(c.Table, "_", " "), c.Rows)
 	}
 	fmt.Fprintf(cli.Out, "Rows this login can read: %s\n", strings.Join(counts, ", "))
-	if waiting != nil {
+	switch {
+	case waiting != nil && !access.Write:
+		fmt.Fprintf(cli.Out, "Waiting: %s to bring; nothing is sent from a read-only account\n", changes(waiting.ToBring))
+	case waiting != nil:
 		fmt.Fprintf(cli.Out, "Waiting: %s to send, %s to bring\n", changes(waiting.ToSend), changes(waiting.ToBring))
+	case !access.Write:
+		fmt.Fprintln(cli.Out, "Read-only account: it brings the schools it may read; nothing is sent")
 	}
 	return nil
 }
@@ -213,33 +226,52 @@ func changes(n int) string {
 }
 
 // hubSync runs push, pull or sync (pull, then push) between this
-// device's database and the hub.
+// device's database and the hub. A read-only account's sync pulls only;
+// its push is refused and sends nothing.
 func hubSync(ctx context.Context, cli *CLI, h *postgres.Hub, what, dbPath string) error {
 	store, err := openExisting(dbPath)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if what == "pull" || what == "sync" {
-		rep, err := hubsync.Pull(ctx, store, h, nil)
+	switch what {
+	case "push":
+		rep, err := hubsync.Push(ctx, store, h, nil)
 		if err != nil {
 			return hubError(err)
 		}
-		if rep.Total() == (audit.PartCount{}) {
-			fmt.Fprintf(cli.Out, "Nothing to pull: this device holds everything of hub %s.\n", h.Target())
-		} else {
-			fmt.Fprintf(cli.Out, "Pulled from hub %s: %s.\n", h.Target(), rep.Summary())
+		fmt.Fprintln(cli.Out, pushSummary(h, rep))
+		return nil
+	case "pull":
+		rep, err := hubsync.Bring(ctx, store, h, nil)
+		if err != nil {
+			return hubError(err)
 		}
-	}
-	if what == "pull" {
+		fmt.Fprintln(cli.Out, pullSummary(h, rep))
 		return nil
 	}
-	rep, err := hubsync.Push(ctx, store, h, nil)
+	rep, err := hubsync.Sync(ctx, store, h, nil, nil)
+	if rep.Pulled.Parts != nil {
+		fmt.Fprintln(cli.Out, pullSummary(h, rep.Pulled))
+	}
 	if err != nil {
 		return hubError(err)
 	}
-	fmt.Fprintln(cli.Out, pushSummary(h, rep))
+	if !rep.Access.Write {
+		fmt.Fprintf(cli.Out, "Read-only account: brought %s; nothing is sent (login %s may read its schools, not change them).\n",
+			changes(rep.Brought()), rep.Access.Login)
+		return nil
+	}
+	fmt.Fprintln(cli.Out, pushSummary(h, rep.Pushed))
 	return nil
+}
+
+// pullSummary says in one line what a pull brought.
+func pullSummary(h *postgres.Hub, rep audit.ApplyReport) string {
+	if rep.Total() == (audit.PartCount{}) {
+		return fmt.Sprintf("Nothing to pull: this device holds everything of hub %s.", h.Target())
+	}
+	return fmt.Sprintf("Pulled from hub %s: %s.", h.Target(), rep.Summary())
 }
 
 // pushSummary says in one line what a push did.

@@ -265,3 +265,84 @@ func reportText(t *testing.T, path string) string {
 	}
 	return generatedAt.ReplaceAllString(string(text), "")
 }
+
+// TestHubReaderAccount: a principal's read-only login pulls into an empty
+// device only its school, and its district report names that school and
+// no other; its push is refused with a plain message, exits 1 and changes
+// nothing on the hub; its sync pulls only and says so, and its status says
+// nothing is sent.
+func TestHubReaderAccount(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext is not installed (poppler-utils)")
+	}
+	srv, hubURL := pgtest.Database(t)
+	a, b := deviceDB(t), deviceDB(t)
+	t.Setenv(hubEnv, "")
+	for _, args := range [][]string{{"demo", "--db", a}, {"hub", "init", "--hub", hubURL, "--db", a}, {"hub", "push", "--hub", hubURL, "--db", a}} {
+		if code, _, errOut := runCLI(args...); code != 0 {
+			t.Fatalf("%v: %s", args, errOut)
+		}
+	}
+	dbName := strings.TrimPrefix(mustParse(t, hubURL).Path, "/")
+	login, password := srv.NewLogin(t, "lincoln", "techwalk_reader")
+	if err := srv.Exec(dbName, `INSERT INTO techwalk.reader_schools(login, school_id)
+		SELECT $1, id FROM techwalk.schools WHERE name = 'Lincoln Elementary School'`, login); err != nil {
+		t.Fatal(err)
+	}
+	reader := srv.UserURL(login, password, dbName)
+	counts := func() string {
+		t.Helper()
+		code, out, errOut := runCLI("hub", "status", "--hub", hubURL, "--db", a, "--json")
+		if code != 0 {
+			t.Fatalf("hub status: %s", errOut)
+		}
+		var st postgres.Status
+		if err := json.Unmarshal([]byte(out), &st); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := json.Marshal(st.Counts)
+		return string(c)
+	}
+	before := counts()
+
+	code, out, errOut := runCLI("hub", "pull", "--hub", reader, "--db", b)
+	if code != 0 || !strings.Contains(out, "Pulled from hub") {
+		t.Fatalf("the reader's pull: %d %q %q", code, out, errOut)
+	}
+	if _, schools, _ := runCLI("schools", "--db", b); !strings.Contains(schools, "Lincoln Elementary School") || strings.Count(schools, "\n") != 2 {
+		t.Fatalf("the reader's device lists:\n%s", schools)
+	}
+	report := filepath.Join(t.TempDir(), "lincoln.pdf")
+	if code, _, errOut := runCLI("district", "report", "--hub", reader, "--db", b, "-o", report); code != 0 {
+		t.Fatalf("the reader's district report: %s", errOut)
+	}
+	text := reportText(t, report)
+	if !strings.Contains(text, "Lincoln Elementary") {
+		t.Fatalf("the reader's district report lacks its school:\n%s", text)
+	}
+	for _, other := range []string{"Roosevelt", "Washington"} {
+		if strings.Contains(text, other) {
+			t.Errorf("the reader's district report names %s", other)
+		}
+	}
+
+	code, out, errOut = runCLI("hub", "push", "--hub", reader, "--db", b)
+	if want := "login " + login + " on hub "; code != 1 || !strings.Contains(errOut, want) ||
+		!strings.Contains(errOut, "is a read-only (principal) account: it can bring the schools it may read, not send changes") {
+		t.Fatalf("the reader's push: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = runCLI("hub", "sync", "--hub", reader, "--db", b)
+	if code != 0 || !strings.Contains(out, "Read-only account: brought 0 changes; nothing is sent") {
+		t.Fatalf("the reader's sync: %d %q %q", code, out, errOut)
+	}
+	code, out, errOut = runCLI("hub", "status", "--hub", reader, "--db", b)
+	if code != 0 || !strings.Contains(out, "nothing is sent from a read-only account") || !strings.Contains(out, "("+"reader)") {
+		t.Fatalf("the reader's status: %d %q %q", code, out, errOut)
+	}
+	if after := counts(); after != before {
+		t.Fatalf("the reader changed the hub: %s -> %s", before, after)
+	}
+	if strings.Contains(out+errOut, password) {
+		t.Fatalf("a message shows the reader's password")
+	}
+}

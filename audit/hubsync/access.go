@@ -1,0 +1,72 @@
+package hubsync
+
+import (
+	"context"
+	"time"
+
+	"techwalk/audit"
+	"techwalk/audit/postgres"
+	"techwalk/audit/sqlite"
+)
+
+// pulledAtKey names the setting holding when this device last pulled from
+// a hub, followed by the hub's target (user@host:port/database): known
+// offline too, when the hub's id cannot be read.
+const pulledAtKey = "hub_pulled_at:"
+
+// Bring pulls the district from the hub as Pull does, once the login is
+// known to be an auditor or a reader (a login with neither role gets the
+// error naming what to grant), and records when, for LastPull.
+func Bring(ctx context.Context, s *sqlite.Store, h *postgres.Hub, progress postgres.Progress) (audit.ApplyReport, error) {
+	if _, err := h.Access(ctx); err != nil {
+		return audit.ApplyReport{}, err
+	}
+	return bring(ctx, s, h, progress)
+}
+
+func bring(ctx context.Context, s *sqlite.Store, h *postgres.Hub, progress postgres.Progress) (audit.ApplyReport, error) {
+	rep, err := Pull(ctx, s, h, progress)
+	if err != nil {
+		return rep, err
+	}
+	return rep, s.SetSetting(ctx, pulledAtKey+h.Target(), s.Now().UTC().Format(time.RFC3339Nano))
+}
+
+// LastPull is when this device last pulled from the hub named target
+// (postgres.TargetOf); zero when it never did.
+func LastPull(ctx context.Context, s *sqlite.Store, target string) (time.Time, error) {
+	text, err := s.Setting(ctx, pulledAtKey+target, "")
+	if err != nil || text == "" {
+		return time.Time{}, err
+	}
+	return time.Parse(time.RFC3339Nano, text)
+}
+
+// Synced is what Sync did.
+type Synced struct {
+	Access postgres.Access
+	Pulled audit.ApplyReport
+	Pushed postgres.PushReport // nothing for a read-only account, which sends nothing
+}
+
+// Brought is how many rows the pull added or updated.
+func (r Synced) Brought() int {
+	t := r.Pulled.Total()
+	return t.Added + t.Updated
+}
+
+// Sync pulls the district, then pushes this device's changes when the
+// login may write; a read-only account (a principal) only pulls the
+// schools it may read, and Synced.Access says so.
+func Sync(ctx context.Context, s *sqlite.Store, h *postgres.Hub, pullProgress, pushProgress postgres.Progress) (Synced, error) {
+	var out Synced
+	var err error
+	if out.Access, err = h.Access(ctx); err != nil {
+		return out, err
+	}
+	if out.Pulled, err = bring(ctx, s, h, pullProgress); err != nil || !out.Access.Write {
+		return out, err
+	}
+	out.Pushed, err = push(ctx, s, h, pushProgress)
+	return out, err
+}
