@@ -8,12 +8,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"techwalk/audit"
 	"techwalk/audit/postgres"
@@ -438,4 +441,47 @@ func TestKilledPullBetweenBatchesResumes(t *testing.T) {
 	if w, err := Count(ctx, s, carol); err != nil || w.ToBring != 0 {
 		t.Errorf("after the resumed pull: %+v, %v", w, err)
 	}
+}
+
+// TestPullSkipsPastThisDevicesOwnRows: after a device pushed and pulled,
+// its pull cursor is past its own rows too, so the next pull does not read
+// them again (a device that mostly pushes would otherwise rescan all it
+// ever sent on every pull), and nothing another device sends later is
+// missed.
+func TestPullSkipsPastThisDevicesOwnRows(t *testing.T) {
+	h := newHub(t)
+	a, _ := device(t, "a", time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC))
+	b, _ := device(t, "b", time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
+	alice, bob := open(t, h.auditorURL(t, "alice")), open(t, h.auditorURL(t, "bob"))
+	walk(t, a, "North", 3)
+	mustPush(t, a, alice)
+	mustPull(t, a, alice)
+	if got, newest := cursorOf(t, a, alice), newestChange(t, h); got != newest {
+		t.Fatalf("after pushing and pulling, a's pull cursor is %d; the hub's newest change is %d (a's own)", got, newest)
+	}
+	walk(t, b, "South", 2)
+	mustPush(t, b, bob)
+	rep := mustPull(t, a, alice)
+	if rep.Parts["visits"] == nil || rep.Parts["visits"].Added != 1 {
+		t.Fatalf("a's pull after b pushed a visit: %+v, want the visit added", rep.Parts["visits"])
+	}
+	mustPull(t, b, bob)
+	if !reflect.DeepEqual(pictureOf(t, a), pictureOf(t, b)) {
+		t.Fatal("a and b see different district pictures after both pushed and pulled")
+	}
+}
+
+// newestChange is the last change number the hub handed out.
+func newestChange(t *testing.T, h hub) int64 {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), h.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int64
+	if err := conn.QueryRow(context.Background(), "SELECT last_value FROM techwalk.change_seq").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

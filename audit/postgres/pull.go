@@ -106,7 +106,7 @@ func (h *Hub) PullBatches(ctx context.Context, device string, after int64, visit
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	total, err := h.waitingIn(ctx, tx, device, after, &out.To)
-	if err != nil || out.To == after {
+	if err != nil || total == 0 {
 		return out, err
 	}
 	ids, err := h.changedVisits(ctx, tx, device, after)
@@ -149,14 +149,18 @@ func (h *Hub) snapshot(ctx context.Context) (pgx.Tx, error) {
 }
 
 // waitingIn counts the rows the pull brings and moves top to the newest
-// change number among them.
+// change number after the cursor, this device's own rows included: the
+// pull never brings those, and a cursor past them keeps the next pull from
+// reading again everything this device ever sent. Pushes number their
+// rows in commit order (the push lock), so no row the snapshot cannot see
+// yet gets a number below top.
 func (h *Hub) waitingIn(ctx context.Context, tx pgx.Tx, device string, after int64, top *int64) (int, error) {
 	var parts []string
 	for _, p := range syncParts {
-		parts = append(parts, fmt.Sprintf("SELECT seq FROM techwalk.%s WHERE device <> $1 AND seq > $2", p.table))
+		parts = append(parts, fmt.Sprintf("SELECT seq, device <> $1 AS theirs FROM techwalk.%s WHERE seq > $2", p.table))
 	}
 	var n int64
-	err := tx.QueryRow(ctx, "SELECT count(*), coalesce(max(seq), $2) FROM ("+strings.Join(parts, " UNION ALL ")+") AS changed",
+	err := tx.QueryRow(ctx, "SELECT count(*) FILTER (WHERE theirs), coalesce(max(seq), $2) FROM ("+strings.Join(parts, " UNION ALL ")+") AS changed",
 		device, after).Scan(&n, top)
 	return int(n), h.wrap(err)
 }
