@@ -82,6 +82,15 @@ func walkSchool(t *testing.T, h *Hub, device, school string) {
 		VALUES ($1, $2, $3, $4, 'image/jpeg', 1, 1, 'abc', '\xff', $5, $5)`, school+"-p1", device, visit, room, now)
 	mustExec(t, h, `INSERT INTO techwalk.visit_rooms(visit_id, room_id, device, done, updated_at) VALUES ($1, $2, $3, true, $4)`, visit, room, device, now)
 	mustExec(t, h, `INSERT INTO techwalk.finding_actions(finding_id, device, owner_team, updated_at) VALUES ($1, $2, 'Field services', $3)`, answer, device, now)
+	// A settling, on a hub whose schema has the table (a migration test
+	// walks a hub of an older schema).
+	var has bool
+	if err := h.pool.QueryRow(context.Background(), "SELECT to_regclass('techwalk.conflicts') IS NOT NULL").Scan(&has); err != nil {
+		t.Fatal(err)
+	}
+	if !has {
+		return
+	}
 	mustExec(t, h, `INSERT INTO techwalk.conflicts(visit_id, room_id, item_id, version_hlc, device, value, made_by, hlc)
 		VALUES ($1, $2, 'hdmi', '001793606400000-0000000000-dev-x', $3, 'ok', 'dev-x', '001793606400009-0000000000-' || $3)`, visit, room, device)
 }
