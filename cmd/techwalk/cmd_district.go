@@ -58,8 +58,8 @@ func runDistrictReport(c *CLI, args []string) error {
 }
 
 // pullForReport pulls the district from the hub at url into the database
-// at dbPath and returns the store, so the report shows every device's work.
-// Nothing is written when the hub cannot be reached.
+// at dbPath, made when missing, and returns the store, so the report shows
+// every device's work. Nothing is written when the hub cannot be reached.
 func (c *CLI) pullForReport(ctx context.Context, url, dbPath string) (*sqlite.Store, error) {
 	pullCtx, cancel := context.WithTimeout(ctx, 30*time.Minute)
 	defer cancel()
@@ -68,7 +68,7 @@ func (c *CLI) pullForReport(ctx context.Context, url, dbPath string) (*sqlite.St
 		return nil, hubError(err)
 	}
 	defer h.Close()
-	store, err := openExisting(dbPath)
+	store, err := openStore(dbPath) // a device joining the district has no database yet
 	if err != nil {
 		return nil, err
 	}

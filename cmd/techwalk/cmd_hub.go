@@ -227,9 +227,15 @@ func changes(n int) string {
 
 // hubSync runs push, pull or sync (pull, then push) between this
 // device's database and the hub. A read-only account's sync pulls only;
-// its push is refused and sends nothing.
+// its push is refused and sends nothing. A pull or sync onto a device
+// with no database yet makes it, as a bundle import does: that is how a
+// device joins the district. A push needs the database.
 func hubSync(ctx context.Context, cli *CLI, h *postgres.Hub, what, dbPath string) error {
-	store, err := openExisting(dbPath)
+	open := openStore
+	if what == "push" {
+		open = openExisting
+	}
+	store, err := open(dbPath)
 	if err != nil {
 		return err
 	}

@@ -346,3 +346,36 @@ func TestHubReaderAccount(t *testing.T) {
 		t.Fatalf("a message shows the reader's password")
 	}
 }
+
+// TestHubBringsTheDistrictOntoANewDevice: a device joining the district
+// has no database yet; hub pull, hub sync and district report --hub make
+// it and bring the district, as a bundle import does. A push, with nothing
+// to send from a device that does not exist, creates nothing.
+func TestHubBringsTheDistrictOntoANewDevice(t *testing.T) {
+	_, hubURL := pgtest.Database(t)
+	a := deviceDB(t)
+	t.Setenv(hubEnv, "")
+	for _, args := range [][]string{{"demo", "--db", a}, {"hub", "init", "--hub", hubURL, "--db", a}, {"hub", "push", "--hub", hubURL, "--db", a}} {
+		if code, _, errOut := runCLI(args...); code != 0 {
+			t.Fatalf("%v: %s", args, errOut)
+		}
+	}
+	dir := t.TempDir()
+	for _, args := range [][]string{{"hub", "pull"}, {"hub", "sync"}, {"district", "report", "-o", filepath.Join(dir, "d.pdf")}} {
+		db := filepath.Join(dir, args[1]+".db")
+		if code, _, errOut := runCLI(append(args, "--hub", hubURL, "--db", db)...); code != 0 {
+			t.Fatalf("%v onto a new device: exit %d, %s", args, code, errOut)
+		}
+		code, out, errOut := runCLI("schools", "--db", db)
+		if code != 0 || !strings.Contains(out, "Lincoln Elementary School") {
+			t.Fatalf("%v onto a new device: its schools are %q (%s)", args, out, errOut)
+		}
+	}
+	db := filepath.Join(dir, "push.db")
+	if code, _, errOut := runCLI("hub", "push", "--hub", hubURL, "--db", db); code == 0 || !strings.Contains(errOut, "does not exist") {
+		t.Fatalf("hub push from a device with no database: exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Fatal("hub push created a database")
+	}
+}
