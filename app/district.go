@@ -150,6 +150,10 @@ func (s *districtScreen) fromHub() bool {
 		s.hubLine.SetText(noHubLine)
 		return false
 	}
+	// The widgets change before the pull starts, never after: in tests
+	// fyne.Do shows its result on the pull's own goroutine.
+	s.refresh.Disable()
+	s.hubLine.SetText("Bringing the district from the hub…")
 	started := s.u.hubSync.bring(func() func() {
 		rep, err := s.u.hubSync.pull(url)
 		line := s.hubText(url, rep, err)
@@ -157,10 +161,7 @@ func (s *districtScreen) fromHub() bool {
 	})
 	if !started {
 		s.hubLine.SetText("Bringing the district from the hub once the sync running now ends…")
-		return true
 	}
-	s.refresh.Disable()
-	s.hubLine.SetText("Bringing the district from the hub…")
 	return true
 }
 

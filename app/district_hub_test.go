@@ -89,11 +89,20 @@ func TestDistrictScreenIsCurrentWithTheHub(t *testing.T) {
 	t.Setenv(hubEnv, hubURL)
 
 	u, store, _ := newTestUI(t)
+	// The first pull waits for the test to look at the screen: in tests
+	// fyne.Do runs on the pull's own goroutine, so reading the widgets while
+	// it may already be showing its result would race.
+	looked := make(chan struct{})
+	u.hubSync.open = func(ctx context.Context, url string) (*postgres.Hub, error) {
+		<-looked
+		return postgres.Open(ctx, url)
+	}
 	s := u.showDistrict()
 	s.loading.wait() // this device's picture first: nothing yet
 	if len(s.dist.Schools) != 0 || !strings.HasPrefix(s.hubLine.Text, "Bringing the district from the hub") || !s.refresh.Disabled() {
 		t.Errorf("while it pulls: %d schools, the hub line reads %q (Refresh disabled: %v)", len(s.dist.Schools), s.hubLine.Text, s.refresh.Disabled())
 	}
+	close(looked)
 	shown := func() {
 		u.hubSync.work.wait()
 		s.loading.wait()

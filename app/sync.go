@@ -35,10 +35,13 @@ type hubSyncFlow struct {
 	running bool
 	again   bool   // the District screen asked for a pull while one ran
 	last    string // the last message shown, for tests and for Home shown again
+	// open connects to the hub; postgres.Open, which tests wrap to hold a
+	// sync back while they look at the screen it started from.
+	open func(ctx context.Context, url string) (*postgres.Hub, error)
 }
 
 func newHubSyncFlow(u *ui) *hubSyncFlow {
-	return &hubSyncFlow{u: u, store: u.store}
+	return &hubSyncFlow{u: u, store: u.store, open: postgres.Open}
 }
 
 // say shows msg in Home's status bar, when Home is on screen.
@@ -87,7 +90,7 @@ func (f *hubSyncFlow) onSync() {
 func (f *hubSyncFlow) sync(url string) (string, error) {
 	ctx, cancel := context.WithTimeout(f.u.ctx, syncTimeout)
 	defer cancel()
-	h, err := postgres.Open(ctx, url)
+	h, err := f.open(ctx, url)
 	if err != nil {
 		return "", err
 	}
@@ -146,7 +149,7 @@ func (f *hubSyncFlow) bringAgain() {
 func (f *hubSyncFlow) pull(url string) (audit.ApplyReport, error) {
 	ctx, cancel := context.WithTimeout(f.u.ctx, syncTimeout)
 	defer cancel()
-	h, err := postgres.Open(ctx, url)
+	h, err := f.open(ctx, url)
 	if err != nil {
 		return audit.ApplyReport{}, err
 	}
