@@ -109,8 +109,12 @@ func (f *hubSyncFlow) sync(url string) (string, error) {
 		return fmt.Sprintf("Read-only account: brought %s; nothing is sent.", plural(rep.Brought(), "change")), nil
 	}
 	brought := rep.Pulled.Total()
-	return fmt.Sprintf("Synced with the hub: brought %d new and %d updated rows, sent %d.",
-		brought.Added, brought.Updated, rep.Pushed.Changed()), nil
+	msg := fmt.Sprintf("Synced with the hub: brought %d new and %d updated rows, sent %d.",
+		brought.Added, brought.Updated, rep.Pushed.Changed())
+	if rep.Pulled.SetAside > 0 {
+		msg += fmt.Sprintf(" %s of a visit this device lacks wait until that visit reaches the hub.", plural(rep.Pulled.SetAside, "row"))
+	}
+	return msg, nil
 }
 
 // bring runs work, a pull for the District screen, in the background

@@ -41,6 +41,9 @@ type ApplyReport struct {
 	DryRun          bool
 	Parts           map[string]*PartCount
 	Conflicts       []Conflict // open conflicts on the rows the change set touched
+	// SetAside counts the rows a pull from the hub left for later: they
+	// belong to a visit or finding this device does not hold yet (Owed).
+	SetAside int
 }
 
 // Total sums the counts of every part.
@@ -79,5 +82,9 @@ func (r *ApplyReport) Count(part string, o MergeOutcome) {
 // Summary is the report in one line.
 func (r *ApplyReport) Summary() string {
 	t := r.Total()
-	return fmt.Sprintf("added %d, updated %d, unchanged %d, conflicts %d", t.Added, t.Updated, t.Unchanged, len(r.Conflicts))
+	line := fmt.Sprintf("added %d, updated %d, unchanged %d, conflicts %d", t.Added, t.Updated, t.Unchanged, len(r.Conflicts))
+	if r.SetAside > 0 {
+		line += fmt.Sprintf("; %d rows set aside until the visit they belong to reaches the hub or this device", r.SetAside)
+	}
+	return line
 }

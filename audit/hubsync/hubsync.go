@@ -113,13 +113,35 @@ func PullVisits(ctx context.Context, s *sqlite.Store, h *postgres.Hub, visits in
 	if err != nil {
 		return total, err
 	}
-	p, err := h.PullBatches(ctx, s.Device(), after, visits, progress, func(b postgres.Batch) error {
-		rep, err := s.ApplyChangeSet(ctx, b.ChangeSet, b.Origin(hubID), false)
+	owed, err := owedOf(ctx, s, hubID)
+	if err != nil {
+		return total, err
+	}
+	p, err := h.PullBatches(ctx, s.Device(), after, visits, owed, progress, func(b postgres.Batch) error {
+		setAside, n, err := setAside(ctx, s, b.ChangeSet)
 		if err != nil {
-			return fmt.Errorf("merge what the hub brought (batch %d): %w", b.N, err)
+			return err
 		}
-		addReport(&total, rep)
-		return nil
+		total.SetAside += n
+		// What is set aside is kept before the batch is merged, and what
+		// the batch settles is let go after: a kill in between loses nothing.
+		if !setAside.Empty() {
+			if owed, err = saveOwed(ctx, s, hubID, owed.Settle(audit.Owed{}, setAside)); err != nil {
+				return err
+			}
+		}
+		if rows(b.ChangeSet) > 0 {
+			rep, err := s.ApplyChangeSet(ctx, b.ChangeSet, b.Origin(hubID), false)
+			if err != nil {
+				return fmt.Errorf("merge what the hub brought (batch %d): %w", b.N, err)
+			}
+			addReport(&total, rep)
+		}
+		if b.Whole.Empty() {
+			return nil
+		}
+		owed, err = saveOwed(ctx, s, hubID, owed.Settle(b.Whole, setAside))
+		return err
 	})
 	if err != nil || p.To == p.From {
 		return total, err

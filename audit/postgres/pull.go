@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -64,6 +65,8 @@ type Batch struct {
 	From, To  int64 // the whole pull's change numbers, the same in every batch
 	Visits    int   // visits per batch of the pull
 	N         int   // the batch's number in the pull, from 1
+	// Whole is what of the owed visits and findings this batch read whole.
+	Whole audit.Owed
 }
 
 // Origin names the batch for ApplyChangeSet: the pull's range, how it was
@@ -89,10 +92,13 @@ var (
 // actions and status history of its visits' findings, and last the
 // actions and history of findings no batch's visit holds. A visit is in a
 // batch when any row of it changed, so a child arrives with its parent
-// whichever changed last. It returns the pull's range; when apply fails
+// whichever changed last. The visits and findings of owed, which an
+// earlier pull set aside rows of, are read whole whatever their change
+// numbers, so the rows set aside come again (audit.Owed); each batch says
+// which it read whole. It returns the pull's range; when apply fails
 // it stops there and returns the error. Progress counts the rows read
 // across the batches against the rows the pull brings.
-func (h *Hub) PullBatches(ctx context.Context, device string, after int64, visits int, progress Progress, apply func(Batch) error) (Pulled, error) {
+func (h *Hub) PullBatches(ctx context.Context, device string, after int64, visits int, owed audit.Owed, progress Progress, apply func(Batch) error) (Pulled, error) {
 	out := Pulled{From: after, To: after}
 	if progress == nil {
 		progress = func(string, int, int) {}
@@ -106,24 +112,26 @@ func (h *Hub) PullBatches(ctx context.Context, device string, after int64, visit
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	total, err := h.waitingIn(ctx, tx, device, after, &out.To)
-	if err != nil || total == 0 {
+	if err != nil || total == 0 && owed.Empty() {
 		return out, err
 	}
 	ids, err := h.changedVisits(ctx, tx, device, after)
 	if err != nil {
 		return out, err
 	}
-	r := batchReader{ctx: ctx, h: h, tx: tx, device: device, after: after, total: total, progress: progress, visits: ids}
+	ids = slices.Compact(slices.Sorted(slices.Values(append(ids, owed.Visits...))))
+	r := batchReader{ctx: ctx, h: h, tx: tx, device: device, after: after, total: total, progress: progress, visits: ids, owed: owed}
 	b := Batch{From: out.From, To: out.To, Visits: visits}
 	send := func(read func(p part, cs *audit.ChangeSet) error) error {
 		b.N++
 		b.ChangeSet = &audit.ChangeSet{}
+		b.Whole = r.whole(b.N)
 		for _, p := range syncParts {
 			if err := read(p, b.ChangeSet); err != nil {
 				return err
 			}
 		}
-		if empty(b.ChangeSet) {
+		if empty(b.ChangeSet) && b.Whole.Empty() {
 			return nil
 		}
 		return apply(b)
@@ -134,10 +142,12 @@ func (h *Hub) PullBatches(ctx context.Context, device string, after int64, visit
 	for len(ids) > 0 {
 		chunk := ids[:min(visits, len(ids))]
 		ids = ids[len(chunk):]
+		r.chunk = chunk
 		if err := send(func(p part, cs *audit.ChangeSet) error { return r.ofVisits(p, cs, chunk) }); err != nil {
 			return out, err
 		}
 	}
+	r.chunk = nil
 	return out, send(r.rest)
 }
 
@@ -202,7 +212,25 @@ type batchReader struct {
 	after       int64
 	done, total int
 	progress    Progress
-	visits      []string // every visit the batches carry
+	visits      []string   // every visit the batches carry
+	owed        audit.Owed // read whole
+	chunk       []string   // the visits of the batch being read
+}
+
+// whole says what of the owed visits and findings batch n reads whole:
+// the owed visits of its chunk, or, for the last batch (no chunk, not the
+// first), the owed findings.
+func (r *batchReader) whole(n int) audit.Owed {
+	var w audit.Owed
+	for _, id := range r.chunk {
+		if slices.Contains(r.owed.Visits, id) {
+			w.Visits = append(w.Visits, id)
+		}
+	}
+	if r.chunk == nil && n > 1 {
+		w.Findings = r.owed.Findings
+	}
+	return w
 }
 
 // districtWide reads a part that belongs to no visit or finding.
@@ -210,17 +238,41 @@ func (r *batchReader) districtWide(p part, cs *audit.ChangeSet) error {
 	if visitColumn[p.table] != "" || findingColumn[p.table] != "" {
 		return nil
 	}
-	return r.read(p, cs, "")
+	return r.read(p, cs, r.after, "")
 }
 
 // ofVisits reads the rows of a part that belong to the visits, or to
-// their findings.
+// their findings: the rows changed since the cursor, and every row of the
+// owed visits.
 func (r *batchReader) ofVisits(p part, cs *audit.ChangeSet, visits []string) error {
+	var changed, whole []string
+	for _, id := range visits {
+		if slices.Contains(r.owed.Visits, id) {
+			whole = append(whole, id)
+		} else {
+			changed = append(changed, id)
+		}
+	}
+	for _, set := range []struct {
+		after int64
+		ids   []string
+	}{{r.after, changed}, {0, whole}} {
+		if len(set.ids) == 0 {
+			continue
+		}
+		if err := r.ofVisitsAfter(p, cs, set.after, set.ids); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *batchReader) ofVisitsAfter(p part, cs *audit.ChangeSet, after int64, visits []string) error {
 	if col := visitColumn[p.table]; col != "" {
-		return r.read(p, cs, "AND t."+col+" = ANY($3)", visits)
+		return r.read(p, cs, after, "AND t."+col+" = ANY($3)", visits)
 	}
 	if col := findingColumn[p.table]; col != "" {
-		return r.read(p, cs, "AND t."+col+" IN (SELECT a.id FROM techwalk.answers a WHERE a.visit_id = ANY($3))", visits)
+		return r.read(p, cs, after, "AND t."+col+" IN (SELECT a.id FROM techwalk.answers a WHERE a.visit_id = ANY($3))", visits)
 	}
 	return nil
 }
@@ -233,11 +285,28 @@ func (r *batchReader) rest(p part, cs *audit.ChangeSet) error {
 	if col == "" {
 		return nil
 	}
-	return r.read(p, cs, "AND NOT EXISTS (SELECT FROM techwalk.answers a WHERE a.id = t."+col+" AND a.visit_id = ANY($3))", r.visits)
+	if err := r.read(p, cs, r.after, "AND NOT t."+col+" = ANY($4) AND NOT EXISTS (SELECT FROM techwalk.answers a WHERE a.id = t."+col+" AND a.visit_id = ANY($3))",
+		r.visits, nonNil(r.owed.Findings)); err != nil {
+		return err
+	}
+	if len(r.owed.Findings) == 0 {
+		return nil
+	}
+	// The owed findings, whole, even those whose visit a batch carried
+	// (that batch read only their rows changed since the cursor).
+	return r.read(p, cs, 0, "AND t."+col+" = ANY($3)", r.owed.Findings)
 }
 
-func (r *batchReader) read(p part, cs *audit.ChangeSet, where string, args ...any) error {
-	n, _, err := r.h.pullPart(r.ctx, r.tx, p, r.device, r.after, cs, where, args...)
+// nonNil gives an empty list for none, which pgx sends as an empty array.
+func nonNil(ids []string) []string {
+	if ids == nil {
+		return []string{}
+	}
+	return ids
+}
+
+func (r *batchReader) read(p part, cs *audit.ChangeSet, after int64, where string, args ...any) error {
+	n, _, err := r.h.pullPart(r.ctx, r.tx, p, r.device, after, cs, where, args...)
 	if err != nil {
 		return err
 	}

@@ -274,7 +274,7 @@ func hubSync(ctx context.Context, cli *CLI, h *postgres.Hub, what, dbPath string
 
 // pullSummary says in one line what a pull brought.
 func pullSummary(h *postgres.Hub, rep audit.ApplyReport) string {
-	if rep.Total() == (audit.PartCount{}) {
+	if rep.Total() == (audit.PartCount{}) && rep.SetAside == 0 {
 		return fmt.Sprintf("Nothing to pull: this device holds everything of hub %s.", h.Target())
 	}
 	return fmt.Sprintf("Pulled from hub %s: %s.", h.Target(), rep.Summary())
