@@ -8,6 +8,7 @@ package hubsync
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"techwalk/audit"
@@ -104,50 +105,80 @@ func Pull(ctx context.Context, s *sqlite.Store, h *postgres.Hub, progress postgr
 // applying them changes nothing, as the merge goes by clocks. The report
 // adds up the batches'.
 func PullVisits(ctx context.Context, s *sqlite.Store, h *postgres.Hub, visits int, progress postgres.Progress) (audit.ApplyReport, error) {
-	total := audit.ApplyReport{Parts: map[string]*audit.PartCount{}}
-	hubID, err := h.ID(ctx)
-	if err != nil {
-		return total, err
+	pl := puller{ctx: ctx, s: s, total: audit.ApplyReport{Parts: map[string]*audit.PartCount{}}}
+	var err error
+	if pl.hubID, err = h.ID(ctx); err != nil {
+		return pl.total, err
 	}
-	after, err := PullCursor(ctx, s, hubID)
+	after, err := PullCursor(ctx, s, pl.hubID)
 	if err != nil {
-		return total, err
+		return pl.total, err
 	}
-	owed, err := owedOf(ctx, s, hubID)
+	opt := postgres.PullOptions{Visits: visits}
+	if opt.Owed, err = owedOf(ctx, s, pl.hubID); err != nil {
+		return pl.total, err
+	}
+	if opt.Given, err = givenOf(ctx, s, pl.hubID); err != nil {
+		return pl.total, err
+	}
+	pl.owed = opt.Owed
+	p, err := h.PullBatches(ctx, s.Device(), after, opt, progress, pl.apply)
 	if err != nil {
-		return total, err
+		return pl.total, err
 	}
-	p, err := h.PullBatches(ctx, s.Device(), after, visits, owed, progress, func(b postgres.Batch) error {
-		setAside, n, err := setAside(ctx, s, b.ChangeSet)
-		if err != nil {
+	if !slices.Equal(p.Given, opt.Given) {
+		if err := saveGiven(ctx, s, pl.hubID, p.Given); err != nil {
+			return pl.total, err
+		}
+	}
+	if p.To == p.From {
+		return pl.total, nil
+	}
+	pl.total.BundleID = p.Origin(pl.hubID).BundleID
+	return pl.total, s.SetSetting(ctx, pullCursorKey+pl.hubID, strconv.FormatInt(p.To, 10))
+}
+
+// puller merges the batches of one pull into the device's database.
+type puller struct {
+	ctx   context.Context
+	s     *sqlite.Store
+	hubID string
+	owed  audit.Owed
+	total audit.ApplyReport
+}
+
+// apply merges one batch, setting aside the rows whose visit or finding
+// the device lacks. What is set aside is kept before the batch is merged,
+// and what the batch settles is let go after: a kill in between loses
+// nothing. A batch that read anything whole is merged under an origin of
+// its own: the same range may carry other rows of those visits next time.
+func (pl *puller) apply(b postgres.Batch) error {
+	setAside, n, err := setAside(pl.ctx, pl.s, b.ChangeSet)
+	if err != nil {
+		return err
+	}
+	pl.total.SetAside += n
+	if !setAside.Empty() {
+		if pl.owed, err = saveOwed(pl.ctx, pl.s, pl.hubID, pl.owed.Settle(audit.Owed{}, setAside)); err != nil {
 			return err
 		}
-		total.SetAside += n
-		// What is set aside is kept before the batch is merged, and what
-		// the batch settles is let go after: a kill in between loses nothing.
-		if !setAside.Empty() {
-			if owed, err = saveOwed(ctx, s, hubID, owed.Settle(audit.Owed{}, setAside)); err != nil {
-				return err
-			}
-		}
-		if rows(b.ChangeSet) > 0 {
-			rep, err := s.ApplyChangeSet(ctx, b.ChangeSet, b.Origin(hubID), false)
-			if err != nil {
-				return fmt.Errorf("merge what the hub brought (batch %d): %w", b.N, err)
-			}
-			addReport(&total, rep)
-		}
-		if b.Whole.Empty() {
-			return nil
-		}
-		owed, err = saveOwed(ctx, s, hubID, owed.Settle(b.Whole, setAside))
-		return err
-	})
-	if err != nil || p.To == p.From {
-		return total, err
 	}
-	total.BundleID = p.Origin(hubID).BundleID
-	return total, s.SetSetting(ctx, pullCursorKey+hubID, strconv.FormatInt(p.To, 10))
+	if rows(b.ChangeSet) > 0 {
+		origin := b.Origin(pl.hubID)
+		if !b.Whole.Empty() {
+			origin.BundleID += ":whole:" + strconv.FormatInt(pl.s.Now().UnixNano(), 36)
+		}
+		rep, err := pl.s.ApplyChangeSet(pl.ctx, b.ChangeSet, origin, false)
+		if err != nil {
+			return fmt.Errorf("merge what the hub brought (batch %d): %w", b.N, err)
+		}
+		addReport(&pl.total, rep)
+	}
+	if b.Whole.Empty() {
+		return nil
+	}
+	pl.owed, err = saveOwed(pl.ctx, pl.s, pl.hubID, pl.owed.Settle(b.Whole, setAside))
+	return err
 }
 
 // addReport adds what applying one batch did to the pull's report.

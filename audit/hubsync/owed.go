@@ -9,9 +9,13 @@ import (
 	"techwalk/audit/sqlite"
 )
 
-// owedKey is the device setting keeping, per hub, what pulls set aside
-// (audit.Owed), as JSON.
-const owedKey = "hub_owed:"
+// Device settings a pull keeps per hub (the name followed by the hub's
+// id), as JSON: what pulls set aside (audit.Owed), and the schools a
+// reader's login was given at the last pull (postgres.Pulled.Given).
+const (
+	owedKey  = "hub_owed:"
+	givenKey = "hub_given:"
+)
 
 // owedOf reads what earlier pulls from the hub set aside.
 func owedOf(ctx context.Context, s *sqlite.Store, hubID string) (audit.Owed, error) {
@@ -36,6 +40,32 @@ func saveOwed(ctx context.Context, s *sqlite.Store, hubID string, owed audit.Owe
 		raw = nil
 	}
 	return owed, s.SetSetting(ctx, owedKey+hubID, string(raw))
+}
+
+// givenOf reads the schools the login was given at the last pull.
+func givenOf(ctx context.Context, s *sqlite.Store, hubID string) ([]string, error) {
+	var given []string
+	raw, err := s.Setting(ctx, givenKey+hubID, "")
+	if err != nil || raw == "" {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(raw), &given); err != nil {
+		return nil, fmt.Errorf("setting %s%s: %w", givenKey, hubID, err)
+	}
+	return given, nil
+}
+
+// saveGiven keeps the schools the login was given at this pull.
+func saveGiven(ctx context.Context, s *sqlite.Store, hubID string, given []string) error {
+	raw := ""
+	if given != nil {
+		b, err := json.Marshal(given)
+		if err != nil {
+			return err
+		}
+		raw = string(b)
+	}
+	return s.SetSetting(ctx, givenKey+hubID, raw)
 }
 
 // setAside removes from cs the rows naming a visit or a finding that

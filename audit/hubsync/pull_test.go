@@ -311,7 +311,7 @@ func TestBatchedPullMatchesOneShot(t *testing.T) {
 		}
 		done = n
 	}
-	_, err = carol.PullBatches(ctx, s.Device(), 0, 1, audit.Owed{}, progress, func(b postgres.Batch) error {
+	_, err = carol.PullBatches(ctx, s.Device(), 0, postgres.PullOptions{Visits: 1}, progress, func(b postgres.Batch) error {
 		batches = append(batches, b.ChangeSet)
 		_, err := s.ApplyChangeSet(ctx, b.ChangeSet, b.Origin("test"), false)
 		return err

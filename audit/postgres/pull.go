@@ -16,6 +16,9 @@ import (
 type Pulled struct {
 	ChangeSet *audit.ChangeSet
 	From, To  int64 // change numbers after From up to To; To == From when nothing changed
+	// Given lists, for a principal's read-only login, the schools it may
+	// read at the pull's snapshot (techwalk.reader_schools); nil for others.
+	Given []string
 }
 
 // Origin names the pull for audit.Store's ApplyChangeSet: a stable id of
@@ -83,7 +86,20 @@ func (b Batch) Origin(hubID string) audit.Origin {
 var (
 	visitColumn   = map[string]string{"visits": "id", "visit_rooms": "visit_id", "answers": "visit_id", "feedback": "visit_id", "photos": "visit_id", "conflicts": "visit_id"}
 	findingColumn = map[string]string{"finding_actions": "finding_id", "status_history": "finding_id"}
+	// schoolColumn names, for the district-wide parts that belong to a
+	// school, the column holding the school's id.
+	schoolColumn = map[string]string{"schools": "id", "rooms": "school_id"}
 )
+
+// PullOptions shape a pull in batches.
+type PullOptions struct {
+	Visits int        // visits a batch (0: VisitsPerBatch)
+	Owed   audit.Owed // visits and findings earlier pulls set aside: read whole
+	// Given is what Pulled.Given said at the device's last pull: a school
+	// a reader's login is given since is read whole, as its rows changed
+	// before the pull's cursor (or while the login could not read them).
+	Given []string
+}
 
 // PullBatches reads what Pull reads, from one snapshot, but hands it to
 // apply in batches, in this order: first the district-wide parts, then
@@ -95,14 +111,16 @@ var (
 // whichever changed last. The visits and findings of owed, which an
 // earlier pull set aside rows of, are read whole whatever their change
 // numbers, so the rows set aside come again (audit.Owed); each batch says
-// which it read whole. It returns the pull's range; when apply fails
+// which it read whole. So are the schools a reader's login was given since
+// opt.Given, with their rooms and visits. It returns the pull's range; when apply fails
 // it stops there and returns the error. Progress counts the rows read
 // across the batches against the rows the pull brings.
-func (h *Hub) PullBatches(ctx context.Context, device string, after int64, visits int, owed audit.Owed, progress Progress, apply func(Batch) error) (Pulled, error) {
+func (h *Hub) PullBatches(ctx context.Context, device string, after int64, opt PullOptions, progress Progress, apply func(Batch) error) (Pulled, error) {
 	out := Pulled{From: after, To: after}
 	if progress == nil {
 		progress = func(string, int, int) {}
 	}
+	visits := opt.Visits
 	if visits <= 0 {
 		visits = VisitsPerBatch
 	}
@@ -111,16 +129,33 @@ func (h *Hub) PullBatches(ctx context.Context, device string, after int64, visit
 		return out, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
+	if out.Given, err = h.given(ctx, tx); err != nil {
+		return out, err
+	}
+	var newly []string // schools given since the last pull
+	for _, id := range out.Given {
+		if !slices.Contains(opt.Given, id) {
+			newly = append(newly, id)
+		}
+	}
 	total, err := h.waitingIn(ctx, tx, device, after, &out.To)
-	if err != nil || total == 0 && owed.Empty() {
+	if err != nil || total == 0 && opt.Owed.Empty() && len(newly) == 0 {
 		return out, err
 	}
 	ids, err := h.changedVisits(ctx, tx, device, after)
 	if err != nil {
 		return out, err
 	}
-	ids = slices.Compact(slices.Sorted(slices.Values(append(ids, owed.Visits...))))
-	r := batchReader{ctx: ctx, h: h, tx: tx, device: device, after: after, total: total, progress: progress, visits: ids, owed: owed}
+	whole := opt.Owed
+	if len(newly) > 0 {
+		ofNewly, err := h.visitsOf(ctx, tx, newly)
+		if err != nil {
+			return out, err
+		}
+		whole.Visits = slices.Concat(whole.Visits, ofNewly)
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(append(ids, whole.Visits...))))
+	r := batchReader{ctx: ctx, h: h, tx: tx, device: device, after: after, total: total, progress: progress, visits: ids, owed: whole, schools: newly}
 	b := Batch{From: out.From, To: out.To, Visits: visits}
 	send := func(read func(p part, cs *audit.ChangeSet) error) error {
 		b.N++
@@ -215,6 +250,7 @@ type batchReader struct {
 	visits      []string   // every visit the batches carry
 	owed        audit.Owed // read whole
 	chunk       []string   // the visits of the batch being read
+	schools     []string   // read whole, with their rooms
 }
 
 // whole says what of the owed visits and findings batch n reads whole:
@@ -238,7 +274,39 @@ func (r *batchReader) districtWide(p part, cs *audit.ChangeSet) error {
 	if visitColumn[p.table] != "" || findingColumn[p.table] != "" {
 		return nil
 	}
-	return r.read(p, cs, r.after, "")
+	col := schoolColumn[p.table]
+	if col == "" || len(r.schools) == 0 {
+		return r.read(p, cs, r.after, "")
+	}
+	if err := r.read(p, cs, r.after, "AND NOT t."+col+" = ANY($3)", r.schools); err != nil {
+		return err
+	}
+	return r.read(p, cs, 0, "AND t."+col+" = ANY($3)", r.schools)
+}
+
+// given lists the schools a principal's read-only login may read; nil
+// for a login that may not read techwalk.reader_schools (an auditor).
+func (h *Hub) given(ctx context.Context, tx pgx.Tx) ([]string, error) {
+	var reader bool
+	if err := tx.QueryRow(ctx, "SELECT has_table_privilege('techwalk.reader_schools', 'SELECT') AND NOT has_table_privilege('techwalk.visits', 'INSERT')").Scan(&reader); err != nil || !reader {
+		return nil, h.wrap(err)
+	}
+	rows, err := tx.Query(ctx, "SELECT school_id FROM techwalk.reader_schools WHERE login = current_user ORDER BY 1")
+	if err != nil {
+		return nil, h.wrap(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return ids, h.wrap(err)
+}
+
+// visitsOf lists the visits of the schools that the login may read.
+func (h *Hub) visitsOf(ctx context.Context, tx pgx.Tx, schools []string) ([]string, error) {
+	rows, err := tx.Query(ctx, "SELECT DISTINCT id FROM techwalk.visits WHERE school_id = ANY($1)", schools)
+	if err != nil {
+		return nil, h.wrap(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return ids, h.wrap(err)
 }
 
 // ofVisits reads the rows of a part that belong to the visits, or to
