@@ -112,7 +112,7 @@ func (f *hubSyncFlow) sync(url string) (string, error) {
 	msg := fmt.Sprintf("Synced with the hub: brought %d new and %d updated rows, sent %d.",
 		brought.Added, brought.Updated, rep.Pushed.Changed())
 	if rep.Pulled.SetAside > 0 {
-		msg += fmt.Sprintf(" %s of a visit this device lacks wait until that visit reaches the hub.", plural(rep.Pulled.SetAside, "row"))
+		msg += fmt.Sprintf(" Set aside %s belonging to a visit not on this device yet, until the visit arrives.", plural(rep.Pulled.SetAside, "row"))
 	}
 	return msg, nil
 }

@@ -84,7 +84,7 @@ func (r *ApplyReport) Summary() string {
 	t := r.Total()
 	line := fmt.Sprintf("added %d, updated %d, unchanged %d, conflicts %d", t.Added, t.Updated, t.Unchanged, len(r.Conflicts))
 	if r.SetAside > 0 {
-		line += fmt.Sprintf("; %d rows set aside until the visit they belong to reaches the hub or this device", r.SetAside)
+		line += fmt.Sprintf("; set aside %s belonging to a visit not on this device yet, until the visit arrives", countOf(r.SetAside, "row"))
 	}
 	return line
 }

@@ -91,7 +91,7 @@ func TestEditOfABundledVisitBeforeItsOwnerSyncs(t *testing.T) {
 	if err != nil {
 		t.Fatalf("c cannot pull once a sent an edit of a visit the hub lacks: %v", err)
 	}
-	if rep.SetAside != 3 || !strings.Contains(rep.Summary(), "3 rows set aside") { // a's answer, action and its status
+	if rep.SetAside != 3 || !strings.Contains(rep.Summary(), "set aside 3 rows") { // a's answer, action and its status
 		t.Errorf("c's pull reads %q (%d set aside), want a's answer, action and status set aside", rep.Summary(), rep.SetAside)
 	}
 	if len(schoolsOf(t, d.c)) != 1 {
