@@ -198,6 +198,9 @@ func addReport(total *audit.ApplyReport, rep audit.ApplyReport) {
 // and the other devices' changes not yet pulled (rows).
 type Waiting struct {
 	ToSend, ToBring int
+	// SetAside is what earlier pulls set aside for want of its visit or
+	// finding (audit.Owed); the pulls after read it whole.
+	SetAside audit.Owed `json:",omitzero"`
 }
 
 // Count counts what waits each way.
@@ -222,6 +225,9 @@ func Count(ctx context.Context, s *sqlite.Store, h *postgres.Hub) (Waiting, erro
 	if err != nil {
 		return w, err
 	}
-	w.ToBring, err = h.Waiting(ctx, s.Device(), pulled)
+	if w.ToBring, err = h.Waiting(ctx, s.Device(), pulled); err != nil {
+		return w, err
+	}
+	w.SetAside, err = owedOf(ctx, s, hubID)
 	return w, err
 }

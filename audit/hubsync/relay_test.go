@@ -3,6 +3,7 @@ package hubsync
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -97,9 +98,15 @@ func TestEditOfABundledVisitBeforeItsOwnerSyncs(t *testing.T) {
 	if len(schoolsOf(t, d.c)) != 1 {
 		t.Errorf("c holds %v, want South, which the hub holds whole", schoolsOf(t, d.c))
 	}
+	if w, err := Count(ctx, d.c, d.carol); err != nil || !slices.Equal(w.SetAside.Visits, []string{d.visit.ID}) || len(w.SetAside.Findings) != 1 {
+		t.Errorf("c's status: %+v, %v; want b's visit and a's finding set aside", w, err)
+	}
 	syncAll(t, d.b, d.bob)
 	mustPull(t, d.c, d.carol)
 	d.same(t, d.c)
+	if w, err := Count(ctx, d.c, d.carol); err != nil || !w.SetAside.Empty() {
+		t.Errorf("c's status once b synced: %+v, %v; want nothing set aside", w, err)
+	}
 	if owed, err := owedOf(ctx, d.c, hubIDOf(t, d.carol)); err != nil || !owed.Empty() {
 		t.Errorf("c still owes %+v, %v", owed, err)
 	}

@@ -196,6 +196,11 @@ func hubStatus(ctx context.Context, cli *CLI, h *postgres.Hub, dbPath string, as
 	case !access.Write:
 		fmt.Fprintln(cli.Out, "Read-only account: it brings the schools it may read; nothing is sent")
 	}
+	if waiting != nil && !waiting.SetAside.Empty() {
+		v, f := len(waiting.SetAside.Visits), len(waiting.SetAside.Findings)
+		fmt.Fprintf(cli.Out, "Set aside: rows of %d %s and %d %s not on this device yet; each pull looks for them again\n",
+			v, plural(v, "visit", "visits"), f, plural(f, "finding", "findings"))
+	}
 	return nil
 }
 
