@@ -183,8 +183,12 @@ func syncError(err error) error {
 		return errors.New(offlineMessage)
 	case errors.Is(err, audit.ErrHubUntrusted):
 		return fmt.Errorf("the hub's certificate is not trusted, so nothing was sent; ask the district's IT for its certificate authority (%w)", err)
+	case errors.Is(err, audit.ErrHubBadLogin):
+		return fmt.Errorf("%w; check the user name in Settings and the password in ~/.pgpass", err)
+	case errors.Is(err, audit.ErrHubNoRole), errors.Is(err, audit.ErrHubDeviceTaken):
+		return err // its message says what to do
 	case errors.Is(err, audit.ErrHubDenied):
-		return fmt.Errorf("the hub refused this account: check the user name in Settings and the password in ~/.pgpass (%w)", err)
+		return fmt.Errorf("%w; ask the district's IT for access", err)
 	case errors.Is(err, audit.ErrHubNotSetUp):
 		return fmt.Errorf("the hub is not set up for this TechWalk: the district's IT runs 'techwalk hub init' (%w)", err)
 	}

@@ -1,6 +1,9 @@
 package audit
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Errors a district hub store returns, classified from the server's
 // SQLSTATE codes and connection failures, so callers test them with
@@ -26,4 +29,18 @@ var (
 	// techwalk_reader login) is asked to send changes: it may pull the
 	// schools it reads, never push. Nothing was sent.
 	ErrHubReadOnly = errors.New("the hub account is read-only")
+)
+
+// Kinds of ErrHubDenied (errors.Is matches both), so a message can say
+// what to do about it.
+var (
+	// ErrHubBadLogin is returned when the server refused the user name or
+	// its password.
+	ErrHubBadLogin = fmt.Errorf("%w: the user name or its password is wrong", ErrHubDenied)
+	// ErrHubNoRole is returned when the login signed in but is neither a
+	// TechWalk auditor nor a reader; the message names the GRANT to give.
+	ErrHubNoRole = fmt.Errorf("%w: the login has no TechWalk role", ErrHubDenied)
+	// ErrHubDeviceTaken is returned when this device already sends to the
+	// hub as another login; the message says how to move it.
+	ErrHubDeviceTaken = fmt.Errorf("%w: this device sends to the hub as another login", ErrHubDenied)
 )

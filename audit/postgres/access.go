@@ -48,7 +48,7 @@ func (h *Hub) Access(ctx context.Context) (Access, error) {
 		return a, fmt.Errorf("hub %s: %w: login %s is neither a TechWalk auditor nor a reader; the district's database administrator "+
 			"grants it one of the roles 'techwalk hub init' created: GRANT techwalk_auditor TO %s (a coach or CIO), or "+
 			"GRANT techwalk_reader TO %s with its schools in techwalk.reader_schools (a principal)",
-			h.target, audit.ErrHubDenied, login, sqlName(login), sqlName(login))
+			h.target, audit.ErrHubNoRole, login, sqlName(login), sqlName(login))
 	}
 	return a, nil
 }
@@ -63,6 +63,9 @@ func sqlName(login string) string {
 	}
 	return pgx.Identifier{login}.Sanitize()
 }
+
+// sqlLiteral is s as an SQL string literal.
+func sqlLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // where names the hub without the login: host, port and database.
 func (h *Hub) where() string {

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"net"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -29,7 +30,9 @@ func classify(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch code := pgErr.Code; {
-		case code == codeInvalidPassword || code == codeInvalidAuthorization || code == codeInsufficientPriv:
+		case code == codeInvalidPassword || code == codeInvalidAuthorization:
+			return audit.ErrHubBadLogin
+		case code == codeInsufficientPriv:
 			return audit.ErrHubDenied
 		case code == codeUndefinedTable || code == codeInvalidSchemaName || code == codeInvalidCatalogName:
 			return audit.ErrHubNotSetUp
@@ -43,8 +46,10 @@ func classify(err error) error {
 	}
 	var netErr net.Error
 	var connectErr *pgconn.ConnectError
+	// A connection cut mid-statement (the server stopped, the Wi-Fi
+	// dropped) ends in an unexpected EOF.
 	if errors.As(err, &netErr) || errors.As(err, &connectErr) || errors.Is(err, context.DeadlineExceeded) ||
-		pgconn.SafeToRetry(err) {
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || pgconn.SafeToRetry(err) {
 		return audit.ErrHubUnreachable
 	}
 	return nil

@@ -235,7 +235,7 @@ func TestPasswordNeverInErrors(t *testing.T) {
 		url  string
 		kind error
 	}{
-		{"wrong password", srv.UserURL(pgtest.AdminUser, secret, "postgres"), audit.ErrHubDenied},
+		{"wrong password", srv.UserURL(pgtest.AdminUser, secret, "postgres"), audit.ErrHubBadLogin},
 		{"unreachable", strings.Replace(srv.UserURL(pgtest.AdminUser, secret, "postgres"), ":"+strconv.Itoa(srv.Port()), ":"+closed, 1), audit.ErrHubUnreachable},
 		{"broken URL", "postgres://" + pgtest.AdminUser + ":" + url.PathEscape(secret) + "@127.0.0.1:notaport/db", nil},
 		{"key=value", "host=127.0.0.1 port=" + closed + " user=x password=" + url.PathEscape(secret) + " connect_timeout=5", audit.ErrHubUnreachable},

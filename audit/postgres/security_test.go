@@ -142,8 +142,9 @@ func answerValue(t *testing.T, h *Hub, id, device string) string {
 func TestAuditorCannotChangeAnotherDevicesAnswers(t *testing.T) {
 	ctx := context.Background()
 	d := newDistrict(t)
-	if err := d.bob.RegisterDevice(ctx, "dev-a"); !errors.Is(err, audit.ErrHubDenied) {
-		t.Fatalf("bob registering alice's device: %v, want ErrHubDenied", err)
+	if err := d.bob.RegisterDevice(ctx, "dev-a"); !errors.Is(err, audit.ErrHubDeviceTaken) || !errors.Is(err, audit.ErrHubDenied) ||
+		!strings.Contains(err.Error(), "UPDATE techwalk.devices SET login = '"+d.bob.login(t)+"' WHERE id = 'dev-a'") {
+		t.Fatalf("bob registering alice's device: %v, want ErrHubDeviceTaken saying how to move the device", err)
 	}
 	for _, sql := range []string{
 		"UPDATE techwalk.answers SET value = 'ok' WHERE id = 's1-a1'",

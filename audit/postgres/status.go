@@ -97,7 +97,8 @@ func roles(ctx context.Context, tx pgx.Tx) (string, []string, error) {
 
 // RegisterDevice records that this login writes as device id, so row-level
 // security lets it write that device's rows. A device id another login
-// registered first is refused with audit.ErrHubDenied.
+// registered first is refused with audit.ErrHubDeviceTaken, saying how
+// the district's database administrator moves it to this login.
 func (h *Hub) RegisterDevice(ctx context.Context, id string) error {
 	tx, err := h.pool.Begin(ctx)
 	if err != nil {
@@ -108,11 +109,14 @@ func (h *Hub) RegisterDevice(ctx context.Context, id string) error {
 		return h.wrap(err)
 	}
 	var mine bool
-	if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT FROM techwalk.devices WHERE id = $1 AND login = current_user)", id).Scan(&mine); err != nil {
+	var login string
+	if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT FROM techwalk.devices WHERE id = $1 AND login = current_user), current_user", id).Scan(&mine, &login); err != nil {
 		return h.wrap(err)
 	}
 	if !mine {
-		return fmt.Errorf("hub %s: %w: device %s is registered to another login", h.target, audit.ErrHubDenied, id)
+		return fmt.Errorf("hub %s: %w (device %s). Sign in on this device with the login it first sent with; "+
+			"or, if the device changed hands, the district's database administrator moves it to %s: "+
+			"UPDATE techwalk.devices SET login = %s WHERE id = %s", h.target, audit.ErrHubDeviceTaken, id, login, sqlLiteral(login), sqlLiteral(id))
 	}
 	return h.wrap(tx.Commit(ctx))
 }

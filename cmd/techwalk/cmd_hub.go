@@ -102,8 +102,12 @@ func hubError(err error) error {
 		return fmt.Errorf("%w; nothing was sent. Give the district's certificate authority with sslrootcert=FILE in the URL (or ~/.postgresql/root.crt) and the server's own name as the host", err)
 	case errors.Is(err, audit.ErrHubNotSetUp):
 		return fmt.Errorf("%w; the district's database administrator creates the database (createdb) and runs 'techwalk hub init --hub URL' with an account that may create roles", err)
+	case errors.Is(err, audit.ErrHubBadLogin):
+		return fmt.Errorf("%w; check the user name and its password in ~/.pgpass", err)
+	case errors.Is(err, audit.ErrHubNoRole), errors.Is(err, audit.ErrHubDeviceTaken):
+		return err // its message says what to do
 	case errors.Is(err, audit.ErrHubDenied):
-		return fmt.Errorf("%w; check the user name and its password in ~/.pgpass, or ask the district's database administrator for access", err)
+		return fmt.Errorf("%w; ask the district's database administrator for access", err)
 	}
 	return err
 }
