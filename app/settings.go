@@ -174,7 +174,7 @@ func (s *settingsScreen) onHubURL(v string) {
 	}
 	s.save(sqlite.SettingHubURL, clean)
 	if strings.Contains(postgres.Redact(v), "xxxxx") {
-		s.saved.info("Saved without the password: keep it in ~/.pgpass.")
+		s.saved.info("Saved without the password: Sync signs in with the one in ~/.pgpass (a line host:port:database:user:password).")
 	}
 }
 

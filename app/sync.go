@@ -106,7 +106,11 @@ func (f *hubSyncFlow) sync(url string) (string, error) {
 		return "", err
 	}
 	if !rep.Access.Write {
-		return fmt.Sprintf("Read-only account: brought %s; nothing is sent.", plural(rep.Brought(), "change")), nil
+		msg := fmt.Sprintf("Read-only account: brought %s; nothing is sent.", plural(rep.Brought(), "change"))
+		if rep.Unsent > 0 {
+			msg += fmt.Sprintf(" This device holds %s made here that a principal's account cannot send.", plural(rep.Unsent, "change"))
+		}
+		return msg, nil
 	}
 	brought := rep.Pulled.Total()
 	msg := fmt.Sprintf("Synced with the hub: brought %d new and %d updated rows, sent %d.",

@@ -47,6 +47,9 @@ type Synced struct {
 	Access postgres.Access
 	Pulled audit.ApplyReport
 	Pushed postgres.PushReport // nothing for a read-only account, which sends nothing
+	// Unsent counts, for a read-only account, the changes made on this
+	// device that the hub has not got: they stay on the device.
+	Unsent int
 }
 
 // Brought is how many rows the pull added or updated.
@@ -64,7 +67,11 @@ func Sync(ctx context.Context, s *sqlite.Store, h *postgres.Hub, pullProgress, p
 	if out.Access, err = h.Access(ctx); err != nil {
 		return out, err
 	}
-	if out.Pulled, err = bring(ctx, s, h, pullProgress); err != nil || !out.Access.Write {
+	if out.Pulled, err = bring(ctx, s, h, pullProgress); err != nil {
+		return out, err
+	}
+	if !out.Access.Write {
+		out.Unsent, err = unsent(ctx, s, h)
 		return out, err
 	}
 	out.Pushed, err = push(ctx, s, h, pushProgress)

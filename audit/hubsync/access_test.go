@@ -93,6 +93,9 @@ func TestReaderPullsOnlyTheirSchools(t *testing.T) {
 	if err != nil || synced.Access.Write || synced.Pushed.Changed() != 0 || len(synced.Pushed.Sent) != 0 {
 		t.Fatalf("the reader's sync: %+v, %v; want a pull only", synced, err)
 	}
+	if own := exportOwn(t, p); synced.Unsent != own || own == 0 {
+		t.Errorf("the reader's sync counts %d changes made on the device that stay on it; it holds %d", synced.Unsent, own)
+	}
 	if after := h.counts(t); after != before {
 		t.Fatalf("the reader changed the hub: %s -> %s", before, after)
 	}
@@ -115,4 +118,14 @@ func mustURL(t *testing.T, raw string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// exportOwn counts the rows s made itself.
+func exportOwn(t *testing.T, s *sqlite.Store) int {
+	t.Helper()
+	cs, err := s.ExportChangeSet(context.Background(), audit.ExportScope{All: true, OwnDevice: s.Device()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows(cs)
 }

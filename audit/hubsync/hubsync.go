@@ -203,6 +203,23 @@ type Waiting struct {
 	SetAside audit.Owed `json:",omitzero"`
 }
 
+// unsent counts this device's changes the hub has not got.
+func unsent(ctx context.Context, s *sqlite.Store, h *postgres.Hub) (int, error) {
+	hubID, err := h.ID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	after, err := PushCursor(ctx, s, hubID)
+	if err != nil {
+		return 0, err
+	}
+	cs, err := s.ExportChangeSet(ctx, audit.ExportScope{All: true, OwnDevice: s.Device(), After: after})
+	if err != nil {
+		return 0, err
+	}
+	return rows(cs), nil
+}
+
 // Count counts what waits each way.
 func Count(ctx context.Context, s *sqlite.Store, h *postgres.Hub) (Waiting, error) {
 	var w Waiting
@@ -210,16 +227,8 @@ func Count(ctx context.Context, s *sqlite.Store, h *postgres.Hub) (Waiting, erro
 	if err != nil {
 		return w, err
 	}
-	after, err := PushCursor(ctx, s, hubID)
-	if err != nil {
+	if w.ToSend, err = unsent(ctx, s, h); err != nil {
 		return w, err
-	}
-	cs, err := s.ExportChangeSet(ctx, audit.ExportScope{All: true, OwnDevice: s.Device(), After: after})
-	if err != nil {
-		return w, err
-	}
-	for _, n := range cs.Rows() {
-		w.ToSend += n
 	}
 	pulled, err := PullCursor(ctx, s, hubID)
 	if err != nil {

@@ -32,6 +32,16 @@ type PushReport struct {
 	PhotosKnown   int            // photos whose bytes the hub had, so they were not sent
 }
 
+// Parts lists the names of the parts a change set travels in, in the
+// order push and pull take them: the keys of Sent and Merged.
+func Parts() []string {
+	names := make([]string, len(syncParts))
+	for i, p := range syncParts {
+		names[i] = p.name
+	}
+	return names
+}
+
 // Changed is how many rows the hub took in all.
 func (r PushReport) Changed() int {
 	n := 0

@@ -60,7 +60,15 @@ func runHub(cli *CLI, args []string) error {
 	case "status":
 		return hubStatus(ctx, cli, h, *db, *asJSON)
 	}
-	return hubSync(ctx, cli, h, args[0], *db)
+	return hubSync(ctx, cli, h, args[0], *db, flagged(url, fromFlag))
+}
+
+// flagged is url when it was typed with --hub, else "".
+func flagged(url string, fromFlag bool) string {
+	if fromFlag {
+		return url
+	}
+	return ""
 }
 
 // hubURL chooses the hub: --hub, else $TECHWALK_HUB, else the URL saved in
@@ -173,9 +181,6 @@ func hubStatus(ctx context.Context, cli *CLI, h *postgres.Hub, dbPath string, as
 	if err != nil {
 		return hubError(err)
 	}
-	if waiting != nil && !access.Write {
-		waiting.ToSend = 0 // a read-only account sends nothing
-	}
 	if asJSON {
 		enc := json.NewEncoder(cli.Out)
 		enc.SetIndent("", "  ")
@@ -193,6 +198,9 @@ func hubStatus(ctx context.Context, cli *CLI, h *postgres.Hub, dbPath string, as
 	}
 	fmt.Fprintf(cli.Out, "Rows this login can read: %s\n", strings.Join(counts, ", "))
 	switch {
+	case waiting != nil && !access.Write && waiting.ToSend > 0:
+		fmt.Fprintf(cli.Out, "Waiting: %s to bring; this device holds %s made here that a read-only account cannot send\n",
+			changes(waiting.ToBring), changes(waiting.ToSend))
 	case waiting != nil && !access.Write:
 		fmt.Fprintf(cli.Out, "Waiting: %s to bring; nothing is sent from a read-only account\n", changes(waiting.ToBring))
 	case waiting != nil:
@@ -238,8 +246,10 @@ func changes(n int) string {
 // device's database and the hub. A read-only account's sync pulls only;
 // its push is refused and sends nothing. A pull or sync onto a device
 // with no database yet makes it, as a bundle import does: that is how a
-// device joins the district. A push needs the database.
-func hubSync(ctx context.Context, cli *CLI, h *postgres.Hub, what, dbPath string) error {
+// device joins the district. A push needs the database. A hub URL typed
+// with --hub (typed, else "") goes into Settings when none is saved
+// there yet, so the app's Sync and District screen use it too.
+func hubSync(ctx context.Context, cli *CLI, h *postgres.Hub, what, dbPath, typed string) error {
 	open := openStore
 	if what == "push" {
 		open = openExisting
@@ -249,6 +259,9 @@ func hubSync(ctx context.Context, cli *CLI, h *postgres.Hub, what, dbPath string
 		return err
 	}
 	defer store.Close()
+	if err := keepHubURL(ctx, cli, store, typed); err != nil {
+		return err
+	}
 	switch what {
 	case "push":
 		rep, err := hubsync.Push(ctx, store, h, nil)
@@ -275,9 +288,33 @@ func hubSync(ctx context.Context, cli *CLI, h *postgres.Hub, what, dbPath string
 	if !rep.Access.Write {
 		fmt.Fprintf(cli.Out, "Read-only account: brought %s; nothing is sent (login %s may read its schools, not change them).\n",
 			changes(rep.Brought()), rep.Access.Login)
+		if rep.Unsent > 0 {
+			fmt.Fprintf(cli.Out, "This device holds %s made here that a principal's account cannot send.\n", changes(rep.Unsent))
+		}
 		return nil
 	}
 	fmt.Fprintln(cli.Out, pushSummary(h, rep.Pushed))
+	return nil
+}
+
+// keepHubURL saves url, without its password, as the device's hub when
+// it has none yet.
+func keepHubURL(ctx context.Context, cli *CLI, store *sqlite.Store, url string) error {
+	if url == "" {
+		return nil
+	}
+	saved, err := store.Setting(ctx, sqlite.SettingHubURL, "")
+	if err != nil || saved != "" {
+		return err
+	}
+	clean, err := postgres.SaveableURL(url)
+	if err != nil {
+		return nil // a URL libpq takes that Settings cannot keep (key=value): used, not saved
+	}
+	if err := store.SetSetting(ctx, sqlite.SettingHubURL, clean); err != nil {
+		return err
+	}
+	fmt.Fprintf(cli.Out, "Saved %s as this device's hub in Settings (without any password), for the app's Sync and District screen.\n", clean)
 	return nil
 }
 
@@ -287,6 +324,15 @@ func pullSummary(h *postgres.Hub, rep audit.ApplyReport) string {
 		return fmt.Sprintf("Nothing to pull: this device holds everything of hub %s.", h.Target())
 	}
 	return fmt.Sprintf("Pulled from hub %s: %s.", h.Target(), rep.Summary())
+}
+
+// partLabel names a part of a push for people: the conflicts part carries
+// this device's settlings of conflicts, not conflicts.
+func partLabel(name string) string {
+	if name == "conflicts" {
+		return "settled conflicts"
+	}
+	return strings.ReplaceAll(name, "_", " ")
 }
 
 // pushSummary says in one line what a push did.
@@ -302,12 +348,13 @@ func pushSummary(h *postgres.Hub, rep postgres.PushReport) string {
 		return fmt.Sprintf("Nothing to push: hub %s holds every change of this device.", h.Target())
 	}
 	var parts []string
-	for _, name := range []string{"schools", "rooms", "templates", "visits", "visit_rooms", "answers", "feedback", "photos", "actions", "status_history", "settings"} {
+	for _, name := range postgres.Parts() {
 		if n := rep.Sent[name]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(name, "_", " "), n))
+			parts = append(parts, fmt.Sprintf("%s %d", partLabel(name), n))
 		}
 	}
-	line := fmt.Sprintf("Pushed to hub %s: %s; the hub took %d rows", h.Target(), strings.Join(parts, ", "), rep.Changed())
+	took := rep.Changed()
+	line := fmt.Sprintf("Pushed to hub %s: %s; the hub took %d %s", h.Target(), strings.Join(parts, ", "), took, plural(took, "row", "rows"))
 	if rep.PhotosKnown > 0 {
 		line += fmt.Sprintf(" (%d photos it already had went without their bytes)", rep.PhotosKnown)
 	}

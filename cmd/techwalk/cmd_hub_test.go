@@ -370,6 +370,18 @@ func TestHubBringsTheDistrictOntoANewDevice(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "Lincoln Elementary School") {
 			t.Fatalf("%v onto a new device: its schools are %q (%s)", args, out, errOut)
 		}
+		if args[0] != "hub" {
+			continue
+		}
+		store, err := sqlite.OpenReadOnly(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved, _ := store.Setting(context.Background(), sqlite.SettingHubURL, "")
+		store.Close()
+		if want, _ := postgres.SaveableURL(hubURL); saved != want || saved == "" {
+			t.Errorf("%v onto a new device saved the hub %q in Settings, want %q (for the app's Sync)", args, saved, want)
+		}
 	}
 	db := filepath.Join(dir, "push.db")
 	if code, _, errOut := runCLI("hub", "push", "--hub", hubURL, "--db", db); code == 0 || !strings.Contains(errOut, "does not exist") {
