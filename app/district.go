@@ -183,8 +183,13 @@ func (s *districtScreen) pulled(line string, rep audit.ApplyReport, err error) {
 func (s *districtScreen) hubText(url string, rep audit.ApplyReport, err error) string {
 	if err == nil {
 		t := rep.Total()
-		return fmt.Sprintf("The district as the hub has it: brought %s at %s.", plural(t.Added+t.Updated, "change"),
-			s.store.Now().Local().Format("15:04"))
+		what := "The district as the hub has it"
+		if target, terr := postgres.TargetOf(url); terr == nil {
+			if ro, _ := hubsync.ReadOnly(s.u.ctx, s.store, target); ro {
+				what = "Only the schools this principal's account may read, as the hub has them"
+			}
+		}
+		return fmt.Sprintf("%s: brought %s at %s.", what, plural(t.Added+t.Updated, "change"), s.store.Now().Local().Format("15:04"))
 	}
 	copyOf := "showing this device's own data; it has not brought the district from the hub yet"
 	if target, terr := postgres.TargetOf(url); terr == nil {

@@ -65,6 +65,13 @@ func TestSyncWithAReaderAccountPullsOnly(t *testing.T) {
 	if len(u.home.schools) != 1 || u.home.schools[0].school.Name != "Lincoln Elementary School" {
 		t.Fatalf("after the reader's Sync Home lists %+v", u.home.schools)
 	}
+	d := u.showDistrict()
+	d.loading.wait()
+	u.hubSync.work.wait()
+	d.loading.wait()
+	if !strings.HasPrefix(d.hubLine.Text, "Only the schools this principal's account may read, as the hub has them: brought 0 changes") {
+		t.Errorf("the reader's District screen says %q", d.hubLine.Text)
+	}
 }
 
 // TestDistrictScreenIsCurrentWithTheHub: on a device that never walked

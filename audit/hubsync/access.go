@@ -14,22 +14,43 @@ import (
 // offline too, when the hub's id cannot be read.
 const pulledAtKey = "hub_pulled_at:"
 
+// readOnlyKey names the setting saying, after the hub's target, that the
+// login of the last pull was a principal's read-only account: "true", or
+// empty for an auditor.
+const readOnlyKey = "hub_read_only:"
+
 // Bring pulls the district from the hub as Pull does, once the login is
 // known to be an auditor or a reader (a login with neither role gets the
 // error naming what to grant), and records when, for LastPull.
 func Bring(ctx context.Context, s *sqlite.Store, h *postgres.Hub, progress postgres.Progress) (audit.ApplyReport, error) {
-	if _, err := h.Access(ctx); err != nil {
+	a, err := h.Access(ctx)
+	if err != nil {
 		return audit.ApplyReport{}, err
 	}
-	return bring(ctx, s, h, progress)
+	return bring(ctx, s, h, a, progress)
 }
 
-func bring(ctx context.Context, s *sqlite.Store, h *postgres.Hub, progress postgres.Progress) (audit.ApplyReport, error) {
+func bring(ctx context.Context, s *sqlite.Store, h *postgres.Hub, a postgres.Access, progress postgres.Progress) (audit.ApplyReport, error) {
 	rep, err := Pull(ctx, s, h, progress)
 	if err != nil {
 		return rep, err
 	}
+	readOnly := ""
+	if !a.Write {
+		readOnly = "true"
+	}
+	if err := s.SetSetting(ctx, readOnlyKey+h.Target(), readOnly); err != nil {
+		return rep, err
+	}
 	return rep, s.SetSetting(ctx, pulledAtKey+h.Target(), s.Now().UTC().Format(time.RFC3339Nano))
+}
+
+// ReadOnly reports whether this device's last pull from the hub named
+// target was with a principal's read-only account: its copy holds only
+// the schools that login may read.
+func ReadOnly(ctx context.Context, s *sqlite.Store, target string) (bool, error) {
+	v, err := s.Setting(ctx, readOnlyKey+target, "")
+	return v == "true", err
 }
 
 // LastPull is when this device last pulled from the hub named target
@@ -67,7 +88,7 @@ func Sync(ctx context.Context, s *sqlite.Store, h *postgres.Hub, pullProgress, p
 	if out.Access, err = h.Access(ctx); err != nil {
 		return out, err
 	}
-	if out.Pulled, err = bring(ctx, s, h, pullProgress); err != nil {
+	if out.Pulled, err = bring(ctx, s, h, out.Access, pullProgress); err != nil {
 		return out, err
 	}
 	if !out.Access.Write {
