@@ -177,6 +177,18 @@ func (s *districtScreen) pulled(line string, rep audit.ApplyReport, err error) {
 	}
 }
 
+// readOnlyCopy reports whether this device's copy of the district came
+// from the hub set in Settings (else $TECHWALK_HUB) with a principal's
+// read-only account: only the schools that login may read.
+func (s *districtScreen) readOnlyCopy() bool {
+	target, err := postgres.TargetOf(s.u.hubSync.hubURL())
+	if err != nil {
+		return false
+	}
+	ro, _ := hubsync.ReadOnly(s.u.ctx, s.store, target)
+	return ro
+}
+
 // hubText says how current the picture is after a pull from url that
 // ended with err; it reads when the device last pulled, so it runs off
 // Fyne's goroutine.
@@ -184,10 +196,8 @@ func (s *districtScreen) hubText(url string, rep audit.ApplyReport, err error) s
 	if err == nil {
 		t := rep.Total()
 		what := "The district as the hub has it"
-		if target, terr := postgres.TargetOf(url); terr == nil {
-			if ro, _ := hubsync.ReadOnly(s.u.ctx, s.store, target); ro {
-				what = "Only the schools this principal's account may read, as the hub has them"
-			}
+		if s.readOnlyCopy() {
+			what = "Only the schools this principal's account may read, as the hub has them"
 		}
 		return fmt.Sprintf("%s: brought %s at %s.", what, plural(t.Added+t.Updated, "change"), s.store.Now().Local().Format("15:04"))
 	}
@@ -257,6 +267,9 @@ func (s *districtScreen) onReportFile(w fyne.URIWriteCloser, err error) {
 		return
 	}
 	opt.Now = s.store.Now()
+	if s.readOnlyCopy() {
+		opt.Scope = pdf.ReadOnlyScope
+	}
 	d := s.dist
 	s.reportBtn.Disable()
 	s.status.info("Writing the district report…")

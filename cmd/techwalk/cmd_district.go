@@ -50,7 +50,11 @@ func runDistrictReport(c *CLI, args []string) error {
 		return err
 	}
 	defer store.Close()
-	if err := c.writeDistrictReport(ctx, store, *paper, *out); err != nil {
+	readOnly, err := readOnlyCopy(ctx, store, *hub, *db)
+	if err != nil {
+		return err
+	}
+	if err := c.writeDistrictReport(ctx, store, *paper, *out, readOnly); err != nil {
 		return err
 	}
 	fmt.Fprintln(c.Out, *out)
@@ -81,12 +85,30 @@ func (c *CLI) pullForReport(ctx context.Context, url, dbPath string) (*sqlite.St
 	return store, nil
 }
 
+// readOnlyCopy reports whether the device's copy of the district came
+// with a principal's read-only account from the hub the command uses
+// (--hub, else TECHWALK_HUB or the one in Settings).
+func readOnlyCopy(ctx context.Context, store *sqlite.Store, flagURL, dbPath string) (bool, error) {
+	url, _, err := hubURL(flagURL, dbPath)
+	if err != nil || url == "" {
+		return false, nil // no hub: the device's own data
+	}
+	target, err := postgres.TargetOf(url)
+	if err != nil {
+		return false, nil
+	}
+	return hubsync.ReadOnly(ctx, store, target)
+}
+
 // writeDistrictReport writes the district report of what store holds to
 // out, with the district's report settings (paper unless given, privacy).
-func (c *CLI) writeDistrictReport(ctx context.Context, store *sqlite.Store, paper, out string) error {
+func (c *CLI) writeDistrictReport(ctx context.Context, store *sqlite.Store, paper, out string, readOnly bool) error {
 	opt, err := pdf.OptionsFromStore(ctx, store)
 	if err != nil {
 		return err
+	}
+	if readOnly {
+		opt.Scope = pdf.ReadOnlyScope
 	}
 	if paper != "" {
 		opt.Paper = paper

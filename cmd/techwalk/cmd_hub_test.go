@@ -241,7 +241,7 @@ func TestDistrictReportPullsFromTheHub(t *testing.T) {
 	if code != 0 || !strings.Contains(errOut, "Pulled from hub") {
 		t.Fatalf("district report --hub: %d %q", code, errOut)
 	}
-	if textA, textB := reportText(t, pdfA), reportText(t, pdfB); textA != textB || !strings.Contains(textB, "Lincoln Elementary") ||
+	if textA, textB := reportText(t, pdfA), reportText(t, pdfB); textA != textB || !strings.Contains(textB, "Lincoln Elementary") || strings.Contains(textB, "Covers") ||
 		!strings.Contains(textB, "Springfield Unified School District") {
 		t.Fatalf("the reports differ:\n%s\n---\n%s", textA, textB)
 	}
@@ -319,6 +319,9 @@ func TestHubReaderAccount(t *testing.T) {
 	text := reportText(t, report)
 	if !strings.Contains(text, "Lincoln Elementary") {
 		t.Fatalf("the reader's district report lacks its school:\n%s", text)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(text), " "), "Covers only the schools this device's principal account may read on the district hub") {
+		t.Errorf("the reader's district report does not say it covers only the login's schools:\n%s", text)
 	}
 	for _, other := range []string{"Roosevelt", "Washington"} {
 		if strings.Contains(text, other) {

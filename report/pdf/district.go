@@ -29,6 +29,11 @@ type districtDoc struct {
 	scrubber *audit.NameScrubber // nil when teachers are named
 }
 
+// ReadOnlyScope is the Scope of a district report written on a principal's
+// device, whose copy of the district holds only the schools its read-only
+// hub account may read.
+const ReadOnlyScope = "only the schools this device's principal account may read on the district hub; the district's other schools are not in these figures"
+
 // WriteDistrict writes the district report of dist to w: a cover with the
 // district's KPIs and verdict, the school table, the trend by term, the
 // most common problems, coverage this term and the fixes closed. It stops
@@ -105,6 +110,9 @@ func (d *districtDoc) cover() error {
 		{"This term", fmt.Sprintf("%s, from %s", d.termLabel(), d.dist.TermStart.Format("2 January 2006"))},
 		{"Schools", fmt.Sprintf("%d; %d visited this term", len(d.dist.Schools), d.dist.VisitedThisTerm)},
 		{"Counted", d.countedSentence()},
+	}
+	if d.opt.Scope != "" {
+		facts = append(facts, [2]string{"Covers", d.opt.Scope})
 	}
 	for _, f := range facts {
 		d.setInk(greyMid)

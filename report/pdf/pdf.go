@@ -37,6 +37,9 @@ type Options struct {
 	TeacherNames []string
 	// District is printed at the top of the cover.
 	District string
+	// Scope, when set, says on the district report's cover that its
+	// figures cover only part of the district (ReadOnlyScope).
+	Scope string
 	// Logo is a PNG, JPEG or GIF printed beside the district name; a logo
 	// that cannot be read is skipped with a warning.
 	Logo []byte
