@@ -26,7 +26,7 @@ const maxScreenProblems = 8
 
 // districtColumns are the table's column titles: the school, then the
 // figures of audit.SchoolPicture.Cells in its order.
-var districtColumns = []string{"School", "Last visit", "Score", "Change", "Ready", "Incon./room", "Rating", "Choose again",
+var districtColumns = []string{"School", "Finished visit", "Score", "Change", "Ready", "Incon./room", "Rating", "Choose again",
 	"Open", "Fixed", "Days"}
 
 // districtWidths are the table's column widths.
