@@ -150,6 +150,11 @@ func (f *finishScreen) finishQuestion() string {
 		}
 		rooms = fmt.Sprintf("%d of %d rooms are not marked done yet: %s.", len(left), len(f.data.Rooms), strings.Join(names, ", "))
 	}
+	if sc := f.data.Score; sc.Partial {
+		rooms += fmt.Sprintf("\n\nThis is a partial walk: %s, below the %.0f%% a full walk needs. "+
+			"Finished, it becomes the school's latest visit, and the district score leaves the school out until a fuller walk.",
+			sc.Coverage, sc.MinCoverage*100)
+	}
 	return rooms + "\n\nFinishing records today as the end of the visit and backs up the data file. " +
 		"The visit stays readable: its summary, report and exports still work, and its checklist opens read-only. " +
 		"You can reopen it from the visit screen to change answers."

@@ -20,6 +20,9 @@ func TestFinishShowsAPartialWalkWithoutAVerdict(t *testing.T) {
 	if !strings.Contains(got, "Partial walk") || !strings.Contains(got, "on 0% of the checks") || strings.Contains(got, audit.Verdict(100)) {
 		t.Errorf("one OK answer reads %q; want a partial walk with its coverage and no verdict", got)
 	}
+	if q := fs.finishQuestion(); !strings.Contains(q, "This is a partial walk: 1 of ") || !strings.Contains(q, "the district score leaves the school out") {
+		t.Errorf("finishing a partial walk asks %q; want it to say the school leaves the district score", q)
+	}
 }
 
 func TestCoverageThresholdSetting(t *testing.T) {
