@@ -196,7 +196,7 @@ func hubStatus(ctx context.Context, cli *CLI, h *postgres.Hub, dbPath string, as
 	for i, c := range st.Counts {
 		counts[i] = fmt.Sprintf("%s %d", strings.ReplaceAll(c.Table, "_", " "), c.Rows)
 	}
-	fmt.Fprintf(cli.Out, "Rows this login can read: %s\n", strings.Join(counts, ", "))
+	fmt.Fprintf(cli.Out, "Rows this login can read (each device's version of a row counts): %s\n", strings.Join(counts, ", "))
 	switch {
 	case waiting != nil && !access.Write && waiting.ToSend > 0:
 		fmt.Fprintf(cli.Out, "Waiting: %s to bring; this device holds %s made here that a read-only account cannot send\n",
