@@ -153,11 +153,29 @@ func runBundleImport(c *CLI, args []string) error {
 	if err != nil {
 		return err
 	}
-	c.printApplyReport(files[0], m, rep)
+	c.printApplyReport(files[0], m, rep, func(cf audit.Conflict) string { return conflictPlace(ctx, store, cf) })
 	return nil
 }
 
-func (c *CLI) printApplyReport(name string, m bundle.Manifest, rep audit.ApplyReport) {
+// conflictPlace names where a conflict is for people: the school, the
+// visit's day and the room's number, falling back to ids for what this
+// database does not hold (a dry run saves nothing).
+func conflictPlace(ctx context.Context, store *sqlite.Store, cf audit.Conflict) string {
+	visit := "visit " + cf.VisitID
+	if v, err := store.Visit(ctx, cf.VisitID); err == nil {
+		visit = "the visit of " + v.StartedAt.Format("2 January 2006")
+		if sc, err := store.School(ctx, v.SchoolID); err == nil {
+			visit = sc.Name + ", " + visit
+		}
+	}
+	room := "room " + cf.RoomID
+	if r, err := store.Room(ctx, cf.RoomID); err == nil {
+		room = "room " + r.Number
+	}
+	return visit + ", " + room
+}
+
+func (c *CLI) printApplyReport(name string, m bundle.Manifest, rep audit.ApplyReport, place func(audit.Conflict) string) {
 	if rep.AlreadyImported {
 		fmt.Fprintf(c.Out, "%s: bundle %s was imported before; nothing changed\n", name, m.BundleID)
 		return
@@ -179,7 +197,7 @@ func (c *CLI) printApplyReport(name string, m bundle.Manifest, rep audit.ApplyRe
 		fmt.Fprintf(c.Out, "  %-15s added %d, updated %d, unchanged %d\n", strings.ReplaceAll(part, "_", " "), p.Added, p.Updated, p.Unchanged)
 	}
 	for _, cf := range rep.Conflicts {
-		fmt.Fprintf(c.Out, "  conflict: visit %s, room %s, %s %s: kept the newer answer; the other (%q, note %q, from device %s) is kept to resolve\n",
-			cf.VisitID, cf.RoomID, cf.Kind, cf.ItemID, cf.Value, cf.Note, cf.Device)
+		fmt.Fprintf(c.Out, "  conflict: %s, %s %s: kept the newer answer; the other (%q, note %q, from device %s) is kept to resolve in the app (2 answers differ)\n",
+			place(cf), cf.Kind, cf.ItemID, cf.Value, cf.Note, cf.Device)
 	}
 }

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"techwalk/audit"
+	"techwalk/audit/sqlite"
 )
 
 func TestBundleCommandsMoveASchoolToAnotherDevice(t *testing.T) {
@@ -76,5 +80,41 @@ func TestRowCountsSayOneInTheSingular(t *testing.T) {
 	got := rowCounts(map[string]int{"templates": 1, "visit_rooms": 31, "feedback": 1, "answers": 0})
 	if want := "1 feedback, 1 template, 31 visit rooms"; got != want {
 		t.Errorf("rowCounts = %q, want %q", got, want)
+	}
+}
+
+// TestConflictsAreNamedByPlace: a conflict a bundle import lists names
+// the school, the visit's day and the room's number, and falls back to
+// ids for what the database does not hold (as after a dry run).
+func TestConflictsAreNamedByPlace(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "demo.db")
+	if code, _, errOut := runCLI("demo", "--db", db); code != 0 {
+		t.Fatalf("demo exit %d: %s", code, errOut)
+	}
+	store, err := openExisting(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ctx := context.Background()
+	visits, err := store.Visits(ctx, sqlite.VisitFilter{})
+	if err != nil || len(visits) == 0 {
+		t.Fatalf("demo visits %d, %v", len(visits), err)
+	}
+	v := visits[0]
+	school, err := store.School(ctx, v.SchoolID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rooms, err := store.Rooms(ctx, v.SchoolID)
+	if err != nil || len(rooms) == 0 {
+		t.Fatalf("rooms %d, %v", len(rooms), err)
+	}
+	got := conflictPlace(ctx, store, audit.Conflict{VisitID: v.ID, RoomID: rooms[0].ID})
+	if want := school.Name + ", the visit of " + v.StartedAt.Format("2 January 2006") + ", room " + rooms[0].Number; got != want {
+		t.Errorf("conflictPlace = %q, want %q", got, want)
+	}
+	if got := conflictPlace(ctx, store, audit.Conflict{VisitID: "v-elsewhere", RoomID: "r-elsewhere"}); got != "visit v-elsewhere, room r-elsewhere" {
+		t.Errorf("a conflict on rows the database lacks reads %q", got)
 	}
 }
