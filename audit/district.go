@@ -395,30 +395,31 @@ type problemTally struct {
 	schools  int
 }
 
-// problemRoom is one room of a school failing a problem.
-type problemRoom struct {
-	problem problemKey
-	room    string
-}
-
 // tallyProblems adds a school's latest visit's failing checks: every room
 // failing a problem counts once, and the school once. It is called once a
 // school, so a room or school seen in this call is new to the tally.
 func tallyProblems(problems map[problemKey]*problemTally, t *Template, failing []FailingCheck) {
-	ofSchool := map[problemKey]*problemTally{} // nil: the item is not in the template
-	rooms := make(map[problemRoom]bool, len(failing))
+	numberOf := make(map[problemKey]int, 64) // the problem's number in ofSchool
+	ofSchool := make([]*problemTally, 0, 64) // nil: the item is not in the template
+	roomOf := make(map[string]int, 64)
+	seen := make(map[[2]int]bool, len(failing)) // problem, room
 	for _, f := range failing {
 		key := problemKey{item: f.ItemID, reason: f.Reason}
-		p, seen := ofSchool[key]
-		if !seen {
-			p = schoolProblem(problems, key, t)
-			ofSchool[key] = p
+		n, ok := numberOf[key]
+		if !ok {
+			n = len(ofSchool)
+			numberOf[key] = n
+			ofSchool = append(ofSchool, schoolProblem(problems, key, t))
 		}
-		if p == nil || rooms[problemRoom{key, f.RoomID}] {
-			continue
+		room, ok := roomOf[f.RoomID]
+		if !ok {
+			room = len(roomOf)
+			roomOf[f.RoomID] = room
 		}
-		rooms[problemRoom{key, f.RoomID}] = true
-		p.rooms++
+		if p := ofSchool[n]; p != nil && !seen[[2]int{n, room}] {
+			seen[[2]int{n, room}] = true
+			p.rooms++
+		}
 	}
 }
 

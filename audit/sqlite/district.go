@@ -1,8 +1,11 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
+	"strings"
 	"time"
 
 	"techwalk/audit"
@@ -52,56 +55,67 @@ func (s *Store) DistrictInput(ctx context.Context, now time.Time) (audit.Distric
 }
 
 // loadDistrictSummaries gives every visit its stored summary; a school
-// whose summaries are missing (a write since the refresh) gets them
-// computed from its answers.
+// whose summaries are missing (a write since the refresh) or stale gets
+// them computed from its answers.
 func (s *Store) loadDistrictSummaries(ctx context.Context, tx *sql.Tx, schools []audit.DistrictSchool) error {
-	details := map[string][]byte{}
-	rows, err := tx.QueryContext(ctx, "SELECT visit_id, detail FROM visit_summary")
+	stored, err := storedSummaries(ctx, tx, schools)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var detail []byte
-		if err := rows.Scan(&id, &detail); err != nil {
-			return err
-		}
-		details[id] = detail
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
 	for i := range schools {
-		if err := s.schoolSummaries(ctx, tx, &schools[i], details); err != nil {
+		if err := s.schoolSummaries(ctx, tx, &schools[i], stored); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// schoolSummaries sets the summaries of one school's visits from the
-// stored details, or computes them all when one is missing or stale.
-func (s *Store) schoolSummaries(ctx context.Context, tx *sql.Tx, sc *audit.DistrictSchool, details map[string][]byte) error {
-	rooms := make(map[string]audit.Room, len(sc.Rooms))
-	for _, r := range sc.Rooms {
-		rooms[r.ID] = r
+// storedSummaries decodes the stored summaries of the schools' visits as it
+// reads them, by visit id, with the rooms of the visit's school attached; a stale one
+// or one cut short is left out.
+func storedSummaries(ctx context.Context, tx *sql.Tx, schools []audit.DistrictSchool) (map[string]audit.VisitSummary, error) {
+	roomsOf := make(map[string]map[string]audit.Room, len(schools))
+	for _, sc := range schools {
+		rooms := make(map[string]audit.Room, len(sc.Rooms))
+		for _, r := range sc.Rooms {
+			rooms[r.ID] = r
+		}
+		roomsOf[sc.School.ID] = rooms
 	}
-	sums := make([]audit.VisitSummary, len(sc.Visits))
-	stored := true
-	for i, v := range sc.Visits {
-		detail, ok := details[v.Visit.ID]
+	rows, err := tx.QueryContext(ctx, "SELECT s.visit_id, v.school_id, s.detail FROM visit_summary s JOIN visits v ON v.id = s.visit_id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]audit.VisitSummary{}
+	for rows.Next() {
+		var id, school string
+		var detail sql.RawBytes // decoded before the next row: the summary keeps none of it
+		if err := rows.Scan(&id, &school, &detail); err != nil {
+			return nil, err
+		}
+		rooms, ok := roomsOf[school]
 		if !ok {
-			stored = false
-			break
+			continue
 		}
-		var err error
-		if sums[i], err = decodeSummary(detail, rooms); err != nil { // stale, or cut short: computed again
-			stored = false
+		if sum, err := decodeSummary(detail, rooms); err == nil {
+			out[id] = sum
+		}
+	}
+	return out, rows.Err()
+}
+
+// schoolSummaries sets the summaries of one school's visits from the
+// stored ones, or computes them all when one is missing or stale.
+func (s *Store) schoolSummaries(ctx context.Context, tx *sql.Tx, sc *audit.DistrictSchool, stored map[string]audit.VisitSummary) error {
+	sums := make([]audit.VisitSummary, len(sc.Visits))
+	complete := true
+	for i, v := range sc.Visits {
+		if sums[i], complete = stored[v.Visit.ID]; !complete {
 			break
 		}
 	}
-	if !stored {
+	if !complete {
 		computed, _, err := s.computeSummaries(ctx, tx, sc.School.ID)
 		if err != nil {
 			return err
@@ -116,17 +130,35 @@ func (s *Store) schoolSummaries(ctx context.Context, tx *sql.Tx, sc *audit.Distr
 	return nil
 }
 
+// loadDistrictRooms puts every live room under its school, in the order
+// scoring uses: audit.SortRooms over the rooms by number, then id. The rooms
+// are read in the table's order and sorted here; ordering them in SQL walks
+// the school index and looks every row up, slower than the read itself.
 func (s *Store) loadDistrictRooms(ctx context.Context, tx *sql.Tx, bySchool map[string]*audit.DistrictSchool) error {
-	rooms, err := txList(ctx, tx, scanRoom, "SELECT "+roomColumns+" FROM rooms WHERE deleted = 0 ORDER BY school_id, number, id")
-	for _, r := range rooms {
+	rows, err := tx.QueryContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE deleted = 0")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var r audit.Room // every row is scanned into it and copied under its school
+	for rows.Next() {
+		if err := scanRoomInto(rows, &r); err != nil {
+			return err
+		}
 		if sc := bySchool[r.SchoolID]; sc != nil {
 			sc.Rooms = append(sc.Rooms, r)
 		}
 	}
-	for _, sc := range bySchool {
-		audit.SortRooms(sc.Rooms) // the order scoring used
+	if err := rows.Err(); err != nil {
+		return err
 	}
-	return err
+	for _, sc := range bySchool {
+		slices.SortFunc(sc.Rooms, func(a, b audit.Room) int {
+			return cmp.Or(strings.Compare(a.Number, b.Number), strings.Compare(a.ID, b.ID))
+		})
+		audit.SortRooms(sc.Rooms) // stable: rooms of the same label stay by number, then id
+	}
+	return nil
 }
 
 // loadDistrictVisits puts every live visit, with its template, under its school.

@@ -121,6 +121,11 @@ type summaryReader struct {
 }
 
 func (r *summaryReader) int() int {
+	if len(r.b) > 0 && r.b[0] < 0x80 { // one byte, as most are: zigzag, as binary.Varint reads it
+		u := int(r.b[0])
+		r.b = r.b[1:]
+		return u>>1 ^ -(u & 1)
+	}
 	n, k := binary.Varint(r.b)
 	if k <= 0 {
 		r.fail(errShortSummary)
@@ -218,6 +223,7 @@ func decodeSummary(detail []byte, rooms map[string]audit.Room) (audit.VisitSumma
 		return sum, err
 	}
 	n := r.count()
+	r.rooms = make([]audit.Room, 0, n)
 	for i := 0; i < n && r.err == nil; i++ {
 		room, ok := rooms[r.str()]
 		if !ok {
@@ -244,20 +250,28 @@ func decodeSummary(detail []byte, rooms map[string]audit.Room) (audit.VisitSumma
 	return sum, r.err
 }
 
+// readTable reads the table of strings, all cut from one copy of its bytes.
 func (r *summaryReader) readTable() error {
 	n, k := binary.Uvarint(r.b)
 	if k <= 0 || n > uint64(len(r.b)) {
 		return errShortSummary
 	}
-	r.b = r.b[k:]
-	r.table = make([]string, 0, n)
+	b := r.b[k:]
+	end := 0
 	for range n {
-		l, k := binary.Uvarint(r.b)
-		if k <= 0 || l > uint64(len(r.b)-k) {
+		l, k := binary.Uvarint(b[end:])
+		if k <= 0 || l > uint64(len(b)-end-k) {
 			return errShortSummary
 		}
-		r.table = append(r.table, string(r.b[k:k+int(l)]))
-		r.b = r.b[k+int(l):]
+		end += k + int(l)
 	}
+	all := string(b[:end])
+	r.table = make([]string, 0, n)
+	for at := 0; len(r.table) < int(n); {
+		l, k := binary.Uvarint(b[at:])
+		r.table = append(r.table, all[at+k:at+k+int(l)])
+		at += k + int(l)
+	}
+	r.b = b[end:]
 	return nil
 }
