@@ -39,13 +39,17 @@ func (s *Store) DistrictInput(ctx context.Context, now time.Time) (audit.Distric
 		in.Schools[i].School = sc
 		bySchool[sc.ID] = &in.Schools[i]
 	}
+	decoded, err := decodeStoredSummaries(ctx, tx)
+	if err != nil {
+		return in, s.readError(err)
+	}
 	if err := s.loadDistrictRooms(ctx, tx, bySchool); err != nil {
 		return in, s.readError(err)
 	}
 	if err := s.loadDistrictVisits(ctx, tx, bySchool); err != nil {
 		return in, err
 	}
-	if err := s.loadDistrictSummaries(ctx, tx, in.Schools); err != nil {
+	if err := s.loadDistrictSummaries(ctx, tx, in.Schools, <-decoded); err != nil {
 		return in, s.readError(err)
 	}
 	if err := readActions(ctx, tx, in.Actions, actionsQuery); err != nil {
@@ -54,14 +58,54 @@ func (s *Store) DistrictInput(ctx context.Context, now time.Time) (audit.Distric
 	return in, s.readError(tx.Commit())
 }
 
-// loadDistrictSummaries gives every visit its stored summary; a school
-// whose summaries are missing (a write since the refresh) or stale gets
-// them computed from its answers.
-func (s *Store) loadDistrictSummaries(ctx context.Context, tx *sql.Tx, schools []audit.DistrictSchool) error {
-	stored, err := storedSummaries(ctx, tx, schools)
-	if err != nil {
-		return err
+// storedSummary is a stored summary as decodeSummaryRooms reads it, rooms
+// by id, and the school of its visit.
+type storedSummary struct {
+	school string
+	sum    audit.VisitSummary
+}
+
+// decodeStoredSummaries reads every stored summary, then decodes them on
+// another goroutine while the caller reads the rooms and visits, and sends
+// them by visit id; a stale one or one cut short is left out.
+func decodeStoredSummaries(ctx context.Context, tx *sql.Tx) (<-chan map[string]storedSummary, error) {
+	type row struct {
+		visit, school string
+		detail        []byte
 	}
+	var all []row
+	rows, err := tx.QueryContext(ctx, "SELECT s.visit_id, v.school_id, s.detail FROM visit_summary s JOIN visits v ON v.id = s.visit_id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.visit, &r.school, &r.detail); err != nil {
+			return nil, err
+		}
+		all = append(all, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make(chan map[string]storedSummary, 1) // never blocks: the reader may have given up
+	go func() {
+		decoded := make(map[string]storedSummary, len(all))
+		for _, r := range all {
+			if sum, err := decodeSummaryRooms(r.detail); err == nil {
+				decoded[r.visit] = storedSummary{school: r.school, sum: sum}
+			}
+		}
+		out <- decoded
+	}()
+	return out, nil
+}
+
+// loadDistrictSummaries gives every visit its stored summary, with the
+// rooms of its school attached; a school whose summaries are missing (a
+// write since the refresh) or stale gets them computed from its answers.
+func (s *Store) loadDistrictSummaries(ctx context.Context, tx *sql.Tx, schools []audit.DistrictSchool, stored map[string]storedSummary) error {
 	for i := range schools {
 		if err := s.schoolSummaries(ctx, tx, &schools[i], stored); err != nil {
 			return err
@@ -70,50 +114,21 @@ func (s *Store) loadDistrictSummaries(ctx context.Context, tx *sql.Tx, schools [
 	return nil
 }
 
-// storedSummaries decodes the stored summaries of the schools' visits as it
-// reads them, by visit id, with the rooms of the visit's school attached; a stale one
-// or one cut short is left out.
-func storedSummaries(ctx context.Context, tx *sql.Tx, schools []audit.DistrictSchool) (map[string]audit.VisitSummary, error) {
-	roomsOf := make(map[string]map[string]audit.Room, len(schools))
-	for _, sc := range schools {
-		rooms := make(map[string]audit.Room, len(sc.Rooms))
-		for _, r := range sc.Rooms {
-			rooms[r.ID] = r
-		}
-		roomsOf[sc.School.ID] = rooms
-	}
-	rows, err := tx.QueryContext(ctx, "SELECT s.visit_id, v.school_id, s.detail FROM visit_summary s JOIN visits v ON v.id = s.visit_id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]audit.VisitSummary{}
-	for rows.Next() {
-		var id, school string
-		var detail sql.RawBytes // decoded before the next row: the summary keeps none of it
-		if err := rows.Scan(&id, &school, &detail); err != nil {
-			return nil, err
-		}
-		rooms, ok := roomsOf[school]
-		if !ok {
-			continue
-		}
-		if sum, err := decodeSummary(detail, rooms); err == nil {
-			out[id] = sum
-		}
-	}
-	return out, rows.Err()
-}
-
 // schoolSummaries sets the summaries of one school's visits from the
 // stored ones, or computes them all when one is missing or stale.
-func (s *Store) schoolSummaries(ctx context.Context, tx *sql.Tx, sc *audit.DistrictSchool, stored map[string]audit.VisitSummary) error {
+func (s *Store) schoolSummaries(ctx context.Context, tx *sql.Tx, sc *audit.DistrictSchool, stored map[string]storedSummary) error {
+	rooms := make(map[string]audit.Room, len(sc.Rooms))
+	for _, r := range sc.Rooms {
+		rooms[r.ID] = r
+	}
 	sums := make([]audit.VisitSummary, len(sc.Visits))
 	complete := true
 	for i, v := range sc.Visits {
-		if sums[i], complete = stored[v.Visit.ID]; !complete {
+		st, ok := stored[v.Visit.ID]
+		if complete = ok && st.school == sc.School.ID && attachRooms(&st.sum, rooms) == nil; !complete {
 			break
 		}
+		sums[i] = st.sum
 	}
 	if !complete {
 		computed, _, err := s.computeSummaries(ctx, tx, sc.School.ID)
