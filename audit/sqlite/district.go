@@ -13,9 +13,11 @@ import (
 
 // DistrictInput loads what audit.DistrictPicture needs in one read
 // transaction: every school with its rooms, its visits with their
-// templates and summaries (the stale ones computed again first), every
-// action, and the scoring rules. It reads no answers but those of a school
-// whose summaries went stale since. now is today in the district's time zone.
+// templates and summaries (the stale ones computed again first), and the
+// scoring rules. It reads no answers but those of a school whose summaries
+// went stale since, and leaves Actions empty: every visit carries its
+// summary, and only computing one reads the actions (computeSummaries reads
+// the school's). now is today in the district's time zone.
 func (s *Store) DistrictInput(ctx context.Context, now time.Time) (audit.DistrictInput, error) {
 	in := audit.DistrictInput{Now: now, Actions: map[string]audit.Action{}}
 	if err := s.refreshForReading(ctx); err != nil {
@@ -50,9 +52,6 @@ func (s *Store) DistrictInput(ctx context.Context, now time.Time) (audit.Distric
 		return in, err
 	}
 	if err := s.loadDistrictSummaries(ctx, tx, in.Schools, <-decoded); err != nil {
-		return in, s.readError(err)
-	}
-	if err := readActions(ctx, tx, in.Actions, actionsQuery); err != nil {
 		return in, s.readError(err)
 	}
 	return in, s.readError(tx.Commit())
