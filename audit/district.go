@@ -35,7 +35,7 @@ type DistrictSchool struct {
 
 // DistrictInput is everything the district picture is made from.
 type DistrictInput struct {
-	Schools []DistrictSchool
+	Schools []DistrictSchool  // one entry a school
 	Actions map[string]Action // IT's actions by finding (answer) id; only a school whose visits carry no summary needs them
 	Rules   ScoreRules
 	Now     time.Time // today, in the district's time zone
