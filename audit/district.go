@@ -35,8 +35,8 @@ type DistrictSchool struct {
 
 // DistrictInput is everything the district picture is made from.
 type DistrictInput struct {
-	Schools []DistrictSchool
-	Actions map[string]Action // IT's actions by finding (answer) id
+	Schools []DistrictSchool  // one entry a school
+	Actions map[string]Action // IT's actions by finding (answer) id; only a school whose visits carry no summary needs them
 	Rules   ScoreRules
 	Now     time.Time // today, in the district's time zone
 }
@@ -255,7 +255,7 @@ func DistrictPicture(in DistrictInput) District {
 		}
 		if len(finished) > 0 {
 			latest := finished[len(finished)-1]
-			tallyProblems(problems, s.School.ID, latest.Template, sums[latest.Visit.ID].Failing)
+			tallyProblems(problems, latest.Template, sums[latest.Visit.ID].Failing)
 		}
 		in.addTerms(terms, s, finished, sums)
 		d.KPIs.add(p)
@@ -391,26 +391,52 @@ type problemTally struct {
 	label    string
 	kind     ItemKind
 	severity Severity
-	rooms    map[[2]string]bool // school, room
-	schools  map[string]bool
+	rooms    int // rooms failing it, each counted once
+	schools  int
 }
 
-// tallyProblems adds a school's latest visit's failing checks.
-func tallyProblems(problems map[problemKey]*problemTally, schoolID string, t *Template, failing []FailingCheck) {
+// tallyProblems adds a school's latest visit's failing checks: every room
+// failing a problem counts once, and the school once. It is called once a
+// school, so a room or school seen in this call is new to the tally.
+func tallyProblems(problems map[problemKey]*problemTally, t *Template, failing []FailingCheck) {
+	numberOf := make(map[problemKey]int, 64) // the problem's number in ofSchool
+	ofSchool := make([]*problemTally, 0, 64) // nil: the item is not in the template
+	roomOf := make(map[string]int, 64)
+	seen := make(map[[2]int]bool, len(failing)) // problem, room
 	for _, f := range failing {
-		it, ok := t.Item(f.ItemID)
-		if !ok {
-			continue
-		}
 		key := problemKey{item: f.ItemID, reason: f.Reason}
-		p := problems[key]
-		if p == nil {
-			p = &problemTally{label: it.Label, kind: it.Kind, severity: it.Severity, rooms: map[[2]string]bool{}, schools: map[string]bool{}}
-			problems[key] = p
+		n, ok := numberOf[key]
+		if !ok {
+			n = len(ofSchool)
+			numberOf[key] = n
+			ofSchool = append(ofSchool, schoolProblem(problems, key, t))
 		}
-		p.rooms[[2]string{schoolID, f.RoomID}] = true
-		p.schools[schoolID] = true
+		room, ok := roomOf[f.RoomID]
+		if !ok {
+			room = len(roomOf)
+			roomOf[f.RoomID] = room
+		}
+		if p := ofSchool[n]; p != nil && !seen[[2]int{n, room}] {
+			seen[[2]int{n, room}] = true
+			p.rooms++
+		}
 	}
+}
+
+// schoolProblem returns the tally of a problem a school's template has,
+// counting the school; nil when the template has no such item.
+func schoolProblem(problems map[problemKey]*problemTally, key problemKey, t *Template) *problemTally {
+	it, ok := t.Item(key.item)
+	if !ok {
+		return nil
+	}
+	p := problems[key]
+	if p == nil {
+		p = &problemTally{label: it.Label, kind: it.Kind, severity: it.Severity}
+		problems[key] = p
+	}
+	p.schools++
+	return p
 }
 
 // sortProblems orders the problems by rooms, then schools, then severity, then label.
@@ -418,7 +444,7 @@ func sortProblems(problems map[problemKey]*problemTally) []CommonProblem {
 	out := make([]CommonProblem, 0, len(problems))
 	for k, t := range problems {
 		out = append(out, CommonProblem{ItemID: k.item, Label: t.label, Kind: t.kind, Reason: k.reason, Severity: t.severity,
-			Rooms: len(t.rooms), Schools: len(t.schools)})
+			Rooms: t.rooms, Schools: t.schools})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		a, b := out[i], out[j]

@@ -145,9 +145,9 @@ type SectionItem struct {
 // Item finds an item by ID.
 func (t *Template) Item(id string) (Item, bool) {
 	for _, s := range t.Sections {
-		for _, it := range s.Items {
-			if it.ID == id {
-				return it, true
+		for i := range s.Items { // by index: an Item is too big to copy for every one looked at
+			if s.Items[i].ID == id {
+				return s.Items[i], true
 			}
 		}
 	}

@@ -1,8 +1,11 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"slices"
+	"strings"
 	"time"
 
 	"techwalk/audit"
@@ -10,9 +13,11 @@ import (
 
 // DistrictInput loads what audit.DistrictPicture needs in one read
 // transaction: every school with its rooms, its visits with their
-// templates and summaries (the stale ones computed again first), every
-// action, and the scoring rules. It reads no answers but those of a school
-// whose summaries went stale since. now is today in the district's time zone.
+// templates and summaries (the stale ones computed again first), and the
+// scoring rules. It reads no answers but those of a school whose summaries
+// went stale since, and leaves Actions empty: every visit carries its
+// summary, and only computing one reads the actions (computeSummaries reads
+// the school's). now is today in the district's time zone.
 func (s *Store) DistrictInput(ctx context.Context, now time.Time) (audit.DistrictInput, error) {
 	in := audit.DistrictInput{Now: now, Actions: map[string]audit.Action{}}
 	if err := s.refreshForReading(ctx); err != nil {
@@ -36,44 +41,72 @@ func (s *Store) DistrictInput(ctx context.Context, now time.Time) (audit.Distric
 		in.Schools[i].School = sc
 		bySchool[sc.ID] = &in.Schools[i]
 	}
+	decoded, err := decodeStoredSummaries(ctx, tx)
+	if err != nil {
+		return in, s.readError(err)
+	}
 	if err := s.loadDistrictRooms(ctx, tx, bySchool); err != nil {
 		return in, s.readError(err)
 	}
 	if err := s.loadDistrictVisits(ctx, tx, bySchool); err != nil {
 		return in, err
 	}
-	if err := s.loadDistrictSummaries(ctx, tx, in.Schools); err != nil {
-		return in, s.readError(err)
-	}
-	if err := readActions(ctx, tx, in.Actions, actionsQuery); err != nil {
+	if err := s.loadDistrictSummaries(ctx, tx, in.Schools, <-decoded); err != nil {
 		return in, s.readError(err)
 	}
 	return in, s.readError(tx.Commit())
 }
 
-// loadDistrictSummaries gives every visit its stored summary; a school
-// whose summaries are missing (a write since the refresh) gets them
-// computed from its answers.
-func (s *Store) loadDistrictSummaries(ctx context.Context, tx *sql.Tx, schools []audit.DistrictSchool) error {
-	details := map[string][]byte{}
-	rows, err := tx.QueryContext(ctx, "SELECT visit_id, detail FROM visit_summary")
+// storedSummary is a stored summary as decodeSummaryRooms reads it, rooms
+// by id, and the school of its visit.
+type storedSummary struct {
+	school string
+	sum    audit.VisitSummary
+}
+
+// decodeStoredSummaries reads every stored summary, then decodes them on
+// another goroutine while the caller reads the rooms and visits, and sends
+// them by visit id; a stale one or one cut short is left out.
+func decodeStoredSummaries(ctx context.Context, tx *sql.Tx) (<-chan map[string]storedSummary, error) {
+	type row struct {
+		visit, school string
+		detail        []byte
+	}
+	var all []row
+	rows, err := tx.QueryContext(ctx, "SELECT s.visit_id, v.school_id, s.detail FROM visit_summary s JOIN visits v ON v.id = s.visit_id")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
-		var detail []byte
-		if err := rows.Scan(&id, &detail); err != nil {
-			return err
+		var r row
+		if err := rows.Scan(&r.visit, &r.school, &r.detail); err != nil {
+			return nil, err
 		}
-		details[id] = detail
+		all = append(all, r)
 	}
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
+	out := make(chan map[string]storedSummary, 1) // never blocks: the reader may have given up
+	go func() {
+		decoded := make(map[string]storedSummary, len(all))
+		for _, r := range all {
+			if sum, err := decodeSummaryRooms(r.detail); err == nil {
+				decoded[r.visit] = storedSummary{school: r.school, sum: sum}
+			}
+		}
+		out <- decoded
+	}()
+	return out, nil
+}
+
+// loadDistrictSummaries gives every visit its stored summary, with the
+// rooms of its school attached; a school whose summaries are missing (a
+// write since the refresh) or stale gets them computed from its answers.
+func (s *Store) loadDistrictSummaries(ctx context.Context, tx *sql.Tx, schools []audit.DistrictSchool, stored map[string]storedSummary) error {
 	for i := range schools {
-		if err := s.schoolSummaries(ctx, tx, &schools[i], details); err != nil {
+		if err := s.schoolSummaries(ctx, tx, &schools[i], stored); err != nil {
 			return err
 		}
 	}
@@ -81,27 +114,22 @@ func (s *Store) loadDistrictSummaries(ctx context.Context, tx *sql.Tx, schools [
 }
 
 // schoolSummaries sets the summaries of one school's visits from the
-// stored details, or computes them all when one is missing or stale.
-func (s *Store) schoolSummaries(ctx context.Context, tx *sql.Tx, sc *audit.DistrictSchool, details map[string][]byte) error {
+// stored ones, or computes them all when one is missing or stale.
+func (s *Store) schoolSummaries(ctx context.Context, tx *sql.Tx, sc *audit.DistrictSchool, stored map[string]storedSummary) error {
 	rooms := make(map[string]audit.Room, len(sc.Rooms))
 	for _, r := range sc.Rooms {
 		rooms[r.ID] = r
 	}
 	sums := make([]audit.VisitSummary, len(sc.Visits))
-	stored := true
+	complete := true
 	for i, v := range sc.Visits {
-		detail, ok := details[v.Visit.ID]
-		if !ok {
-			stored = false
+		st, ok := stored[v.Visit.ID]
+		if complete = ok && st.school == sc.School.ID && attachRooms(&st.sum, rooms) == nil; !complete {
 			break
 		}
-		var err error
-		if sums[i], err = decodeSummary(detail, rooms); err != nil { // stale, or cut short: computed again
-			stored = false
-			break
-		}
+		sums[i] = st.sum
 	}
-	if !stored {
+	if !complete {
 		computed, _, err := s.computeSummaries(ctx, tx, sc.School.ID)
 		if err != nil {
 			return err
@@ -116,17 +144,35 @@ func (s *Store) schoolSummaries(ctx context.Context, tx *sql.Tx, sc *audit.Distr
 	return nil
 }
 
+// loadDistrictRooms puts every live room under its school, in the order
+// scoring uses: audit.SortRooms over the rooms by number, then id. The rooms
+// are read in the table's order and sorted here; ordering them in SQL walks
+// the school index and looks every row up, slower than the read itself.
 func (s *Store) loadDistrictRooms(ctx context.Context, tx *sql.Tx, bySchool map[string]*audit.DistrictSchool) error {
-	rooms, err := txList(ctx, tx, scanRoom, "SELECT "+roomColumns+" FROM rooms WHERE deleted = 0 ORDER BY school_id, number, id")
-	for _, r := range rooms {
+	rows, err := tx.QueryContext(ctx, "SELECT "+roomColumns+" FROM rooms WHERE deleted = 0")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var r audit.Room // every row is scanned into it and copied under its school
+	for rows.Next() {
+		if err := scanRoomInto(rows, &r); err != nil {
+			return err
+		}
 		if sc := bySchool[r.SchoolID]; sc != nil {
 			sc.Rooms = append(sc.Rooms, r)
 		}
 	}
-	for _, sc := range bySchool {
-		audit.SortRooms(sc.Rooms) // the order scoring used
+	if err := rows.Err(); err != nil {
+		return err
 	}
-	return err
+	for _, sc := range bySchool {
+		slices.SortFunc(sc.Rooms, func(a, b audit.Room) int {
+			return cmp.Or(strings.Compare(a.Number, b.Number), strings.Compare(a.ID, b.ID))
+		})
+		audit.SortRooms(sc.Rooms) // stable: rooms of the same label stay by number, then id
+	}
+	return nil
 }
 
 // loadDistrictVisits puts every live visit, with its template, under its school.

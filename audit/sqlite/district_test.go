@@ -24,6 +24,51 @@ func TestDistrictInputAgreesWithTheStore(t *testing.T) {
 	if _, err := store.CreateDemo(ctx, 2026); err != nil {
 		t.Fatal(err)
 	}
+	checkDistrictAgainstStore(t, store)
+}
+
+// TestDistrictInputAgreesWithTheStoreAfterITActions: IT resolving or
+// declining findings of the latest visits (every third one) closes them in
+// the district picture as in the store's findings.
+func TestDistrictInputAgreesWithTheStoreAfterITActions(t *testing.T) {
+	ctx := context.Background()
+	store, err := Open(filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.CreateDemo(ctx, 2026); err != nil {
+		t.Fatal(err)
+	}
+	findings, err := store.Findings(ctx, audit.FindingFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := 0
+	for i, f := range findings {
+		if i%3 != 0 {
+			continue
+		}
+		status := audit.StatusResolved
+		if i%2 == 0 {
+			status = audit.StatusWontFix
+		}
+		if err := store.SaveAction(ctx, &audit.Action{FindingID: f.ID, Status: status}); err != nil {
+			t.Fatal(err)
+		}
+		closed++
+	}
+	if closed == 0 {
+		t.Fatal("the demo has no findings to close")
+	}
+	checkDistrictAgainstStore(t, store)
+}
+
+// checkDistrictAgainstStore builds the district picture of store from
+// DistrictInput and checks it against the store's own per-visit queries.
+func checkDistrictAgainstStore(t *testing.T, store *Store) {
+	t.Helper()
+	ctx := context.Background()
 	in, err := store.DistrictInput(ctx, store.Now())
 	if err != nil {
 		t.Fatal(err)

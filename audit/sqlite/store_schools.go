@@ -155,9 +155,16 @@ func (s *Store) DeleteRoom(ctx context.Context, id string) error {
 
 func scanRoom(row scanner) (audit.Room, error) {
 	var r audit.Room
+	err := scanRoomInto(row, &r)
+	return r, err
+}
+
+// scanRoomInto scans a room into r, so a loop over many rows can scan
+// them all into one.
+func scanRoomInto(row scanner, r *audit.Room) error {
 	var created, updated, kind string
 	err := row.Scan(&r.ID, &r.SchoolID, &r.Number, &r.Name, &kind, &r.Teacher, &created, &updated, &r.Device, &r.Deleted)
 	r.Kind = audit.RoomKind(kind)
 	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
-	return r, err
+	return err
 }

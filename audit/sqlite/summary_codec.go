@@ -116,11 +116,16 @@ func encodeSummary(sum audit.VisitSummary) []byte {
 type summaryReader struct {
 	b     []byte
 	table []string
-	rooms []audit.Room
+	rooms []string // the ids of the rooms scored, in the order of each score's rows
 	err   error
 }
 
 func (r *summaryReader) int() int {
+	if len(r.b) > 0 && r.b[0] < 0x80 { // one byte, as most are: zigzag, as binary.Varint reads it
+		u := int(r.b[0])
+		r.b = r.b[1:]
+		return u>>1 ^ -(u & 1)
+	}
 	n, k := binary.Varint(r.b)
 	if k <= 0 {
 		r.fail(errShortSummary)
@@ -180,7 +185,7 @@ func (r *summaryReader) score() audit.VisitScore {
 		vs.Rooms = make([]audit.RoomScore, 0, n)
 	}
 	for i := 0; i < n && r.err == nil; i++ {
-		rs := audit.RoomScore{Room: r.rooms[i], Score: r.float(), Uncapped: r.float(), Cap: r.float()}
+		rs := audit.RoomScore{Room: audit.Room{Record: audit.Record{ID: r.rooms[i]}}, Score: r.float(), Uncapped: r.float(), Cap: r.float()}
 		for _, p := range []*int{&rs.Scored, &rs.Failures, &rs.Answered, &rs.Items, &rs.Coverage.Answered, &rs.Coverage.Applicable} {
 			*p = r.int()
 		}
@@ -209,6 +214,17 @@ func (r *summaryReader) score() audit.VisitScore {
 // decodeSummary reads a stored summary, attaching the school's live rooms
 // by id; errStaleSummary says it is stale.
 func decodeSummary(detail []byte, rooms map[string]audit.Room) (audit.VisitSummary, error) {
+	sum, err := decodeSummaryRooms(detail)
+	if err != nil {
+		return sum, err
+	}
+	return sum, attachRooms(&sum, rooms)
+}
+
+// decodeSummaryRooms reads a stored summary whose room rows name their
+// rooms by id alone (attachRooms gives them the records); it needs no
+// school, so summaries can be read while the rooms are.
+func decodeSummaryRooms(detail []byte) (audit.VisitSummary, error) {
 	var sum audit.VisitSummary
 	if len(detail) == 0 || detail[0] != summaryFormat {
 		return sum, errStaleSummary
@@ -218,12 +234,9 @@ func decodeSummary(detail []byte, rooms map[string]audit.Room) (audit.VisitSumma
 		return sum, err
 	}
 	n := r.count()
+	r.rooms = make([]string, 0, n)
 	for i := 0; i < n && r.err == nil; i++ {
-		room, ok := rooms[r.str()]
-		if !ok {
-			return sum, errStaleSummary
-		}
-		r.rooms = append(r.rooms, room)
+		r.rooms = append(r.rooms, r.str())
 	}
 	sum.Score = r.score()
 	sum.Change.Now = r.score()
@@ -244,20 +257,44 @@ func decodeSummary(detail []byte, rooms map[string]audit.Room) (audit.VisitSumma
 	return sum, r.err
 }
 
+// attachRooms replaces the room ids of a summary read by
+// decodeSummaryRooms with the school's live rooms; errStaleSummary says one
+// of them is gone. Every room the summary names has a row in its score.
+func attachRooms(sum *audit.VisitSummary, rooms map[string]audit.Room) error {
+	for _, vs := range []*audit.VisitScore{&sum.Score, &sum.Change.Now, &sum.Change.Was} {
+		for i := range vs.Rooms {
+			room, ok := rooms[vs.Rooms[i].Room.ID]
+			if !ok {
+				return errStaleSummary
+			}
+			vs.Rooms[i].Room = room
+		}
+	}
+	return nil
+}
+
+// readTable reads the table of strings, all cut from one copy of its bytes.
 func (r *summaryReader) readTable() error {
 	n, k := binary.Uvarint(r.b)
 	if k <= 0 || n > uint64(len(r.b)) {
 		return errShortSummary
 	}
-	r.b = r.b[k:]
-	r.table = make([]string, 0, n)
+	b := r.b[k:]
+	end := 0
 	for range n {
-		l, k := binary.Uvarint(r.b)
-		if k <= 0 || l > uint64(len(r.b)-k) {
+		l, k := binary.Uvarint(b[end:])
+		if k <= 0 || l > uint64(len(b)-end-k) {
 			return errShortSummary
 		}
-		r.table = append(r.table, string(r.b[k:k+int(l)]))
-		r.b = r.b[k+int(l):]
+		end += k + int(l)
 	}
+	all := string(b[:end])
+	r.table = make([]string, 0, n)
+	for at := 0; len(r.table) < int(n); {
+		l, k := binary.Uvarint(b[at:])
+		r.table = append(r.table, all[at+k:at+k+int(l)])
+		at += k + int(l)
+	}
+	r.b = b[end:]
 	return nil
 }
