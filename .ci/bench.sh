@@ -106,6 +106,7 @@ metric() {
   echo "|---|---|---|---|"
   echo "| opening it: the pull that brings nothing new + the picture (goal < 200 ms) | $(metric BenchmarkDistrictScreenHub synced-ms) ms | $(metric BenchmarkDistrictScreenHub local-ms) ms | $(metric BenchmarkDistrictScreenHub x-local)x |"
   echo "| the pull alone | $(metric BenchmarkDistrictScreenHub pull-ms) ms | | $(metric BenchmarkDistrictScreenHub x-local-pull)x |"
+  echo "| the pull alone, the hub without planner statistics | $(metric BenchmarkDistrictScreenHub pull-nostats-ms) ms | | $(metric BenchmarkDistrictScreenHub x-local-pull-nostats)x |"
   echo "| the hub holding another device's new 40-room visit: pulled, then the picture again | $(metric BenchmarkDistrictScreenHub visit-ms) ms | $(metric BenchmarkDistrictScreenHub local-ms) ms | $(metric BenchmarkDistrictScreenHub x-local-visit)x |"
   echo
   echo "## PDF report of a 60-room visit with 120 photos"

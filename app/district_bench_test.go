@@ -33,7 +33,9 @@ import (
 //     new done and the picture shown (goal < 200 ms), against local-ms,
 //     loading the same picture from the local database alone (what the
 //     screen did before it pulled); x-local is their ratio, and pull-ms
-//     the pull alone (x-local-pull);
+//     the pull alone (x-local-pull); pull-nostats-ms the same pull with
+//     the hub's planner statistics removed, as on a hub just loaded
+//     before autovacuum analyzed it (x-local-pull-nostats);
 //   - visit-ms: the same when another device has pushed one new 40-room
 //     visit: the pull brings it (1,600 answers, 4 photos) and the picture
 //     loads again; x-local-visit against local-ms.
@@ -53,8 +55,9 @@ func BenchmarkDistrictScreenHub(b *testing.B) {
 		b.Fatal(err)
 	}
 	// The statistics autovacuum keeps on a hub in use; a table just
-	// loaded has none, and the planner reads a third of it for any cursor.
-	if err := srv.Exec(strings.TrimPrefix(mustParseURL(b, hubURL).Path, "/"), "ANALYZE"); err != nil {
+	// loaded has none, which pull-nostats-ms measures.
+	db := strings.TrimPrefix(mustParseURL(b, hubURL).Path, "/")
+	if err := srv.Exec(db, "ANALYZE"); err != nil {
 		b.Fatal(err)
 	}
 	other, school, rooms := benchOtherDevice(b, s)
@@ -74,7 +77,7 @@ func BenchmarkDistrictScreenHub(b *testing.B) {
 		return d
 	}
 	open() // synced: this device has pulled what the hub holds after its own push
-	var synced, local, pull, visit []time.Duration
+	var synced, local, pull, noStats, visit []time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
@@ -97,6 +100,19 @@ func BenchmarkDistrictScreenHub(b *testing.B) {
 		pull = append(pull, time.Since(t0))
 
 		b.StopTimer()
+		if err := srv.Exec(db, "DELETE FROM pg_statistic WHERE starelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'techwalk'::regnamespace)"); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		t0 = time.Now()
+		if _, err := u.hubSync.pull(hubURL); err != nil {
+			b.Fatal(err)
+		}
+		noStats = append(noStats, time.Since(t0))
+		b.StopTimer()
+		if err := srv.Exec(db, "ANALYZE"); err != nil {
+			b.Fatal(err)
+		}
 		walkBenchVisit(b, other, school, rooms)
 		if _, err := hubsync.Push(ctx, other, admin, nil); err != nil {
 			b.Fatal(err)
@@ -117,6 +133,7 @@ func BenchmarkDistrictScreenHub(b *testing.B) {
 	}
 	l := ms(local, "local-ms")
 	b.ReportMetric(ms(pull, "pull-ms")/l, "x-local-pull")
+	b.ReportMetric(ms(noStats, "pull-nostats-ms")/l, "x-local-pull-nostats")
 	b.ReportMetric(ms(synced, "synced-ms")/l, "x-local")
 	b.ReportMetric(ms(visit, "visit-ms")/l, "x-local-visit")
 }

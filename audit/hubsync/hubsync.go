@@ -100,10 +100,12 @@ func Pull(ctx context.Context, s *sqlite.Store, h *postgres.Hub, progress postgr
 // one snapshot of the hub in batches of visits visits (Hub.PullBatches),
 // merges each batch with ApplyChangeSet in its own transaction, and saves
 // the cursor after the last one: a device never holds the whole district
-// in memory. A pull cut off between batches leaves every batch applied so
-// far in place, each whole; the next pull brings the same rows again and
-// applying them changes nothing, as the merge goes by clocks. The report
-// adds up the batches'.
+// in memory. The store keeps one page cache across the batches and
+// checkpoints its log less often meanwhile (Store.BeginBatches). A pull
+// cut off between batches leaves every batch applied so far in place,
+// each whole; the next pull brings the same rows again and applying them
+// changes nothing, as the merge goes by clocks. The report adds up the
+// batches'.
 func PullVisits(ctx context.Context, s *sqlite.Store, h *postgres.Hub, visits int, progress postgres.Progress) (audit.ApplyReport, error) {
 	pl := puller{ctx: ctx, s: s, total: audit.ApplyReport{Parts: map[string]*audit.PartCount{}}}
 	var err error
@@ -122,7 +124,14 @@ func PullVisits(ctx context.Context, s *sqlite.Store, h *postgres.Hub, visits in
 		return pl.total, err
 	}
 	pl.owed = opt.Owed
+	end, err := s.BeginBatches(ctx)
+	if err != nil {
+		return pl.total, err
+	}
 	p, err := h.PullBatches(ctx, s.Device(), after, opt, progress, pl.apply)
+	if ended := end(); err == nil { // before the cursor, whose commit then checkpoints the log
+		err = ended
+	}
 	if err != nil {
 		return pl.total, err
 	}

@@ -199,14 +199,26 @@ func (h *Hub) snapshot(ctx context.Context) (pgx.Tx, error) {
 // reading again everything this device ever sent. Pushes number their
 // rows in commit order (the push lock), so no row the snapshot cannot see
 // yet gets a number below top.
+//
+// It reads the newest number first, from the end of each table's seq
+// index whatever the planner's statistics, and counts only when anything
+// is newer than the cursor, between the cursor and that number: a range
+// the planner reads through the index even on tables it has no
+// statistics of, where "after the cursor" alone reads the whole table.
 func (h *Hub) waitingIn(ctx context.Context, tx pgx.Tx, device string, after int64, top *int64) (int, error) {
-	var parts []string
+	var newest, parts []string
 	for _, p := range syncParts {
-		parts = append(parts, fmt.Sprintf("SELECT seq, device <> $1 AS theirs FROM techwalk.%s WHERE seq > $2", p.table))
+		newest = append(newest, fmt.Sprintf("(SELECT max(seq) FROM techwalk.%s WHERE seq > $1)", p.table))
+		parts = append(parts, fmt.Sprintf("SELECT count(*) AS n FROM techwalk.%s WHERE seq > $2 AND seq <= $3 AND device <> $1", p.table))
+	}
+	if err := tx.QueryRow(ctx, "SELECT greatest($1::bigint, "+strings.Join(newest, ", ")+")", after).Scan(top); err != nil {
+		return 0, h.wrap(err)
+	}
+	if *top == after {
+		return 0, nil
 	}
 	var n int64
-	err := tx.QueryRow(ctx, "SELECT count(*) FILTER (WHERE theirs), coalesce(max(seq), $2) FROM ("+strings.Join(parts, " UNION ALL ")+") AS changed",
-		device, after).Scan(&n, top)
+	err := tx.QueryRow(ctx, "SELECT sum(n) FROM ("+strings.Join(parts, " UNION ALL ")+") AS changed", device, after, *top).Scan(&n)
 	return int(n), h.wrap(err)
 }
 

@@ -184,16 +184,61 @@ func (a *applier) apply(cs *audit.ChangeSet) error {
 }
 
 // growCache raises the connection's page cache to bigCacheKiB and
-// returns what puts the old size back.
+// returns what puts the old size back. A cache a pull in batches enlarged
+// (BeginBatches) stays as it is.
 func (a *applier) growCache() (func(), error) {
 	var old int
 	if err := a.tx.QueryRowContext(a.ctx, "PRAGMA cache_size").Scan(&old); err != nil {
 		return nil, err
 	}
+	if old <= -batchCacheKiB {
+		return func() {}, nil
+	}
 	if _, err := a.tx.ExecContext(a.ctx, fmt.Sprintf("PRAGMA cache_size = %d", -bigCacheKiB)); err != nil {
 		return nil, err
 	}
 	return func() { a.tx.ExecContext(context.WithoutCancel(a.ctx), fmt.Sprintf("PRAGMA cache_size = %d", old)) }, nil
+}
+
+// batchCacheKiB is the page cache, in KiB, a pull in batches keeps
+// across its batches: about the answers' id index of a district, whose
+// pages every batch's random ids touch nearly all of, well below
+// bigCacheKiB so a device pulling stays small in memory.
+const batchCacheKiB = 48 << 10
+
+// batchCheckpointPages is how large, in pages, the write-ahead log grows
+// during a pull in batches before SQLite copies it into the database: each
+// batch rewrites most of the answers' id index, and a checkpoint after
+// every batch wrote those pages into the file again each time.
+const batchCheckpointPages = 64 << 10
+
+// BeginBatches readies the writer for the ApplyChangeSet calls of the
+// batches of one pull: its page cache enlarged to batchCacheKiB and kept
+// from one batch to the next (a batch does not grow a cache of its own
+// and drop it at its end), and the log checkpointed every
+// batchCheckpointPages instead of after every batch. Each batch still
+// commits on its own. It returns what puts both back, to call after the
+// last batch; the next commit then checkpoints the log.
+func (s *Store) BeginBatches(ctx context.Context) (end func() error, err error) {
+	var cache, pages int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cache); err != nil {
+		return nil, err
+	}
+	if err := s.w.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&pages); err != nil {
+		return nil, err
+	}
+	set := func(ctx context.Context, cache, pages int) error {
+		_, err := s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", cache))
+		if err == nil {
+			_, err = s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", pages))
+		}
+		return err
+	}
+	if err := set(ctx, -batchCacheKiB, batchCheckpointPages); err != nil {
+		set(context.WithoutCancel(ctx), cache, pages)
+		return nil, err
+	}
+	return func() error { return set(context.WithoutCancel(ctx), cache, pages) }, nil
 }
 
 func (a *applier) loadIDMap() error {
