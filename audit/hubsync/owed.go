@@ -19,53 +19,48 @@ const (
 
 // owedOf reads what earlier pulls from the hub set aside.
 func owedOf(ctx context.Context, s *sqlite.Store, hubID string) (audit.Owed, error) {
-	var owed audit.Owed
-	raw, err := s.Setting(ctx, owedKey+hubID, "")
-	if err != nil || raw == "" {
-		return owed, err
-	}
-	if err := json.Unmarshal([]byte(raw), &owed); err != nil {
-		return audit.Owed{}, fmt.Errorf("setting %s%s: %w", owedKey, hubID, err)
-	}
-	return owed, nil
+	return readJSON[audit.Owed](ctx, s, owedKey+hubID)
 }
 
 // saveOwed keeps what is owed for the next pulls and returns it.
 func saveOwed(ctx context.Context, s *sqlite.Store, hubID string, owed audit.Owed) (audit.Owed, error) {
-	raw, err := json.Marshal(owed)
-	if err != nil {
-		return owed, err
-	}
-	if owed.Empty() {
-		raw = nil
-	}
-	return owed, s.SetSetting(ctx, owedKey+hubID, string(raw))
+	return owed, writeJSON(ctx, s, owedKey+hubID, owed, owed.Empty())
 }
 
 // givenOf reads the schools the login was given at the last pull.
 func givenOf(ctx context.Context, s *sqlite.Store, hubID string) ([]string, error) {
-	var given []string
-	raw, err := s.Setting(ctx, givenKey+hubID, "")
-	if err != nil || raw == "" {
-		return nil, err
-	}
-	if err := json.Unmarshal([]byte(raw), &given); err != nil {
-		return nil, fmt.Errorf("setting %s%s: %w", givenKey, hubID, err)
-	}
-	return given, nil
+	return readJSON[[]string](ctx, s, givenKey+hubID)
 }
 
 // saveGiven keeps the schools the login was given at this pull.
 func saveGiven(ctx context.Context, s *sqlite.Store, hubID string, given []string) error {
-	raw := ""
-	if given != nil {
-		b, err := json.Marshal(given)
-		if err != nil {
-			return err
-		}
-		raw = string(b)
+	return writeJSON(ctx, s, givenKey+hubID, given, given == nil)
+}
+
+// readJSON reads the device setting key as JSON; the zero value when unset.
+func readJSON[T any](ctx context.Context, s *sqlite.Store, key string) (T, error) {
+	var v T
+	raw, err := s.Setting(ctx, key, "")
+	if err != nil || raw == "" {
+		return v, err
 	}
-	return s.SetSetting(ctx, givenKey+hubID, raw)
+	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+		var zero T
+		return zero, fmt.Errorf("setting %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// writeJSON saves v as the device setting key, as JSON; unset when none.
+func writeJSON(ctx context.Context, s *sqlite.Store, key string, v any, none bool) error {
+	if none {
+		return s.SetSetting(ctx, key, "")
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return s.SetSetting(ctx, key, string(raw))
 }
 
 // setAside removes from cs the rows naming a visit or a finding that
